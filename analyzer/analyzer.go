@@ -1,0 +1,207 @@
+package analyzer
+
+import (
+	_ "embed"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/ssa"
+)
+
+//go:embed doc.go
+var docSource string
+
+// Analyzer reports goroutine lifecycle bugs; see the package documentation.
+var Analyzer = &analysis.Analyzer{
+	Name:      "golifecheck",
+	Doc:       analyzerDoc(),
+	URL:       "https://pkg.go.dev/github.com/golifecheck/golifecheck/analyzer",
+	Run:       run,
+	Requires:  []*analysis.Analyzer{buildssa.Analyzer},
+	FactTypes: []analysis.Fact{new(funcFact)},
+	Flags:     newFlags(),
+}
+
+// A check is one family of findings. Each has its own file, its own
+// section of doc.go ("# Check NAME"), its diagnostic Category and a flag of
+// its name that switches it off.
+type check struct {
+	name string
+	run  func(*state)
+	on   *bool
+}
+
+var checks = []*check{
+	{name: "ctxcancel", run: runCtxcancel},
+}
+
+// knowledgeFile is the -knowledge flag: extra entries for the knowledge table.
+var knowledgeFile string
+
+func newFlags() flag.FlagSet {
+	var fs flag.FlagSet
+	for _, c := range checks {
+		c.on = fs.Bool(c.name, true, "enable the "+c.name+" check")
+	}
+	fs.StringVar(&knowledgeFile, "knowledge", "", "file of extra knowledge-table entries (format of analyzer/knowledge.txt)")
+	return fs
+}
+
+// Checks returns the names of golifecheck's checks.
+func Checks() []string {
+	var names []string
+	for _, c := range checks {
+		names = append(names, c.name)
+	}
+	return names
+}
+
+// CheckDoc returns the documentation of the named check from doc.go.
+func CheckDoc(name string) (string, bool) {
+	doc, ok := docSections(docSource)["Check "+name]
+	return doc, ok
+}
+
+// analyzerDoc is the Analyzer's Doc: its own section of doc.go, whose first
+// line is the title, followed by every check's section.
+func analyzerDoc() string {
+	sections := docSections(docSource)
+	var b strings.Builder
+	b.WriteString(sections["Analyzer golifecheck"])
+	for _, c := range checks {
+		fmt.Fprintf(&b, "\n\n# Check %s\n\n%s", c.name, sections["Check "+c.name])
+	}
+	return b.String()
+}
+
+// docSections splits the package comment of a doc.go source into its
+// "# Heading" sections, keyed by heading.
+func docSections(src string) map[string]string {
+	sections := make(map[string]string)
+	var heading string
+	var body []string
+	flush := func() {
+		if heading != "" {
+			sections[heading] = strings.TrimSpace(strings.Join(body, "\n"))
+		}
+	}
+	for _, line := range strings.Split(src, "\n") {
+		if !strings.HasPrefix(line, "//") {
+			if strings.HasPrefix(line, "package ") {
+				break
+			}
+			continue
+		}
+		line = strings.TrimPrefix(strings.TrimPrefix(line, "//"), " ")
+		if h, ok := strings.CutPrefix(line, "# "); ok {
+			flush()
+			heading, body = h, nil
+			continue
+		}
+		body = append(body, line)
+	}
+	flush()
+	return sections
+}
+
+// state is what the checks share while analyzing one package.
+type state struct {
+	pass  *analysis.Pass
+	pkg   *ssa.Package
+	funcs []*ssa.Function // source functions, closures included
+	know  *knowledge
+	sums  summaries
+	// generated holds the names of generated files, which are not reported on.
+	generated map[string]bool
+}
+
+func run(pass *analysis.Pass) (_ any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			reportInternal(pass, r)
+			err = nil
+		}
+	}()
+	know, err := loadKnowledge(knowledgeFile)
+	if err != nil {
+		return nil, err
+	}
+	built := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	s := &state{
+		pass:      pass,
+		pkg:       built.Pkg,
+		funcs:     withInitFuncs(built),
+		know:      know,
+		generated: make(map[string]bool),
+	}
+	s.sums.init(s)
+	for _, f := range pass.Files {
+		if ast.IsGenerated(f) {
+			s.generated[pass.Fset.File(f.Pos()).Name()] = true
+		}
+	}
+	s.sums.export()
+	for _, c := range checks {
+		if *c.on {
+			c.run(s)
+		}
+	}
+	return nil, nil
+}
+
+// report emits d under the check's category unless it lies in a generated file.
+func (s *state) report(category string, d analysis.Diagnostic) {
+	if f := s.pass.Fset.File(d.Pos); f == nil || s.generated[f.Name()] {
+		return
+	}
+	d.Category = category
+	s.pass.Report(d)
+}
+
+// reportInternal turns a panic inside the analyzer into a diagnostic, so
+// that one bad package never kills a go vet run over a whole tree.
+func reportInternal(pass *analysis.Pass, r any) {
+	pos := token.NoPos
+	if len(pass.Files) > 0 {
+		pos = pass.Files[0].Package
+	}
+	// Name the analyzer's line that panicked: the first of ours below panic().
+	frame, panicked := "", false
+	for _, line := range strings.Split(string(debug.Stack()), "\n") {
+		if strings.HasPrefix(line, "panic(") {
+			panicked = true
+		} else if panicked && strings.Contains(line, "/analyzer/") && strings.Contains(line, ".go:") {
+			frame = " at " + strings.TrimSpace(line)
+			break
+		}
+	}
+	pass.Report(analysis.Diagnostic{
+		Pos:      pos,
+		Category: "internal",
+		Message:  fmt.Sprintf("internal error in golifecheck: %v%s; please report it", r, frame),
+	})
+}
+
+// withInitFuncs returns the package's source functions plus the function
+// literals of package-level variable initializers, which live in init.
+func withInitFuncs(built *buildssa.SSA) []*ssa.Function {
+	funcs := slices.Clone(built.SrcFuncs)
+	var add func(fn *ssa.Function)
+	add = func(fn *ssa.Function) {
+		for _, anon := range fn.AnonFuncs {
+			funcs = append(funcs, anon)
+			add(anon)
+		}
+	}
+	if init := built.Pkg.Func("init"); init != nil {
+		add(init)
+	}
+	return funcs
+}

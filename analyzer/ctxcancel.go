@@ -1,0 +1,409 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/astutil"
+	"golang.org/x/tools/go/ssa"
+)
+
+// runCtxcancel reports cancel functions that are not called on every path:
+// those of context.WithCancel and its kin, of signal.NotifyContext, and of
+// any helper whose summary says it returns a fresh cancel.
+func runCtxcancel(s *state) {
+	for _, fn := range s.funcs {
+		if isMainMain(fn) {
+			continue // returning from main.main ends the process
+		}
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				if call, ok := in.(*ssa.Call); ok {
+					for _, r := range s.sums.cancelResults(call.Common()) {
+						s.checkCancel(fn, call, r)
+					}
+				}
+			}
+		}
+	}
+}
+
+func isMainMain(fn *ssa.Function) bool {
+	return fn.Name() == "main" && fn.Parent() == nil && fn.Signature.Recv() == nil &&
+		fn.Pkg != nil && fn.Pkg.Pkg.Name() == "main"
+}
+
+// checkCancel checks result r of call, a cancel the caller must call.
+func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
+	site := s.cancelSiteOf(call, r)
+	cancel := resultValue(call, r)
+	if cancel == nil || site.lhs != nil && site.lhs.Name == "_" {
+		d := site.diagnostic("is discarded; assign it and defer %s to avoid a context leak", site.callText())
+		if site.lhs != nil && site.lhs.Name == "_" && site.define {
+			d.SuggestedFixes = s.deferFix(fn, call, site, true)
+		}
+		s.report("ctxcancel", d)
+		return
+	}
+	fl := s.flowOf(cancel)
+	if fl.deferredBefore(call) {
+		return
+	}
+	exit, again := fl.leak(call)
+	if exit == nil && !again {
+		return
+	}
+	var d analysis.Diagnostic
+	switch {
+	case !fl.releases() && len(fl.drops) > 0:
+		dr := fl.drops[0]
+		if dr.field != nil {
+			d = site.diagnostic("is stored in field %s, which nothing in the package calls; call it from a Close or Stop method", dr.field.Name())
+			d.Related = append(d.Related, related(dr.at.Pos(), "stored here"))
+		} else {
+			name := dr.callee.Name()
+			d = site.diagnostic("is passed to %s, which never calls it; call it here or in %s", name, name)
+			d.Related = append(d.Related, related(dr.at.Pos(), "passed here"))
+		}
+	case !fl.releases():
+		d = site.diagnostic("is never called; defer %s after this call to avoid a context leak", site.callText())
+		d.SuggestedFixes = s.deferFix(fn, call, site, false)
+	case exit != nil:
+		d = site.diagnostic("is not called on all paths; defer %s after this call to avoid a context leak", site.callText())
+		d.SuggestedFixes = s.deferFix(fn, call, site, false)
+	default:
+		d = site.diagnostic("is not called before the next iteration replaces it; call %s in every iteration", site.callText())
+	}
+	if exit != nil {
+		d.Related = append(d.Related, related(returnPos(fn, exit), "the context leaks when the function returns here"))
+	}
+	s.report("ctxcancel", d)
+}
+
+// resultValue returns the value of result r of call, or nil if it is discarded.
+func resultValue(call *ssa.Call, r int) ssa.Value {
+	if _, ok := call.Type().(*types.Tuple); !ok {
+		for _, ref := range *call.Referrers() {
+			if _, ok := ref.(*ssa.DebugRef); !ok && r == 0 {
+				return call
+			}
+		}
+		return nil
+	}
+	for _, ref := range *call.Referrers() {
+		if ex, ok := ref.(*ssa.Extract); ok && ex.Index == r {
+			return ex
+		}
+	}
+	return nil
+}
+
+// leak searches the control-flow graph, from def onwards, for a path on
+// which the value is never called nor handed on. It returns the return
+// instruction that such a path reaches, and whether such a path comes back
+// to def (a loop that replaces the value before calling it). Calls that
+// never return end their block in a panic, so they end paths too.
+func (fl *flow) leak(def ssa.Instruction) (exit *ssa.Return, again bool) {
+	seen := make(map[*ssa.BasicBlock]bool)
+	var visit func(b *ssa.BasicBlock, from int) *ssa.Return
+	visit = func(b *ssa.BasicBlock, from int) *ssa.Return {
+		succs := b.Succs
+		for _, in := range b.Instrs[from:] {
+			if in == def {
+				again = true
+				return nil
+			}
+			if _, ok := fl.released[in]; ok {
+				return nil
+			}
+			switch in := in.(type) {
+			case *ssa.Return:
+				return in
+			case *ssa.If:
+				if succ := fl.nonNilBranch(in); succ != nil {
+					succs = []*ssa.BasicBlock{succ}
+				}
+			}
+		}
+		for _, succ := range succs {
+			if !seen[succ] {
+				seen[succ] = true
+				if ret := visit(succ, 0); ret != nil {
+					return ret
+				}
+			}
+		}
+		return nil
+	}
+	b := def.Block()
+	for i, in := range b.Instrs {
+		if in == def {
+			exit = visit(b, i+1)
+			break
+		}
+	}
+	return exit, again
+}
+
+// nonNilBranch returns the successor of an `if cancel != nil` (or ==) that
+// a path holding the (non-nil) value takes, or nil for other conditions.
+func (fl *flow) nonNilBranch(in *ssa.If) *ssa.BasicBlock {
+	cond, ok := in.Cond.(*ssa.BinOp)
+	if !ok || (cond.Op != token.EQL && cond.Op != token.NEQ) {
+		return nil
+	}
+	if !(fl.seen[cond.X] && isNil(cond.Y) || fl.seen[cond.Y] && isNil(cond.X)) {
+		return nil
+	}
+	if cond.Op == token.NEQ {
+		return in.Block().Succs[0]
+	}
+	return in.Block().Succs[1]
+}
+
+func isNil(v ssa.Value) bool {
+	c, ok := v.(*ssa.Const)
+	return ok && c.Value == nil
+}
+
+// returnPos is the position of a return, or of the closing brace of the
+// function for the implicit return at its end.
+func returnPos(fn *ssa.Function, ret *ssa.Return) token.Pos {
+	if ret.Pos().IsValid() {
+		return ret.Pos()
+	}
+	switch syn := fn.Syntax().(type) {
+	case *ast.FuncDecl:
+		return syn.Body.Rbrace
+	case *ast.FuncLit:
+		return syn.Body.Rbrace
+	}
+	return fn.Pos()
+}
+
+func related(pos token.Pos, msg string) analysis.RelatedInformation {
+	return analysis.RelatedInformation{Pos: pos, Message: msg}
+}
+
+// A cancelSite describes a call returning a cancel, from its syntax.
+type cancelSite struct {
+	r        int // the result index of the cancel
+	pos, end token.Pos
+	what     string     // "the cancel function returned by context.WithCancel"
+	noun     string     // "cancel", "stop": the result's name
+	cause    bool       // a CancelCauseFunc, called with an error
+	lhs      *ast.Ident // the variable it is assigned to, if any
+	define   bool       // lhs is declared by the statement
+	stmt     ast.Stmt   // the statement holding the call
+	path     []ast.Node // enclosing syntax of the call, innermost first
+}
+
+func (s *state) cancelSiteOf(call *ssa.Call, r int) *cancelSite {
+	sig := call.Common().Signature()
+	res := sig.Results().At(r)
+	site := &cancelSite{r: r, pos: call.Pos(), end: call.Pos(), noun: res.Name()}
+	if site.noun == "" || site.noun == "_" {
+		site.noun = "cancel"
+	}
+	if rsig, ok := res.Type().Underlying().(*types.Signature); ok {
+		site.cause = rsig.Params().Len() == 1
+	}
+	callee := call.Common().StaticCallee()
+	site.what = fmt.Sprintf("the %s function returned by %s", site.noun, s.funcName(callee))
+
+	site.path = s.enclosing(call.Pos())
+	if len(site.path) < 2 {
+		return site
+	}
+	ce, ok := site.path[0].(*ast.CallExpr)
+	if !ok {
+		return site
+	}
+	site.pos, site.end = ce.Pos(), ce.End()
+	n := sig.Results().Len()
+	switch parent := site.path[1].(type) {
+	case *ast.AssignStmt:
+		if len(parent.Rhs) == 1 && len(parent.Lhs) == n {
+			site.lhs, _ = parent.Lhs[r].(*ast.Ident)
+			site.define = parent.Tok == token.DEFINE
+		}
+		site.stmt = parent
+	case *ast.ValueSpec:
+		if len(parent.Values) == 1 && len(parent.Names) == n {
+			site.lhs, site.define = parent.Names[r], true
+		}
+		if len(site.path) > 3 {
+			site.stmt, _ = site.path[3].(*ast.DeclStmt)
+		}
+	case *ast.ExprStmt:
+		site.stmt = parent
+	}
+	return site
+}
+
+// callText is the remedy's call: cancel(), stop(), cancel(nil).
+func (site *cancelSite) callText() string {
+	name := site.noun
+	if site.lhs != nil && site.lhs.Name != "_" {
+		name = site.lhs.Name
+	}
+	if site.cause {
+		return name + "(nil)"
+	}
+	return name + "()"
+}
+
+func (site *cancelSite) diagnostic(format string, args ...any) analysis.Diagnostic {
+	return analysis.Diagnostic{
+		Pos:     site.pos,
+		End:     site.end,
+		Message: site.what + " " + fmt.Sprintf(format, args...),
+	}
+}
+
+// funcName names a function as a reader of the package would write it.
+func (s *state) funcName(fn *ssa.Function) string {
+	if fn == nil {
+		return "the call"
+	}
+	if o := fn.Origin(); o != nil {
+		fn = o
+	}
+	obj, ok := fn.Object().(*types.Func)
+	if !ok {
+		return fn.Name()
+	}
+	qual := func(p *types.Package) string {
+		if p == s.pass.Pkg {
+			return ""
+		}
+		return p.Name()
+	}
+	if recv := obj.Signature().Recv(); recv != nil {
+		return "(" + types.TypeString(recv.Type(), qual) + ")." + obj.Name()
+	}
+	if q := qual(obj.Pkg()); q != "" {
+		return q + "." + obj.Name()
+	}
+	return obj.Name()
+}
+
+// enclosing returns the syntax enclosing pos, innermost first.
+func (s *state) enclosing(pos token.Pos) []ast.Node {
+	for _, f := range s.pass.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			path, _ := astutil.PathEnclosingInterval(f, pos, pos)
+			return path
+		}
+	}
+	return nil
+}
+
+// deferFix suggests `defer cancel()` right after the statement holding the
+// call (naming a discarded cancel first, if rename is set). It offers the
+// fix only where it cannot change what the program means: the statement is
+// in a statement list outside any loop, the function starts no goroutine,
+// and the call's context does not outlive the function.
+func (s *state) deferFix(fn *ssa.Function, call *ssa.Call, site *cancelSite, rename bool) []analysis.SuggestedFix {
+	if site.stmt == nil || site.lhs == nil || !s.deferSafe(fn, call, site) {
+		return nil
+	}
+	name := site.lhs.Name
+	var edits []analysis.TextEdit
+	if rename {
+		name = site.noun
+		scope := s.pass.Pkg.Scope().Innermost(site.pos)
+		for i := 2; scope != nil; i++ {
+			if _, obj := scope.LookupParent(name, site.pos); obj == nil {
+				break
+			}
+			name = fmt.Sprintf("%s%d", site.noun, i)
+		}
+		edits = append(edits, analysis.TextEdit{Pos: site.lhs.Pos(), End: site.lhs.End(), NewText: []byte(name)})
+	}
+	indent, ok := s.indentOf(site.stmt.Pos())
+	if !ok {
+		return nil
+	}
+	text := "defer " + name + "()"
+	if site.cause {
+		text = "defer " + name + "(nil)"
+	}
+	edits = append(edits, analysis.TextEdit{Pos: site.stmt.End(), End: site.stmt.End(), NewText: []byte("\n" + indent + text)})
+	return []analysis.SuggestedFix{{Message: "Add '" + text + "'", TextEdits: edits}}
+}
+
+func (s *state) deferSafe(fn *ssa.Function, call *ssa.Call, site *cancelSite) bool {
+	if !inListOutsideLoops(site.path, site.stmt) {
+		return false
+	}
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			if _, ok := in.(*ssa.Go); ok {
+				return false
+			}
+		}
+	}
+	// The context (the call's other results) must not outlive the function.
+	for _, ref := range *call.Referrers() {
+		if ex, ok := ref.(*ssa.Extract); ok && ex.Index != site.r {
+			for _, use := range *ex.Referrers() {
+				switch use.(type) {
+				case *ssa.Return, *ssa.Store, *ssa.Send, *ssa.MakeClosure, *ssa.MapUpdate, *ssa.Phi:
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// inListOutsideLoops reports whether stmt, found in path, sits in a
+// statement list and no loop of its function encloses it.
+func inListOutsideLoops(path []ast.Node, stmt ast.Stmt) bool {
+	for i, n := range path {
+		if n != stmt || i+1 >= len(path) {
+			continue
+		}
+		switch path[i+1].(type) {
+		case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
+		default:
+			return false
+		}
+		for _, outer := range path[i+1:] {
+			switch outer.(type) {
+			case *ast.ForStmt, *ast.RangeStmt:
+				return false
+			case *ast.FuncDecl, *ast.FuncLit:
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// indentOf returns the white space that starts the line holding pos.
+func (s *state) indentOf(pos token.Pos) (string, bool) {
+	tf := s.pass.Fset.File(pos)
+	if tf == nil || s.pass.ReadFile == nil {
+		return "", false
+	}
+	src, err := s.pass.ReadFile(tf.Name())
+	if err != nil {
+		return "", false
+	}
+	start := tf.Offset(tf.LineStart(tf.Line(pos)))
+	end := tf.Offset(pos)
+	if end > len(src) || start > end {
+		return "", false
+	}
+	line := string(src[start:end])
+	if strings.TrimSpace(line) != "" {
+		return "", false // the statement does not start its line
+	}
+	return line, true
+}

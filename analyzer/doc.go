@@ -1,0 +1,81 @@
+// Package analyzer defines golifecheck, an analysis.Analyzer that finds
+// goroutine lifecycle bugs: goroutines that never stop, channel operations
+// that can never complete, and cancel functions that are never called.
+//
+// Go has a go keyword and no stop keyword: a goroutine, and the context it
+// holds, lives until it returns. golifecheck reports, before the code ships,
+// the places where that never happens. Each family of findings is a check
+// with its own section below, diagnostic category and flag (-NAME=false
+// switches it off).
+//
+// # Analyzer golifecheck
+//
+// golifecheck: report goroutine lifecycle bugs (leaked goroutines, channels and contexts)
+//
+// golifecheck follows calls, closures and method values across packages:
+// what it learns about a function (it returns a fresh cancel, it never calls
+// the function passed to it) is computed once on the function's SSA form and
+// exported as a fact, so go vet, which analyzes one package at a time, and
+// the standalone command report the same findings.
+//
+// It reports only what can really leak. Where it cannot see enough (a call
+// through an interface or an unknown function value, a value that escapes to
+// code it cannot see), it stays silent. Generated files are not reported on.
+//
+// What it knows about APIs whose behaviour cannot be inferred from their
+// bodies (context.WithCancel returns a cancel that must be called) is one
+// table, analyzer/knowledge.txt; -knowledge=FILE adds entries to it.
+//
+// # Check ctxcancel
+//
+// ctxcancel: report cancel functions that are not called on every path
+//
+// The cancel function returned by context.WithCancel, WithCancelCause,
+// WithTimeout, WithTimeoutCause, WithDeadline and WithDeadlineCause, the
+// stop function of signal.NotifyContext, and the cancel returned by any
+// helper that passes one on to its caller must be called, or the context,
+// its timer and its goroutine-visible state leak until the parent is
+// cancelled (never, for context.Background). ctxcancel reports, at the call
+// that returns the cancel:
+//
+//   - a cancel that is discarded (assigned to _) or never called; `_ = cancel`
+//     and a comparison with nil are not calls;
+//   - a cancel not called on every path to a return (path sensitive, like go
+//     vet's lostcancel, whose findings it includes);
+//   - a cancel replaced in a loop before it is called;
+//   - a cancel passed to a function that never calls it, or stored in an
+//     unexported struct field that nothing in the package calls.
+//
+// It stays silent when ownership moves: the cancel is returned, sent on a
+// channel, stored where something calls it (a field some method calls, a
+// slice, a map, a global), captured by a closure that calls it and is
+// called, deferred or handed on (t.Cleanup, context.AfterFunc,
+// sync.OnceFunc...), passed to a function that calls it or to one it cannot
+// see. context.AfterFunc's stop is optional and never reported. main.main is
+// exempt: returning from it ends the process.
+//
+// Where it is mechanical and safe (the call is outside loops, the function
+// starts no goroutine, the context does not outlive the function) the
+// finding carries the suggested fix `defer cancel()`.
+//
+// Wrong:
+//
+//	func fetch(ctx context.Context, url string) error {
+//		ctx, cancel := context.WithTimeout(ctx, time.Second)
+//		req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+//		if err != nil {
+//			return err // the timer and context leak
+//		}
+//		defer cancel()
+//		...
+//	}
+//
+// Right:
+//
+//	func fetch(ctx context.Context, url string) error {
+//		ctx, cancel := context.WithTimeout(ctx, time.Second)
+//		defer cancel()
+//		req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+//		...
+//	}
+package analyzer

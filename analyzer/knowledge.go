@@ -1,0 +1,85 @@
+package analyzer
+
+import (
+	_ "embed"
+	"fmt"
+	"go/types"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// builtinKnowledge is the table of standard-library and third-party API
+// behaviour that golifecheck cannot infer from function bodies. Its format is
+// documented at its top.
+//
+//go:embed knowledge.txt
+var builtinKnowledge string
+
+// knowledge is the parsed table.
+type knowledge struct {
+	// cancels maps a function's full name to the indices of its results
+	// that the caller must call (the cancel of context.WithCancel).
+	cancels map[string][]int
+}
+
+// cancelResults returns the results of fn that the caller must call.
+func (k *knowledge) cancelResults(fn *types.Func) []int {
+	return k.cancels[fn.FullName()]
+}
+
+// parseKnowledge adds the entries of text, read from the named file, to k.
+func (k *knowledge) parse(name, text string) error {
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		switch f[0] {
+		case "cancel":
+			if len(f) != 3 {
+				return fmt.Errorf("%s:%d: want \"cancel FUNCTION RESULT\", got %q", name, i+1, line)
+			}
+			r, err := strconv.Atoi(f[2])
+			if err != nil || r < 0 {
+				return fmt.Errorf("%s:%d: result index %q is not a non-negative integer", name, i+1, f[2])
+			}
+			k.cancels[f[1]] = append(k.cancels[f[1]], r)
+		default:
+			return fmt.Errorf("%s:%d: unknown role %q (want cancel)", name, i+1, f[0])
+		}
+	}
+	return nil
+}
+
+var (
+	knowledgeMu    sync.Mutex
+	knowledgeCache = map[string]*knowledge{}
+)
+
+// loadKnowledge returns the built-in table extended by the file named by
+// the -knowledge flag, if any. It parses each file once per process.
+func loadKnowledge(extra string) (*knowledge, error) {
+	knowledgeMu.Lock()
+	defer knowledgeMu.Unlock()
+	if k, ok := knowledgeCache[extra]; ok {
+		return k, nil
+	}
+	k := &knowledge{cancels: make(map[string][]int)}
+	if err := k.parse("knowledge.txt", builtinKnowledge); err != nil {
+		return nil, err
+	}
+	if extra != "" {
+		data, err := os.ReadFile(extra)
+		if err != nil {
+			return nil, fmt.Errorf("-knowledge: %v", err)
+		}
+		if err := k.parse(extra, string(data)); err != nil {
+			return nil, err
+		}
+	}
+	knowledgeCache[extra] = k
+	return k, nil
+}

@@ -1,0 +1,298 @@
+#!/usr/bin/env bash
+# realcode.sh: run golifecheck on pinned real-world modules and the standard
+# library, next to plain `go vet`, and report findings, errors, time and memory.
+#
+# Usage: scripts/realcode.sh [-only T[,T]] [-no-std] [GOLIFECHECK_BIN]   (-h: help)
+#
+# Method and trade-offs:
+# - Modules come from the module proxy (`go mod download -json`), are copied
+#   into $WORK/src/NAME/ and analyzed there as the main module (`./...`).
+#   Relative `replace` targets (etcd's ../api etc.) are filled in with the
+#   required version of the replaced module, rebuilding the monorepo layout.
+# - GOTOOLCHAIN=local: always measure with the installed Go, never a download.
+# - Caching: per target, a dedicated GOCACHE ($WORK/cache/NAME/warm) is warmed
+#   with `go list -export -test -deps PATTERN`, which compiles every package
+#   and test variant vet needs (export data) without linking or vetting. Each
+#   measured run gets its own `cp -a` of that cache, so both start with all
+#   compiled packages and no vet results (go vet caches VetxOnly runs on deps).
+#   The warm cache is kept between runs (cheap re-runs); the copies cost disk
+#   (~1-3 GB per target) and a few seconds, which we accept for fairness.
+# - Time/memory: /usr/bin/time -v. "Maximum resident set size" is the max RSS
+#   of the largest single process in the tree (go, vet or vettool), not a sum.
+# - go vet exits non-zero on findings; the golifecheck run uses -json (exit 0
+#   with findings), so a non-zero exit there is a tool failure.
+# Outputs: $WORK/findings.txt (`path:line:col: [check] message`; module paths
+# relative to $WORK/src, std paths as GOROOT/...), $WORK/errors.txt, and raw
+# per-target output under $WORK/out/NAME/.
+set -euo pipefail
+
+usage() {
+	cat <<'EOF'
+usage: scripts/realcode.sh [-only TARGET[,TARGET]] [-no-std] [GOLIFECHECK_BIN]
+
+Runs `go vet` and `go vet -vettool=GOLIFECHECK_BIN` on pinned real modules and
+std, printing a summary (packages, errors, panics, findings per check, wall
+time and peak RSS with golifecheck/vet ratios). Without GOLIFECHECK_BIN, builds
+./cmd/golifecheck from the repository root.
+
+  -only LIST   comma-separated targets: etcd,grpc,prometheus,client-go,nats,std
+  -no-std      skip the std target (same as REALCODE_SKIP_STD=1)
+  -h           this help
+
+Environment: REALCODE_DIR (work/output dir, reused between runs; default
+${TMPDIR:-/tmp}/golifecheck-realcode), REALCODE_SKIP_STD=1.
+EOF
+}
+
+TARGETS="etcd go.etcd.io/etcd/server/v3@v3.7.3
+grpc google.golang.org/grpc@v1.85.0
+prometheus github.com/prometheus/prometheus@v0.316.0
+client-go k8s.io/client-go@v0.37.2
+nats github.com/nats-io/nats-server/v2@v2.15.2
+std std"
+
+ONLY="" SKIP_STD="${REALCODE_SKIP_STD:-0}" BIN=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h | -help | --help) usage; exit 0 ;;
+	-only | --only) [ $# -ge 2 ] || { usage >&2; exit 2; }; ONLY="$2"; shift ;;
+	-only=* | --only=*) ONLY="${1#*=}" ;;
+	-no-std | --no-std) SKIP_STD=1 ;;
+	-*) echo "unknown flag: $1" >&2; usage >&2; exit 2 ;;
+	*) [ -z "$BIN" ] || { usage >&2; exit 2; }; BIN="$1" ;;
+	esac
+	shift
+done
+for t in ${ONLY//,/ }; do
+	grep -q "^$t " <<<"$TARGETS" || { echo "unknown target: $t" >&2; exit 2; }
+done
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="${REALCODE_DIR:-${TMPDIR:-/tmp}/golifecheck-realcode}"
+mkdir -p "$WORK"
+WORK="$(cd "$WORK" && pwd)"
+export GOTOOLCHAIN=local GOWORK=off
+GOVERSION="$(go env GOVERSION)"
+GOVERSION="${GOVERSION#go}"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+if [ ! -x /usr/bin/time ]; then
+	if [ "$(id -u)" = 0 ]; then
+		log "installing Debian's time package for /usr/bin/time"
+		apt-get update -qq && apt-get install -y -qq time >/dev/null
+	else
+		echo "/usr/bin/time missing: apt-get install time" >&2; exit 1
+	fi
+fi
+
+if [ -z "$BIN" ]; then
+	log "building golifecheck"
+	(cd "$ROOT" && go build -o "$WORK/golifecheck" ./cmd/golifecheck)
+	BIN="$WORK/golifecheck"
+fi
+[ -x "$BIN" ] || { echo "not executable: $BIN" >&2; exit 1; }
+BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+
+# moddir MODULE@VERSION: print the module cache directory of that version.
+moddir() {
+	(cd "$WORK" && go mod download -json "$1") |
+		python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("Dir") or "")'
+}
+
+# copymod MODULE@VERSION DEST: writable copy of the module (kept between runs).
+copymod() {
+	local src
+	[ -f "$2/.realcode-stamp" ] && [ "$(cat "$2/.realcode-stamp")" = "$1" ] && return 0
+	src="$(moddir "$1")" || src=""
+	[ -n "$src" ] || { echo "download of $1 failed" >&2; return 1; }
+	rm -rf "$2" && mkdir -p "$(dirname "$2")"
+	cp -r "$src" "$2" && chmod -R u+w "$2" && echo "$1" >"$2/.realcode-stamp"
+}
+
+# prepare NAME MODULE@VERSION: copy the module (and relative replace targets);
+# prints the directory to run in. Non-zero (with a message) means skip it.
+prepare() {
+	local name="$1" mv="$2" p base dir need old ver rel
+	p="${mv%@*}"
+	p="${p%/v[0-9]*}"
+	base="${p##*/}"
+	dir="$WORK/src/$name/$base"
+	copymod "$mv" "$dir" || return 1
+	need="$(cd "$dir" && go mod edit -json | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Go",""))')"
+	if [ "$(printf '%s\n%s\n' "$need" "$GOVERSION" | sort -V | tail -n1)" != "$GOVERSION" ]; then
+		echo "go.mod needs go $need, newer than go $GOVERSION" >&2; return 1
+	fi
+	(cd "$dir" && go mod edit -json) | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+req = {r["Path"]: r["Version"] for r in m.get("Require") or []}
+for r in m.get("Replace") or []:
+    new = r["New"]["Path"]
+    if new.startswith(("./", "../")):
+        print(r["Old"]["Path"], r["Old"].get("Version") or req.get(r["Old"]["Path"], ""), new)
+' | while read -r old ver rel; do
+		[ -n "$ver" ] || { echo "cannot resolve local replace $old => $rel" >&2; exit 1; }
+		case "$(realpath -m "$dir/$rel")" in
+		"$WORK/src/$name/"*) ;;
+		*) echo "local replace $old => $rel leaves $WORK/src/$name" >&2; exit 1 ;;
+		esac
+		log "$name: local replace $old => $rel: using $old@$ver"
+		copymod "$old@$ver" "$(realpath -m "$dir/$rel")" || exit 1
+	done || return 1
+	echo "$dir"
+}
+
+# measure NAME DIR PATTERN: warm-up, package count, the two measured runs.
+measure() {
+	local name="$1" dir="$2" pat="$3" out="$WORK/out/$1" c="$WORK/cache/$1" rc
+	mkdir -p "$out" "$c"
+	if [ "$pat" != std ]; then
+		log "$name: go mod download (all dependencies)"
+		(cd "$dir" && go mod download) || log "$name: WARNING: go mod download failed"
+	fi
+	log "$name: warm-up: compiling packages, tests and deps into $c/warm"
+	(cd "$dir" && GOCACHE="$c/warm" go list -e -export -test -deps \
+		-f '{{with .Error}}{{$.ImportPath}}: {{.}}{{end}}' "$pat") >"$out/warmup.txt" 2>&1 || true
+	if grep -q . "$out/warmup.txt"; then
+		log "$name: warm-up reported load/build errors (see $out/warmup.txt):"
+		head -n 20 "$out/warmup.txt" >&2
+	fi
+	(cd "$dir" && GOCACHE="$c/warm" go list -e -f '{{.ImportPath}} {{len .XTestGoFiles}}' "$pat") >"$out/pkgs.txt"
+	for run in vet glc; do
+		rm -rf "${c:?}/$run" && cp -a "$c/warm" "$c/$run"
+		local args=()
+		[ "$run" = glc ] && args=(-vettool="$BIN" -json)
+		log "$name: measuring go vet ${args[*]} $pat"
+		rc=0
+		(cd "$dir" && GOCACHE="$c/$run" /usr/bin/time -v -o "$out/$run.time" \
+			go vet "${args[@]}" "$pat" >"$out/$run.stdout" 2>"$out/$run.stderr") || rc=$?
+		echo "$rc" >"$out/$run.rc"
+		rm -rf "${c:?}/$run"
+	done
+}
+
+rm -rf "$WORK/out"
+mkdir -p "$WORK/out"
+while read -r name mv; do
+	if [ -n "$ONLY" ] && [[ ",$ONLY," != *",$name,"* ]]; then continue; fi
+	if [ "$name" = std ] && [ "$SKIP_STD" = 1 ]; then continue; fi
+	mkdir -p "$WORK/out/$name"
+	if [ "$mv" = std ]; then
+		mkdir -p "$WORK/stdrun"
+		measure std "$WORK/stdrun" std
+	elif dir="$(prepare "$name" "$mv" 2>"$WORK/out/$name/skip")"; then
+		cat "$WORK/out/$name/skip" >&2 && rm -f "$WORK/out/$name/skip"
+		measure "$name" "$dir" ./...
+	else
+		log "$name: SKIPPED: $(tail -n1 "$WORK/out/$name/skip")"
+	fi
+done <<<"$TARGETS"
+
+python3 - "$WORK" "$(go env GOROOT)" <<'EOF'
+import json, os, re, sys
+work, goroot = sys.argv[1], sys.argv[2]
+out = os.path.join(work, "out")
+FIND = re.compile(r"^\S.*?:\d+(:\d+)?: ")
+ERR = re.compile(r"internal error|panic|analysis failed|could not import|go build|error|^vet: |^go: |^#? ?\S+\.go:\d+")
+
+def rd(p):
+    return open(p, errors="replace").read() if os.path.exists(p) else ""
+
+def timing(p):
+    t = rd(p)
+    m = re.search(r"Elapsed \(wall clock\).*: (?:(\d+):)?(\d+):([\d.]+)", t)
+    r = re.search(r"Maximum resident set size \(kbytes\): (\d+)", t)
+    wall = int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3)) if m else 0.0
+    return wall, (int(r.group(1)) // 1024 if r else 0)
+
+def rel(posn):
+    for base, pre in ((os.path.join(work, "src") + "/", ""), (goroot + "/", "GOROOT/")):
+        if posn.startswith(base):
+            return pre + posn[len(base):]
+    return posn
+
+def glc(text):
+    finds, errs, dec, i = set(), [], json.JSONDecoder(), 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        if text[i] == "{":
+            try:
+                obj, i = dec.raw_decode(text, i)
+                for pkg, res in obj.items():
+                    for an, v in res.items():
+                        if isinstance(v, dict):
+                            errs.append(f"{pkg}: {an}: {v.get('error', v)}")
+                            continue
+                        for d in v:
+                            finds.add((rel(d.get("posn", "?")), d.get("category") or an, d.get("message", "")))
+                continue
+            except ValueError:
+                pass
+        j = text.find("\n", i)
+        j = len(text) if j < 0 else j
+        line = text[i:j]
+        if not line.startswith("# ") and ERR.search(line):
+            errs.append(line)
+        i = j
+    return finds, errs
+
+rows, allf, allerr, cats = [], [], [], {}
+for name in sorted(os.listdir(out), key=lambda n: (n == "std", n)):
+    d = os.path.join(out, name)
+    if os.path.exists(os.path.join(d, "skip")):
+        rows.append((name, "skipped: " + rd(os.path.join(d, "skip")).strip().splitlines()[-1]))
+        continue
+    pk = [l.split() for l in rd(os.path.join(d, "pkgs.txt")).splitlines() if l.strip()]
+    vt, gt = timing(os.path.join(d, "vet.time")), timing(os.path.join(d, "glc.time"))
+    vrc, grc = int(rd(os.path.join(d, "vet.rc")) or -1), int(rd(os.path.join(d, "glc.rc")) or -1)
+    vlines = (rd(os.path.join(d, "vet.stdout")) + rd(os.path.join(d, "vet.stderr"))).splitlines()
+    vfind = sum(1 for l in vlines if FIND.match(l) and not l.startswith("vet: "))
+    verr = [l for l in vlines if l.strip() and not l.startswith(("# ", "\t", " ")) and not (FIND.match(l) and not l.startswith("vet: "))]
+    finds, errs = glc(rd(os.path.join(d, "glc.stdout")) + "\n" + rd(os.path.join(d, "glc.stderr")))
+    panics = sum(1 for e in errs if re.search(r"\bpanic(:|ked)", e)) + sum(1 for f in finds if f[1] == "internal")
+    for f in finds:
+        cats.setdefault(name, {}).setdefault(f[1], 0)
+        cats[name][f[1]] += 1
+    allf += [f"{p}: [{c}] {m}" for p, c, m in finds]
+    allerr += [f"{name}: {e}" for e in errs] + [f"{name}: (plain vet) {e}" for e in verr]
+    status = "ok"
+    if grc != 0: status = f"GOLIFECHECK FAILED (exit {grc})"
+    elif vrc != 0 and (verr or not vfind): status = f"VET FAILED (exit {vrc})"
+    rows.append((name, len(pk), len(pk) + sum(1 for p in pk if p[-1] != "0"), vt, gt, vfind, len(verr), len(finds), len(errs), panics, status))
+
+def ratio(a, b): return f"{a / b:.2f}x" if b else "-"
+def fmt(r):
+    if len(r) == 2: return f"{r[0]:<11} {r[1]}"
+    n, p, u, vt, gt, vf, ve, gf, ge, pa, st = r
+    return (f"{n:<11}{p:>6}{u:>7} {vt[0]:>8.1f}s{vt[1]:>7}M {gt[0]:>8.1f}s{gt[1]:>7}M "
+            f"{ratio(gt[0], vt[0]):>7}{ratio(gt[1], vt[1]):>7}{vf:>7}{ve:>6}{gf:>8}{ge:>6}{pa:>7}  {st}")
+print("\nTarget      pkgs  units  vet-wall vet-RSS  glc-wall glc-RSS  t-ratio m-ratio vet-fd vet-er glc-fd errors panics  status")
+for r in rows: print(fmt(r))
+m = [r for r in rows if len(r) > 2]
+if m:
+    s = lambda i: sum(r[i] for r in m)
+    tot = ("TOTAL", s(1), s(2), (sum(r[3][0] for r in m), max(r[3][1] for r in m)),
+           (sum(r[4][0] for r in m), max(r[4][1] for r in m)), s(5), s(6), s(7), s(8), s(9),
+           "ok" if all(r[10] == "ok" for r in m) else "FAILURES")
+    print(fmt(tot))
+print("\nunits = packages + external test packages, i.e. what go vet analyzes (test variants included).")
+print("wall = Elapsed (wall clock); RSS = Maximum resident set size, i.e. the peak RSS of the largest single")
+print("process (go, vet or the vettool), not a sum. TOTAL: sum of wall times, max of peak RSS.")
+print("t-ratio/m-ratio = golifecheck/vet. vet-fd/vet-er = plain vet findings/error lines; glc-fd = golifecheck findings.")
+print("\nGolifecheck findings per check:")
+for name, cs in cats.items():
+    print(f"  {name}: " + ", ".join(f"{c}={n}" for c, n in sorted(cs.items())))
+tc = {}
+for cs in cats.values():
+    for c, n in cs.items(): tc[c] = tc.get(c, 0) + n
+print("  TOTAL: " + (", ".join(f"{c}={n}" for c, n in sorted(tc.items())) or "none"))
+open(os.path.join(work, "findings.txt"), "w").write("".join(l + "\n" for l in sorted(allf)))
+open(os.path.join(work, "errors.txt"), "w").write("".join(l + "\n" for l in allerr))
+if allerr:
+    print(f"\nAnalysis errors / panics / tool failures ({len(allerr)}; first 50, all in errors.txt):")
+    for e in allerr[:50]: print("  " + e)
+print(f"\nfindings: {os.path.join(work, 'findings.txt')}\nerrors:   {os.path.join(work, 'errors.txt')}")
+EOF
