@@ -7,11 +7,10 @@ import (
 	"go/ast"
 	"go/token"
 	"runtime/debug"
-	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -24,7 +23,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:       analyzerDoc(),
 	URL:       "https://pkg.go.dev/github.com/golifecheck/golifecheck/analyzer",
 	Run:       run,
-	Requires:  []*analysis.Analyzer{buildssa.Analyzer},
+	Requires:  []*analysis.Analyzer{ctrlflow.Analyzer},
 	FactTypes: []analysis.Fact{new(funcFact)},
 	Flags:     newFlags(),
 }
@@ -133,14 +132,11 @@ func run(pass *analysis.Pass) (_ any, err error) {
 	if err != nil {
 		return nil, err
 	}
-	built := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
-	s := &state{
-		pass:      pass,
-		pkg:       built.Pkg,
-		funcs:     withInitFuncs(built),
-		know:      know,
-		generated: make(map[string]bool),
+	if !enabled("ctxcancel") || !needsSSA(pass, know) {
+		return nil, nil
 	}
+	s := &state{pass: pass, know: know, generated: make(map[string]bool)}
+	s.pkg, s.funcs = buildSSA(pass)
 	s.sums.init(s)
 	for _, f := range pass.Files {
 		if ast.IsGenerated(f) {
@@ -189,19 +185,12 @@ func reportInternal(pass *analysis.Pass, r any) {
 	})
 }
 
-// withInitFuncs returns the package's source functions plus the function
-// literals of package-level variable initializers, which live in init.
-func withInitFuncs(built *buildssa.SSA) []*ssa.Function {
-	funcs := slices.Clone(built.SrcFuncs)
-	var add func(fn *ssa.Function)
-	add = func(fn *ssa.Function) {
-		for _, anon := range fn.AnonFuncs {
-			funcs = append(funcs, anon)
-			add(anon)
+// enabled reports whether the named check is switched on.
+func enabled(name string) bool {
+	for _, c := range checks {
+		if c.name == name {
+			return *c.on
 		}
 	}
-	if init := built.Pkg.Func("init"); init != nil {
-		add(init)
-	}
-	return funcs
+	return false
 }

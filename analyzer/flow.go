@@ -202,6 +202,11 @@ func (fl *flow) closure(mc *ssa.MakeClosure, v ssa.Value) {
 	}
 }
 
+func isFunc(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Signature)
+	return ok
+}
+
 func isPointer(v ssa.Value) bool {
 	_, ok := v.Type().Underlying().(*types.Pointer)
 	return ok
@@ -256,7 +261,7 @@ func (m *summaries) indexFields() {
 				var f *types.Var
 				switch in := in.(type) {
 				case *ssa.FieldAddr:
-					if f = fieldOf(in); f == nil || !isCancelType(f.Type()) {
+					if f = fieldOf(in); f == nil || !isFunc(f.Type()) {
 						continue
 					}
 					for _, ref := range *in.Referrers() {
@@ -277,7 +282,7 @@ func (m *summaries) indexFields() {
 					if !ok {
 						continue
 					}
-					if f = st.Field(in.Field).Origin(); isCancelType(f.Type()) {
+					if f = st.Field(in.Field).Origin(); isFunc(f.Type()) {
 						m.fieldReads[f] = append(m.fieldReads[f], in)
 					}
 				}

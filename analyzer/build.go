@@ -1,0 +1,97 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/ctrlflow"
+	"golang.org/x/tools/go/ssa"
+)
+
+// buildSSA builds the SSA form of the package as the buildssa pass does,
+// and returns it with its source functions: declared functions, their
+// function literals, and those of package-level variable initializers.
+//
+// golifecheck builds SSA itself, rather than requiring buildssa, so that it
+// can skip the packages where no check has anything to look at: building
+// SSA costs more than type checking, and go vet runs the tool on every
+// package of a build, dependencies included.
+func buildSSA(pass *analysis.Pass) (*ssa.Package, []*ssa.Function) {
+	prog := ssa.NewProgram(pass.Fset, 0)
+	// Calls that never return (os.Exit, log.Fatal, t.FailNow) end their
+	// block, so that paths through them reach no return.
+	prog.SetNoReturn(pass.ResultOf[ctrlflow.Analyzer].(*ctrlflow.CFGs).NoReturn)
+	for _, p := range pass.Pkg.Imports() {
+		prog.CreatePackage(p, nil, nil, true)
+	}
+	pkg := prog.CreatePackage(pass.Pkg, pass.Files, pass.TypesInfo, false)
+	pkg.Build()
+
+	var funcs []*ssa.Function
+	var add func(fn *ssa.Function)
+	add = func(fn *ssa.Function) {
+		funcs = append(funcs, fn)
+		for _, anon := range fn.AnonFuncs {
+			add(anon)
+		}
+	}
+	for _, f := range pass.Files {
+		for _, decl := range f.Decls {
+			if decl, ok := decl.(*ast.FuncDecl); ok {
+				if fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func); ok {
+					if f := prog.FuncValue(fn); f != nil {
+						add(f)
+					}
+				}
+			}
+		}
+	}
+	if init := pkg.Func("init"); init != nil {
+		for _, anon := range init.AnonFuncs {
+			add(anon)
+		}
+	}
+	return pkg, funcs
+}
+
+// needsSSA reports whether the package has anything for ctxcancel: a call
+// of a function that returns a cancel, or a function whose summary other
+// packages may need (one taking or returning a cancel-like function).
+func needsSSA(pass *analysis.Pass, know *knowledge) bool {
+	for _, obj := range pass.TypesInfo.Defs {
+		if fn, ok := obj.(*types.Func); ok && (hasCancelParam(fn) || hasCancelResult(fn)) {
+			return true
+		}
+	}
+	for _, obj := range pass.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		if !ok || !hasCancelResult(fn) {
+			continue
+		}
+		if know.cancelResults(fn) != nil || fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn, new(funcFact)) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasCancelResult(fn *types.Func) bool {
+	res := fn.Signature().Results()
+	for i := range res.Len() {
+		if isCancelType(res.At(i).Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasCancelParam(fn *types.Func) bool {
+	params := fn.Signature().Params()
+	for i := range params.Len() {
+		if isCancelType(params.At(i).Type()) {
+			return true
+		}
+	}
+	return false
+}
