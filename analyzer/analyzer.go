@@ -41,6 +41,10 @@ var checks = []*check{
 	{name: "ctxcancel", run: runCtxcancel},
 }
 
+// beforeChecks, if set, runs before the checks: tests use it to make the
+// analyzer fail.
+var beforeChecks func(*state)
+
 // knowledgeFile is the -knowledge flag: extra entries for the knowledge table.
 var knowledgeFile string
 
@@ -142,6 +146,9 @@ func run(pass *analysis.Pass) (_ any, err error) {
 		if ast.IsGenerated(f) {
 			s.generated[pass.Fset.File(f.Pos()).Name()] = true
 		}
+	}
+	if beforeChecks != nil {
+		beforeChecks(s)
 	}
 	s.sums.export()
 	for _, c := range checks {

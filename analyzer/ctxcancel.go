@@ -41,15 +41,16 @@ func isMainMain(fn *ssa.Function) bool {
 func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 	site := s.cancelSiteOf(call, r)
 	cancel := resultValue(call, r)
-	if cancel == nil || site.lhs != nil && site.lhs.Name == "_" {
+	named := site.lhs != nil && site.lhs.Name != "_"
+	if !named && (cancel == nil || site.lhs != nil) {
 		d := site.diagnostic("is discarded; assign it and defer %s to avoid a context leak", site.callText())
-		if site.lhs != nil && site.lhs.Name == "_" && site.define {
+		if site.lhs != nil && site.define {
 			d.SuggestedFixes = s.deferFix(fn, call, site, true)
 		}
 		s.report("ctxcancel", d)
 		return
 	}
-	fl := s.flowOf(cancel)
+	fl := s.flowOf(cancel) // with a nil cancel (assigned, then unused): an empty flow
 	if fl.deferredBefore(call) {
 		return
 	}
@@ -333,7 +334,12 @@ func (s *state) deferFix(fn *ssa.Function, call *ssa.Call, site *cancelSite, ren
 	if site.cause {
 		text = "defer " + name + "(nil)"
 	}
-	edits = append(edits, analysis.TextEdit{Pos: site.stmt.End(), End: site.stmt.End(), NewText: []byte("\n" + indent + text)})
+	// Insert at the end of the statement's line, after any comment there.
+	at := site.stmt.End()
+	if tf := s.pass.Fset.File(at); tf.Line(at) < tf.LineCount() {
+		at = tf.LineStart(tf.Line(at)+1) - 1
+	}
+	edits = append(edits, analysis.TextEdit{Pos: at, End: at, NewText: []byte("\n" + indent + text)})
 	return []analysis.SuggestedFix{{Message: "Add '" + text + "'", TextEdits: edits}}
 }
 

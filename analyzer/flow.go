@@ -42,9 +42,13 @@ type drop struct {
 }
 
 // flowOf follows v, a function value (or a variable holding one, for
-// free variables of closures), within its function.
+// free variables of closures), within its function. A nil v has an empty
+// flow.
 func (s *state) flowOf(v ssa.Value) *flow {
 	fl := &flow{s: s, seen: make(map[ssa.Value]bool), released: make(map[ssa.Instruction]releaseKind)}
+	if v == nil {
+		return fl
+	}
 	if isPointer(v) {
 		fl.pointer(v)
 	} else {

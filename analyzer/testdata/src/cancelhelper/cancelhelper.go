@@ -1,0 +1,41 @@
+// Package cancelhelper hands cancel functions to its callers; its facts are
+// what cancelhelperuse's findings rest on.
+package cancelhelper
+
+import (
+	"context"
+	"time"
+)
+
+// WithDeadline returns a context and the function that releases it.
+func WithDeadline(parent context.Context) (context.Context, func()) { // want WithDeadline:`returnsCancel\[1\]`
+	return context.WithTimeout(parent, time.Minute)
+}
+
+// Stopper returns just the cancel, wrapped.
+func Stopper(parent context.Context) func() { // want Stopper:`returnsCancel\[0\]`
+	_, cancel := context.WithCancel(parent)
+	return func() { cancel() }
+}
+
+// Ignore takes a callback and never calls it.
+func Ignore(f func()) {} // want Ignore:`dropsParam\[0\]`
+
+// Later calls its callback.
+func Later(f func()) { defer f() }
+
+// Registry keeps callbacks.
+type Registry struct{ fns []func() }
+
+// Add keeps f; Run calls it.
+func (r *Registry) Add(f func()) { r.fns = append(r.fns, f) }
+
+// Forget takes f and drops it.
+func (r *Registry) Forget(f func()) {} // want Forget:`dropsParam\[1\]`
+
+// Run calls the kept callbacks.
+func (r *Registry) Run() {
+	for _, f := range r.fns {
+		f()
+	}
+}

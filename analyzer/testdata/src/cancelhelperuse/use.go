@@ -1,0 +1,49 @@
+// Package cancelhelperuse relies on cancelhelper's facts, which go vet
+// computes in a separate run: its findings must be the same in both modes.
+package cancelhelperuse
+
+import (
+	"cancelhelper"
+	"context"
+)
+
+func dropsHelperCancel(parent context.Context) context.Context {
+	ctx, _ := cancelhelper.WithDeadline(parent) // want `the cancel function returned by cancelhelper.WithDeadline is discarded`
+	return ctx
+}
+
+func neverCallsStopper(parent context.Context) {
+	stop := cancelhelper.Stopper(parent) // want `returned by cancelhelper.Stopper is never called`
+	_ = stop
+}
+
+func passesToIgnore(parent context.Context) {
+	ctx, cancel := context.WithCancel(parent) // want `is passed to Ignore, which never calls it`
+	cancelhelper.Ignore(cancel)
+	_ = ctx
+}
+
+func passesToForget(parent context.Context, r *cancelhelper.Registry) {
+	_, cancel := context.WithCancel(parent) // want `is passed to Forget, which never calls it`
+	r.Forget(cancel)
+}
+
+func callsHelperCancel(parent context.Context) {
+	ctx, cancel := cancelhelper.WithDeadline(parent)
+	defer cancel()
+	_ = ctx
+}
+
+func passesToLater(parent context.Context) {
+	_, cancel := context.WithCancel(parent)
+	cancelhelper.Later(cancel)
+}
+
+func passesToRegistry(parent context.Context, r *cancelhelper.Registry) {
+	_, cancel := context.WithCancel(parent)
+	r.Add(cancel)
+}
+
+func returnsStopper(parent context.Context) func() { // want returnsStopper:`returnsCancel\[0\]`
+	return cancelhelper.Stopper(parent)
+}

@@ -1,0 +1,82 @@
+package main_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// build compiles golifecheck into a temporary directory.
+func build(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "golifecheck")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+var findingLine = regexp.MustCompile(`(?m)^.*?(src/\S+:\d+:\d+: .*)$`)
+
+// findings runs cmd in GOPATH mode over the analyzer's testdata and returns
+// its findings, paths from src/ on, sorted.
+func findings(t *testing.T, cmd *exec.Cmd) []string {
+	t.Helper()
+	testdata, err := filepath.Abs("../../analyzer/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Dir = testdata
+	cmd.Env = append(os.Environ(), "GO111MODULE=off", "GOPATH="+testdata, "GOFLAGS=")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err == nil {
+		t.Fatalf("%v found nothing:\n%s", cmd.Args, out.String())
+	}
+	var lines []string
+	for _, m := range findingLine.FindAllStringSubmatch(out.String(), -1) {
+		lines = append(lines, m[1])
+	}
+	slices.Sort(lines)
+	return lines
+}
+
+// TestVetAndStandaloneAgree runs golifecheck under go vet, one package at a
+// time with facts passed between runs, and standalone, on packages whose
+// findings need another package's facts: the findings must be the same.
+func TestVetAndStandaloneAgree(t *testing.T) {
+	bin := build(t)
+	pkgs := []string{"cancelhelper", "cancelhelperuse"}
+	vet := findings(t, exec.Command("go", append([]string{"vet", "-vettool=" + bin}, pkgs...)...))
+	alone := findings(t, exec.Command(bin, pkgs...))
+	if !slices.Equal(vet, alone) {
+		t.Fatalf("go vet and standalone disagree\ngo vet:\n%s\nstandalone:\n%s", strings.Join(vet, "\n"), strings.Join(alone, "\n"))
+	}
+	// Four findings in cancelhelperuse, each needing a fact of cancelhelper.
+	n := 0
+	for _, l := range vet {
+		if strings.HasPrefix(l, "src/cancelhelperuse/") && !strings.Contains(l, ": \t") {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Fatalf("want 4 findings in cancelhelperuse, got %d:\n%s", n, strings.Join(vet, "\n"))
+	}
+}
+
+func TestHelp(t *testing.T) {
+	bin := build(t)
+	out, err := exec.Command(bin, "help", "ctxcancel").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ctxcancel: report cancel functions") {
+		t.Errorf("golifecheck help ctxcancel: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "help", "nosuchcheck").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `unknown check "nosuchcheck"`) {
+		t.Errorf("golifecheck help nosuchcheck: want an error naming the check, got %v\n%s", err, out)
+	}
+}
