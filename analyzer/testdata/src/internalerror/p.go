@@ -1,4 +1,4 @@
-package internalerror // want `internal error in golifecheck: assignment to entry in nil map at .*analyzer_internal_test.go`
+package internalerror // want `internal error in golifecheck: runtime error: index out of range .* at .*analyzer_internal_test.go`
 
 import "context"
 
