@@ -63,7 +63,7 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 	case !fl.releases() && len(fl.drops) > 0:
 		dr := fl.drops[0]
 		if dr.field != nil {
-			d = site.diagnostic("is stored in field %s, which nothing in the package calls; call it from a Close or Stop method", dr.field.Name())
+			d = site.diagnostic("is stored in field %s, which nothing in the package calls; call it from a Close or Stop method", dr.label)
 			d.Related = append(d.Related, related(dr.at.Pos(), "stored here"))
 		} else {
 			name := dr.callee.Name()

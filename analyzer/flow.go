@@ -39,6 +39,7 @@ type drop struct {
 	at     ssa.Instruction
 	callee *ssa.Function // passed to callee, whose summary says it drops it
 	field  *types.Var    // stored in a field that nothing in the package calls
+	label  string        // the field as the package writes it: "server.cancel"
 }
 
 // flowOf follows v, a function value (or a variable holding one, for
@@ -182,7 +183,7 @@ func (fl *flow) store(st *ssa.Store) {
 		if f := fieldOf(addr); fl.s.sums.fieldReleased(f) {
 			fl.release(st, handedOn)
 		} else {
-			fl.drops = append(fl.drops, drop{at: st, field: f})
+			fl.drops = append(fl.drops, drop{at: st, field: f, label: fieldLabel(addr, f)})
 		}
 	default:
 		fl.release(st, handedOn) // a global, a slice element, an outer variable
@@ -227,6 +228,16 @@ func fieldOf(fa *ssa.FieldAddr) *types.Var {
 		return nil
 	}
 	return st.Field(fa.Field).Origin()
+}
+
+// fieldLabel names a field with its struct type when it has a name.
+func fieldLabel(fa *ssa.FieldAddr, f *types.Var) string {
+	if ptr, ok := fa.X.Type().Underlying().(*types.Pointer); ok {
+		if named, ok := types.Unalias(ptr.Elem()).(*types.Named); ok {
+			return named.Obj().Name() + "." + f.Name()
+		}
+	}
+	return f.Name()
 }
 
 // fieldReleased reports whether the value of a func-typed field may be

@@ -90,7 +90,7 @@ type poller struct {
 
 func newPoller(parent context.Context) *poller {
 	p := new(poller)
-	p.ctx, p.stop = context.WithCancel(parent) // want `is stored in field stop, which nothing in the package calls`
+	p.ctx, p.stop = context.WithCancel(parent) // want `is stored in field poller.stop, which nothing in the package calls`
 	return p
 }
 

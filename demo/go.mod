@@ -1,0 +1,3 @@
+module example.com/golifecheck-demo
+
+go 1.25.0
