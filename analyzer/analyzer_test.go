@@ -1,6 +1,7 @@
 package analyzer_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/golifecheck/golifecheck/analyzer"
@@ -20,4 +21,18 @@ func TestFactsAcrossPackages(t *testing.T) {
 
 func TestCtxcancelFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), analyzer.Analyzer, "ctxcancelfix")
+}
+
+func TestMainIsExempt(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "ctxcancelmain")
+}
+
+// TestKnowledgeFile extends the knowledge table with -knowledge.
+func TestKnowledgeFile(t *testing.T) {
+	flag := analyzer.Analyzer.Flags.Lookup("knowledge")
+	if err := flag.Value.Set(filepath.Join(analysistest.TestData(), "src", "knowledgeuse", "extra.txt")); err != nil {
+		t.Fatal(err)
+	}
+	defer flag.Value.Set("")
+	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "knowledgeuse")
 }

@@ -80,3 +80,15 @@ func TestHelp(t *testing.T) {
 		t.Errorf("golifecheck help nosuchcheck: want an error naming the check, got %v\n%s", err, out)
 	}
 }
+
+// TestCheckFlag switches the only finding-producing check off.
+func TestCheckFlag(t *testing.T) {
+	bin := build(t)
+	testdata, _ := filepath.Abs("../../analyzer/testdata")
+	cmd := exec.Command(bin, "-ctxcancel=false", "cancelhelperuse")
+	cmd.Dir = testdata
+	cmd.Env = append(os.Environ(), "GO111MODULE=off", "GOPATH="+testdata, "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+		t.Fatalf("with -ctxcancel=false: want no findings and exit 0, got %v\n%s", err, out)
+	}
+}
