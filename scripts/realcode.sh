@@ -1,48 +1,37 @@
 #!/usr/bin/env bash
 # realcode.sh: run golifecheck on pinned real-world modules and the standard
-# library, next to plain `go vet`, and report findings, errors, time and memory.
+# library next to plain `go vet`; report findings, errors, wall time and memory.
 #
-# Usage: scripts/realcode.sh [-only T[,T]] [-no-std] [GOLIFECHECK_BIN]   (-h: help)
+# usage: scripts/realcode.sh [-only TARGET[,TARGET]] [-no-std] [GOLIFECHECK_BIN]
+#   GOLIFECHECK_BIN  vettool to measure (default: build ./cmd/golifecheck)
+#   -only LIST       comma-separated targets: etcd,grpc,prometheus,client-go,nats,std
+#   -no-std          skip the std target (same as REALCODE_SKIP_STD=1)
+#   -h               this help
+#   REALCODE_DIR     work and output dir, reused between runs (downloads, copies
+#                    and warm caches are kept); default ${TMPDIR:-/tmp}/golifecheck-realcode
 #
 # Method and trade-offs:
-# - Modules come from the module proxy (`go mod download -json`), are copied
-#   into $WORK/src/NAME/ and analyzed there as the main module (`./...`).
-#   Relative `replace` targets (etcd's ../api etc.) are filled in with the
-#   required version of the replaced module, rebuilding the monorepo layout.
-# - GOTOOLCHAIN=local: always measure with the installed Go, never a download.
-# - Caching: per target, a dedicated GOCACHE ($WORK/cache/NAME/warm) is warmed
-#   with `go list -export -test -deps PATTERN`, which compiles every package
-#   and test variant vet needs (export data) without linking or vetting. Each
-#   measured run gets its own `cp -a` of that cache, so both start with all
-#   compiled packages and no vet results (go vet caches VetxOnly runs on deps).
-#   The warm cache is kept between runs (cheap re-runs); the copies cost disk
-#   (~1-3 GB per target) and a few seconds, which we accept for fairness.
-# - Time/memory: /usr/bin/time -v. "Maximum resident set size" is the max RSS
-#   of the largest single process in the tree (go, vet or vettool), not a sum.
+# - Modules come from the module proxy (`go mod download -json`), are copied to
+#   $REALCODE_DIR/src/NAME/ and analyzed there as the main module (`./...`);
+#   relative `replace` targets (etcd's ../api etc.) get the required version of
+#   the replaced module. GOTOOLCHAIN=local: measure the installed Go only.
+# - Caching: per target, a dedicated GOCACHE (cache/NAME/warm, kept between
+#   runs) is warmed by `go list -export -test -deps PATTERN`: it compiles every
+#   package and test variant vet needs, without linking or vetting. Each of the
+#   two measured runs gets its own `cp -a` of it, so both start with everything
+#   compiled and no vet results (go vet caches its VetxOnly runs on deps). The
+#   copies cost 1-3 GB of disk and seconds per target: accepted for fairness.
+# - /usr/bin/time -v "Maximum resident set size" is the peak RSS of the largest
+#   single process (go, vet or vettool), not a sum over processes.
 # - go vet exits non-zero on findings; the golifecheck run uses -json (exit 0
-#   with findings), so a non-zero exit there is a tool failure.
-# Outputs: $WORK/findings.txt (`path:line:col: [check] message`; module paths
-# relative to $WORK/src, std paths as GOROOT/...), $WORK/errors.txt, and raw
-# per-target output under $WORK/out/NAME/.
+#   with findings), so a non-zero exit or any output outside JSON is an error.
+# - Outputs: findings.txt (`path:line:col: [check] message`; module paths
+#   relative to src/, std as GOROOT/...), errors.txt, raw output in out/NAME/.
+# - Exit status: 1 if any measured target has errors, panics or a failed run
+#   (findings alone are fine; skipped targets are only reported), 2 on bad usage.
 set -euo pipefail
 
-usage() {
-	cat <<'EOF'
-usage: scripts/realcode.sh [-only TARGET[,TARGET]] [-no-std] [GOLIFECHECK_BIN]
-
-Runs `go vet` and `go vet -vettool=GOLIFECHECK_BIN` on pinned real modules and
-std, printing a summary (packages, errors, panics, findings per check, wall
-time and peak RSS with golifecheck/vet ratios). Without GOLIFECHECK_BIN, builds
-./cmd/golifecheck from the repository root.
-
-  -only LIST   comma-separated targets: etcd,grpc,prometheus,client-go,nats,std
-  -no-std      skip the std target (same as REALCODE_SKIP_STD=1)
-  -h           this help
-
-Environment: REALCODE_DIR (work/output dir, reused between runs; default
-${TMPDIR:-/tmp}/golifecheck-realcode), REALCODE_SKIP_STD=1.
-EOF
-}
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 
 TARGETS="etcd go.etcd.io/etcd/server/v3@v3.7.3
 grpc google.golang.org/grpc@v1.85.0
@@ -94,17 +83,12 @@ fi
 [ -x "$BIN" ] || { echo "not executable: $BIN" >&2; exit 1; }
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 
-# moddir MODULE@VERSION: print the module cache directory of that version.
-moddir() {
-	(cd "$WORK" && go mod download -json "$1") |
-		python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("Dir") or "")'
-}
-
 # copymod MODULE@VERSION DEST: writable copy of the module (kept between runs).
 copymod() {
 	local src
 	[ -f "$2/.realcode-stamp" ] && [ "$(cat "$2/.realcode-stamp")" = "$1" ] && return 0
-	src="$(moddir "$1")" || src=""
+	src="$(cd "$WORK" && go mod download -json "$1" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin).get("Dir") or "")')" || src=""
 	[ -n "$src" ] || { echo "download of $1 failed" >&2; return 1; }
 	rm -rf "$2" && mkdir -p "$(dirname "$2")"
 	cp -r "$src" "$2" && chmod -R u+w "$2" && echo "$1" >"$2/.realcode-stamp"
@@ -113,33 +97,33 @@ copymod() {
 # prepare NAME MODULE@VERSION: copy the module (and relative replace targets);
 # prints the directory to run in. Non-zero (with a message) means skip it.
 prepare() {
-	local name="$1" mv="$2" p base dir need old ver rel
+	local name="$1" mv="$2" p dir info need old ver rel
 	p="${mv%@*}"
 	p="${p%/v[0-9]*}"
-	base="${p##*/}"
-	dir="$WORK/src/$name/$base"
+	dir="$WORK/src/$name/${p##*/}"
 	copymod "$mv" "$dir" || return 1
-	need="$(cd "$dir" && go mod edit -json | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Go",""))')"
+	info="$(cd "$dir" && go mod edit -json | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+print(m.get("Go") or "0")
+req = {r["Path"]: r["Version"] for r in m.get("Require") or []}
+for r in m.get("Replace") or []:
+    if r["New"]["Path"].startswith(("./", "../")):
+        print(r["Old"]["Path"], r["Old"].get("Version") or req.get(r["Old"]["Path"], "-"), r["New"]["Path"])
+')" || return 1
+	need="${info%%$'\n'*}"
 	if [ "$(printf '%s\n%s\n' "$need" "$GOVERSION" | sort -V | tail -n1)" != "$GOVERSION" ]; then
 		echo "go.mod needs go $need, newer than go $GOVERSION" >&2; return 1
 	fi
-	(cd "$dir" && go mod edit -json) | python3 -c '
-import json, sys
-m = json.load(sys.stdin)
-req = {r["Path"]: r["Version"] for r in m.get("Require") or []}
-for r in m.get("Replace") or []:
-    new = r["New"]["Path"]
-    if new.startswith(("./", "../")):
-        print(r["Old"]["Path"], r["Old"].get("Version") or req.get(r["Old"]["Path"], ""), new)
-' | while read -r old ver rel; do
-		[ -n "$ver" ] || { echo "cannot resolve local replace $old => $rel" >&2; exit 1; }
+	while read -r old ver rel; do
+		[ "$ver" != - ] || { echo "cannot resolve local replace $old => $rel" >&2; return 1; }
 		case "$(realpath -m "$dir/$rel")" in
 		"$WORK/src/$name/"*) ;;
-		*) echo "local replace $old => $rel leaves $WORK/src/$name" >&2; exit 1 ;;
+		*) echo "local replace $old => $rel leaves $WORK/src/$name" >&2; return 1 ;;
 		esac
 		log "$name: local replace $old => $rel: using $old@$ver"
-		copymod "$old@$ver" "$(realpath -m "$dir/$rel")" || exit 1
-	done || return 1
+		copymod "$old@$ver" "$(realpath -m "$dir/$rel")" || return 1
+	done < <(tail -n +2 <<<"$info")
 	echo "$dir"
 }
 
@@ -163,7 +147,7 @@ measure() {
 		rm -rf "${c:?}/$run" && cp -a "$c/warm" "$c/$run"
 		local args=()
 		[ "$run" = glc ] && args=(-vettool="$BIN" -json)
-		log "$name: measuring go vet ${args[*]} $pat"
+		log "$name: measuring go vet ${args[*]:+${args[*]} }$pat"
 		rc=0
 		(cd "$dir" && GOCACHE="$c/$run" /usr/bin/time -v -o "$out/$run.time" \
 			go vet "${args[@]}" "$pat" >"$out/$run.stdout" 2>"$out/$run.stderr") || rc=$?
@@ -190,21 +174,19 @@ while read -r name mv; do
 done <<<"$TARGETS"
 
 python3 - "$WORK" "$(go env GOROOT)" <<'EOF'
-import json, os, re, sys
+import collections, json, os, re, sys
 work, goroot = sys.argv[1], sys.argv[2]
-out = os.path.join(work, "out")
-FIND = re.compile(r"^\S.*?:\d+(:\d+)?: ")
-ERR = re.compile(r"internal error|panic|analysis failed|could not import|go build|error|^vet: |^go: |^#? ?\S+\.go:\d+")
+FIND = re.compile(r"^(?!vet: )\S.*?:\d+(:\d+)?: ")  # plain vet finding
+TRACE = re.compile(r"goroutine \d+ \[|created by |\[signal |\S+\(.*\)$")  # panic stack lines
 
-def rd(p):
+def rd(d, f):
+    p = os.path.join(d, f)
     return open(p, errors="replace").read() if os.path.exists(p) else ""
 
-def timing(p):
-    t = rd(p)
+def timing(t):
     m = re.search(r"Elapsed \(wall clock\).*: (?:(\d+):)?(\d+):([\d.]+)", t)
     r = re.search(r"Maximum resident set size \(kbytes\): (\d+)", t)
-    wall = int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3)) if m else 0.0
-    return wall, (int(r.group(1)) // 1024 if r else 0)
+    return (int(m[1] or 0) * 3600 + int(m[2]) * 60 + float(m[3]) if m else 0.0), (int(r[1]) // 1024 if r else 0)
 
 def rel(posn):
     for base, pre in ((os.path.join(work, "src") + "/", ""), (goroot + "/", "GOROOT/")):
@@ -212,56 +194,49 @@ def rel(posn):
             return pre + posn[len(base):]
     return posn
 
-def glc(text):
+def glc(text):  # JSON objects from go vet -json, plus any other output (errors)
     finds, errs, dec, i = set(), [], json.JSONDecoder(), 0
     while i < len(text):
-        if text[i].isspace():
-            i += 1
-            continue
-        if text[i] == "{":
+        j = text.find("\n", i)
+        j = len(text) if j < 0 else j
+        line = text[i:j]
+        if line.startswith("{"):
             try:
                 obj, i = dec.raw_decode(text, i)
                 for pkg, res in obj.items():
                     for an, v in res.items():
                         if isinstance(v, dict):
                             errs.append(f"{pkg}: {an}: {v.get('error', v)}")
-                            continue
-                        for d in v:
+                        for d in v if isinstance(v, list) else []:
                             finds.add((rel(d.get("posn", "?")), d.get("category") or an, d.get("message", "")))
                 continue
             except ValueError:
                 pass
-        j = text.find("\n", i)
-        j = len(text) if j < 0 else j
-        line = text[i:j]
-        if not line.startswith("# ") and ERR.search(line):
+        if line.strip() and not line.startswith(("# ", "\t", " ")) and not TRACE.match(line):
             errs.append(line)
-        i = j
+        i = j + 1
     return finds, errs
 
 rows, allf, allerr, cats = [], [], [], {}
-for name in sorted(os.listdir(out), key=lambda n: (n == "std", n)):
-    d = os.path.join(out, name)
-    if os.path.exists(os.path.join(d, "skip")):
-        rows.append((name, "skipped: " + rd(os.path.join(d, "skip")).strip().splitlines()[-1]))
+for name in sorted(os.listdir(os.path.join(work, "out")), key=lambda n: (n == "std", n)):
+    d = os.path.join(work, "out", name)
+    if rd(d, "skip"):
+        rows.append((name, "skipped: " + rd(d, "skip").strip().splitlines()[-1]))
         continue
-    pk = [l.split() for l in rd(os.path.join(d, "pkgs.txt")).splitlines() if l.strip()]
-    vt, gt = timing(os.path.join(d, "vet.time")), timing(os.path.join(d, "glc.time"))
-    vrc, grc = int(rd(os.path.join(d, "vet.rc")) or -1), int(rd(os.path.join(d, "glc.rc")) or -1)
-    vlines = (rd(os.path.join(d, "vet.stdout")) + rd(os.path.join(d, "vet.stderr"))).splitlines()
-    vfind = sum(1 for l in vlines if FIND.match(l) and not l.startswith("vet: "))
-    verr = [l for l in vlines if l.strip() and not l.startswith(("# ", "\t", " ")) and not (FIND.match(l) and not l.startswith("vet: "))]
-    finds, errs = glc(rd(os.path.join(d, "glc.stdout")) + "\n" + rd(os.path.join(d, "glc.stderr")))
+    pk = [l.split() for l in rd(d, "pkgs.txt").splitlines() if l.strip()]
+    vrc, grc = int(rd(d, "vet.rc") or -1), int(rd(d, "glc.rc") or -1)
+    vlines = (rd(d, "vet.stdout") + rd(d, "vet.stderr")).splitlines()
+    vfind = sum(1 for l in vlines if FIND.match(l))
+    verr = [l for l in vlines if l.strip() and not l.startswith(("# ", "\t", " ")) and not FIND.match(l)]
+    finds, errs = glc(rd(d, "glc.stdout") + "\n" + rd(d, "glc.stderr"))
     panics = sum(1 for e in errs if re.search(r"\bpanic(:|ked)", e)) + sum(1 for f in finds if f[1] == "internal")
-    for f in finds:
-        cats.setdefault(name, {}).setdefault(f[1], 0)
-        cats[name][f[1]] += 1
+    cats[name] = collections.Counter(f[1] for f in finds)
     allf += [f"{p}: [{c}] {m}" for p, c, m in finds]
     allerr += [f"{name}: {e}" for e in errs] + [f"{name}: (plain vet) {e}" for e in verr]
-    status = "ok"
-    if grc != 0: status = f"GOLIFECHECK FAILED (exit {grc})"
-    elif vrc != 0 and (verr or not vfind): status = f"VET FAILED (exit {vrc})"
-    rows.append((name, len(pk), len(pk) + sum(1 for p in pk if p[-1] != "0"), vt, gt, vfind, len(verr), len(finds), len(errs), panics, status))
+    bad = [f"GOLIFECHECK FAILED (exit {grc})"] * (grc != 0 or bool(errs))
+    bad += [f"VET FAILED (exit {vrc})"] * (vrc != 0 and bool(verr or not vfind))
+    rows.append((name, len(pk), len(pk) + sum(p[-1] != "0" for p in pk), timing(rd(d, "vet.time")),
+                 timing(rd(d, "glc.time")), vfind, len(verr), len(finds), len(errs), panics, " + ".join(bad) or "ok"))
 
 def ratio(a, b): return f"{a / b:.2f}x" if b else "-"
 def fmt(r):
@@ -270,29 +245,27 @@ def fmt(r):
     return (f"{n:<11}{p:>6}{u:>7} {vt[0]:>8.1f}s{vt[1]:>7}M {gt[0]:>8.1f}s{gt[1]:>7}M "
             f"{ratio(gt[0], vt[0]):>7}{ratio(gt[1], vt[1]):>7}{vf:>7}{ve:>6}{gf:>8}{ge:>6}{pa:>7}  {st}")
 print("\nTarget      pkgs  units  vet-wall vet-RSS  glc-wall glc-RSS  t-ratio m-ratio vet-fd vet-er glc-fd errors panics  status")
-for r in rows: print(fmt(r))
 m = [r for r in rows if len(r) > 2]
 if m:
     s = lambda i: sum(r[i] for r in m)
-    tot = ("TOTAL", s(1), s(2), (sum(r[3][0] for r in m), max(r[3][1] for r in m)),
-           (sum(r[4][0] for r in m), max(r[4][1] for r in m)), s(5), s(6), s(7), s(8), s(9),
-           "ok" if all(r[10] == "ok" for r in m) else "FAILURES")
-    print(fmt(tot))
-print("\nunits = packages + external test packages, i.e. what go vet analyzes (test variants included).")
-print("wall = Elapsed (wall clock); RSS = Maximum resident set size, i.e. the peak RSS of the largest single")
-print("process (go, vet or the vettool), not a sum. TOTAL: sum of wall times, max of peak RSS.")
-print("t-ratio/m-ratio = golifecheck/vet. vet-fd/vet-er = plain vet findings/error lines; glc-fd = golifecheck findings.")
+    rows.append(("TOTAL", s(1), s(2), (sum(r[3][0] for r in m), max(r[3][1] for r in m)),
+                 (sum(r[4][0] for r in m), max(r[4][1] for r in m)), s(5), s(6), s(7), s(8), s(9),
+                 "ok" if all(r[10] == "ok" for r in m) else "FAILURES"))
+print("\n".join(fmt(r) for r in rows))
+print("""
+units = packages + external test packages: what go vet analyzes (test variants included).
+wall = Elapsed (wall clock); RSS = Maximum resident set size: peak RSS of the largest single process
+(go, vet or the vettool), not a sum. TOTAL: sum of wall times, max of peak RSS. t-ratio/m-ratio =
+golifecheck/vet. vet-fd, vet-er: plain vet findings, error lines; glc-fd, errors, panics: golifecheck's.""")
+cats["TOTAL"] = sum(cats.values(), collections.Counter())
 print("\nGolifecheck findings per check:")
 for name, cs in cats.items():
-    print(f"  {name}: " + ", ".join(f"{c}={n}" for c, n in sorted(cs.items())))
-tc = {}
-for cs in cats.values():
-    for c, n in cs.items(): tc[c] = tc.get(c, 0) + n
-print("  TOTAL: " + (", ".join(f"{c}={n}" for c, n in sorted(tc.items())) or "none"))
+    print(f"  {name}: " + (", ".join(f"{c}={n}" for c, n in sorted(cs.items())) or "none"))
 open(os.path.join(work, "findings.txt"), "w").write("".join(l + "\n" for l in sorted(allf)))
 open(os.path.join(work, "errors.txt"), "w").write("".join(l + "\n" for l in allerr))
 if allerr:
-    print(f"\nAnalysis errors / panics / tool failures ({len(allerr)}; first 50, all in errors.txt):")
-    for e in allerr[:50]: print("  " + e)
+    print(f"\nAnalysis errors, panics, tool failures ({len(allerr)}; first 50, all in errors.txt):")
+    print("\n".join("  " + e for e in allerr[:50]))
 print(f"\nfindings: {os.path.join(work, 'findings.txt')}\nerrors:   {os.path.join(work, 'errors.txt')}")
+sys.exit(0 if all(r[-1] == "ok" for r in m) else 1)
 EOF
