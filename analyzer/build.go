@@ -60,13 +60,13 @@ func buildSSA(pass *analysis.Pass) (*ssa.Package, []*ssa.Function) {
 // packages may need (one taking or returning a cancel-like function).
 func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 	for _, obj := range pass.TypesInfo.Defs {
-		if fn, ok := obj.(*types.Func); ok && (hasCancelParam(fn) || hasCancelResult(fn)) {
+		if fn, ok := obj.(*types.Func); ok && (anyCancelType(fn.Signature().Params()) || anyCancelType(fn.Signature().Results())) {
 			return true
 		}
 	}
 	for _, obj := range pass.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
-		if !ok || !hasCancelResult(fn) {
+		if !ok || !anyCancelType(fn.Signature().Results()) {
 			continue
 		}
 		if know.cancelResults(fn) != nil || fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn, new(funcFact)) {
@@ -76,20 +76,11 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 	return false
 }
 
-func hasCancelResult(fn *types.Func) bool {
-	res := fn.Signature().Results()
-	for i := range res.Len() {
-		if isCancelType(res.At(i).Type()) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasCancelParam(fn *types.Func) bool {
-	params := fn.Signature().Params()
-	for i := range params.Len() {
-		if isCancelType(params.At(i).Type()) {
+// anyCancelType reports whether a parameter or result list holds a
+// cancel-like function.
+func anyCancelType(vars *types.Tuple) bool {
+	for v := range vars.Variables() {
+		if isCancelType(v.Type()) {
 			return true
 		}
 	}
