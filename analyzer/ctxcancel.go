@@ -51,10 +51,10 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		return
 	}
 	fl := s.flowOf(cancel) // with a nil cancel (assigned, then unused): an empty flow
-	if fl.deferredBefore(call) {
+	if fl.releasedBefore(call) {
 		return
 	}
-	exit, again := fl.leak(call)
+	exit, again := fl.leak(call, s.doneBlocks(call))
 	if exit == nil && !again {
 		return
 	}
@@ -106,16 +106,23 @@ func resultValue(call *ssa.Call, r int) ssa.Value {
 // leak searches the control-flow graph, from def onwards, for a path on
 // which the value is never called nor handed on. It returns the return
 // instruction that such a path reaches, and whether such a path comes back
-// to def (a loop that replaces the value before calling it). Calls that
-// never return end their block in a panic, so they end paths too.
-func (fl *flow) leak(def ssa.Instruction) (exit *ssa.Return, again bool) {
-	seen := make(map[*ssa.BasicBlock]bool)
-	var visit func(b *ssa.BasicBlock, from int) *ssa.Return
-	visit = func(b *ssa.BasicBlock, from int) *ssa.Return {
+// to def (a loop that replaces the value before calling it) without
+// passing through a block of done, where the value's context is done and
+// its cancel has nothing left to release. Calls that never return end
+// their block in a panic, so they end paths too.
+func (fl *flow) leak(def ssa.Instruction, done map[*ssa.BasicBlock]bool) (exit *ssa.Return, again bool) {
+	type node struct {
+		b    *ssa.BasicBlock
+		done bool
+	}
+	seen := make(map[node]bool)
+	var visit func(b *ssa.BasicBlock, from int, isDone bool) *ssa.Return
+	visit = func(b *ssa.BasicBlock, from int, isDone bool) *ssa.Return {
+		isDone = isDone || done[b]
 		succs := b.Succs
 		for _, in := range b.Instrs[from:] {
 			if in == def {
-				again = true
+				again = again || !isDone
 				return nil
 			}
 			if _, ok := fl.released[in]; ok {
@@ -131,9 +138,9 @@ func (fl *flow) leak(def ssa.Instruction) (exit *ssa.Return, again bool) {
 			}
 		}
 		for _, succ := range succs {
-			if !seen[succ] {
-				seen[succ] = true
-				if ret := visit(succ, 0); ret != nil {
+			if st := (node{succ, isDone}); !seen[st] {
+				seen[st] = true
+				if ret := visit(succ, 0, isDone); ret != nil {
 					return ret
 				}
 			}
@@ -143,11 +150,85 @@ func (fl *flow) leak(def ssa.Instruction) (exit *ssa.Return, again bool) {
 	b := def.Block()
 	for i, in := range b.Instrs {
 		if in == def {
-			exit = visit(b, i+1)
+			exit = visit(b, i+1, false)
 			break
 		}
 	}
 	return exit, again
+}
+
+// doneBlocks returns the blocks that run only once the context returned by
+// call is done, when the knowledge table says that releases its cancel:
+// those after a receive from ctx.Done(), and select cases receiving from it.
+func (s *state) doneBlocks(call *ssa.Call) map[*ssa.BasicBlock]bool {
+	callee := call.Common().StaticCallee()
+	if callee == nil {
+		return nil
+	}
+	obj, ok := callee.Object().(*types.Func)
+	if !ok {
+		return nil
+	}
+	k, ok := s.know.doneContext(obj)
+	if !ok {
+		return nil
+	}
+	ctx := resultValue(call, k)
+	if ctx == nil {
+		return nil
+	}
+	blocks := make(map[*ssa.BasicBlock]bool)
+	for _, ref := range *ctx.Referrers() {
+		done, ok := ref.(*ssa.Call)
+		if !ok || !done.Call.IsInvoke() || done.Call.Method.Name() != "Done" {
+			continue
+		}
+		for _, use := range *done.Referrers() {
+			switch use := use.(type) {
+			case *ssa.UnOp: // <-ctx.Done(): its successors run once it is done
+				if use.Op == token.ARROW {
+					for _, succ := range use.Block().Succs {
+						blocks[succ] = true
+					}
+				}
+			case *ssa.Select:
+				for i, st := range use.States {
+					if st.Chan == done && st.Dir == types.RecvOnly {
+						if b := selectCase(use, i); b != nil {
+							blocks[b] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	return blocks
+}
+
+// selectCase returns the block that runs select case i: go/ssa compares
+// the select's index result with each case number in turn.
+func selectCase(sel *ssa.Select, i int) *ssa.BasicBlock {
+	for _, ref := range *sel.Referrers() {
+		ex, ok := ref.(*ssa.Extract)
+		if !ok || ex.Index != 0 {
+			continue
+		}
+		for _, use := range *ex.Referrers() {
+			cmp, ok := use.(*ssa.BinOp)
+			if !ok || cmp.Op != token.EQL {
+				continue
+			}
+			if c, ok := cmp.Y.(*ssa.Const); !ok || c.Int64() != int64(i) {
+				continue
+			}
+			for _, r := range *cmp.Referrers() {
+				if cond, ok := r.(*ssa.If); ok {
+					return cond.Block().Succs[0]
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // nonNilBranch returns the successor of an `if cancel != nil` (or ==) that

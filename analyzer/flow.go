@@ -21,8 +21,11 @@ type flow struct {
 	// released maps the instructions of the value's function where it is
 	// called, or handed on (returned, sent, stored, passed), to which.
 	released map[ssa.Instruction]releaseKind
-	// defers are the releases that are defer statements.
-	defers []*ssa.Defer
+	// anytime are releases that do not depend on the path taken after
+	// them: defer statements (they run at every exit) and closures that
+	// capture the variable holding the value and are called or handed on
+	// (they call whatever the variable holds when they run).
+	anytime []ssa.Instruction
 	// drops is the evidence of hand-overs that never call the value.
 	drops []drop
 }
@@ -58,21 +61,22 @@ func (s *state) flowOf(v ssa.Value) *flow {
 	return fl
 }
 
-// deferredBefore reports whether a defer releasing the value runs before
-// def on every path, so that every return after def releases it (a closure
-// deferred first that calls a captured variable assigned later).
-func (fl *flow) deferredBefore(def ssa.Instruction) bool {
-	for _, d := range fl.defers {
-		db, b := d.Block(), def.Block()
-		if db != b && db.Dominates(b) {
+// releasedBefore reports whether a path-independent release comes before
+// def on every path to it: a defer, or a releasing closure that captured
+// the variable def assigns (as in `var cancel func(); f := func() {
+// cancel() }; ...; _, cancel = context.WithCancel(ctx)`).
+func (fl *flow) releasedBefore(def ssa.Instruction) bool {
+	for _, in := range fl.anytime {
+		ib, b := in.Block(), def.Block()
+		if ib != b && ib.Dominates(b) {
 			return true
 		}
-		if db == b {
-			for _, in := range b.Instrs {
-				if in == d {
+		if ib == b {
+			for _, x := range b.Instrs {
+				if x == in {
 					return true
 				}
-				if in == def {
+				if x == def {
 					break
 				}
 			}
@@ -85,8 +89,8 @@ func (fl *flow) deferredBefore(def ssa.Instruction) bool {
 func (fl *flow) releases() bool { return len(fl.released) > 0 }
 
 func (fl *flow) release(in ssa.Instruction, how releaseKind) {
-	if d, ok := in.(*ssa.Defer); ok {
-		fl.defers = append(fl.defers, d)
+	if _, ok := in.(*ssa.Defer); ok {
+		fl.anytime = append(fl.anytime, in)
 	}
 	fl.released[in] = how
 }
@@ -199,10 +203,14 @@ func (fl *flow) closure(mc *ssa.MakeClosure, v ssa.Value) {
 			continue
 		}
 		inner := fl.s.flowOf(fn.FreeVars[i])
-		if inner.releases() {
-			fl.value(mc)
-		} else {
+		if !inner.releases() {
 			fl.drops = append(fl.drops, inner.drops...)
+			continue
+		}
+		n := len(fl.released)
+		fl.value(mc)
+		if isPointer(v) && len(fl.released) > n {
+			fl.anytime = append(fl.anytime, mc)
 		}
 	}
 }

@@ -22,6 +22,16 @@ type knowledge struct {
 	// cancels maps a function's full name to the indices of its results
 	// that the caller must call (the cancel of context.WithCancel).
 	cancels map[string][]int
+	// doneCtx maps a function's full name to the index of its context
+	// result whose being done leaves its cancel nothing to release.
+	doneCtx map[string]int
+}
+
+// doneContext returns the result of fn, a context, once done of which its
+// cancel has nothing left to release.
+func (k *knowledge) doneContext(fn *types.Func) (int, bool) {
+	i, ok := k.doneCtx[fn.FullName()]
+	return i, ok
 }
 
 // cancelResults returns the results of fn that the caller must call.
@@ -39,14 +49,21 @@ func (k *knowledge) parse(name, text string) error {
 		f := strings.Fields(line)
 		switch f[0] {
 		case "cancel":
-			if len(f) != 3 {
-				return fmt.Errorf("%s:%d: want \"cancel FUNCTION RESULT\", got %q", name, i+1, line)
+			if len(f) != 3 && (len(f) != 4 || !strings.HasPrefix(f[3], "done=")) {
+				return fmt.Errorf("%s:%d: want \"cancel FUNCTION RESULT [done=RESULT]\", got %q", name, i+1, line)
 			}
 			r, err := strconv.Atoi(f[2])
 			if err != nil || r < 0 {
 				return fmt.Errorf("%s:%d: result index %q is not a non-negative integer", name, i+1, f[2])
 			}
 			k.cancels[f[1]] = append(k.cancels[f[1]], r)
+			if len(f) == 4 {
+				d, err := strconv.Atoi(strings.TrimPrefix(f[3], "done="))
+				if err != nil || d < 0 {
+					return fmt.Errorf("%s:%d: %q: want done=RESULT", name, i+1, f[3])
+				}
+				k.doneCtx[f[1]] = d
+			}
 		default:
 			return fmt.Errorf("%s:%d: unknown role %q (want cancel)", name, i+1, f[0])
 		}
@@ -67,7 +84,7 @@ func loadKnowledge(extra string) (*knowledge, error) {
 	if k, ok := knowledgeCache[extra]; ok {
 		return k, nil
 	}
-	k := &knowledge{cancels: make(map[string][]int)}
+	k := &knowledge{cancels: make(map[string][]int), doneCtx: make(map[string]int)}
 	if err := k.parse("knowledge.txt", builtinKnowledge); err != nil {
 		return nil, err
 	}

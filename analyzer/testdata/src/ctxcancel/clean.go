@@ -247,3 +247,33 @@ func capturedVariableDeferredFirst(parent context.Context) {
 	ctx, cancel = context.WithCancel(parent)
 	use(ctx)
 }
+
+// The closure captured the variable before each assignment: it calls
+// whichever cancel the variable holds when it runs.
+func closureCreatedFirst(parent context.Context, run func(context.Context, func())) {
+	var cancel context.CancelFunc
+	stop := func() { cancel() }
+	var ctx context.Context
+	ctx, cancel = context.WithCancel(parent)
+	run(ctx, stop)
+	ctx, cancel = context.WithCancel(parent)
+	run(ctx, stop)
+}
+
+// A timed-out context has released everything: retrying after its Done
+// fired without calling cancel leaks nothing.
+func retryAfterTimeout(parent context.Context, try func(context.Context) bool) {
+	for {
+		ctx, cancel := context.WithTimeout(parent, time.Second)
+		ok := try(ctx)
+		select {
+		case <-ctx.Done():
+			continue
+		default:
+		}
+		cancel()
+		if ok {
+			return
+		}
+	}
+}

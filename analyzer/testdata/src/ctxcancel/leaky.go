@@ -132,3 +132,22 @@ func closureNeverCalled(parent context.Context) {
 
 func use(context.Context)            {}
 func work(ctx context.Context) error { return ctx.Err() }
+
+func closureAfterEarlyReturn(parent context.Context, fail bool) {
+	ctx, cancel := context.WithCancel(parent) // want `not called on all paths`
+	if fail {
+		return
+	}
+	defer func() { cancel() }()
+	use(ctx)
+}
+
+func retryWithoutCancel(parent context.Context, try func(context.Context) bool) {
+	for {
+		ctx, cancel := context.WithTimeout(parent, time.Second) // want `not called before the next iteration replaces it`
+		if try(ctx) {
+			cancel()
+			return
+		}
+	}
+}
