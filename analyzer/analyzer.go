@@ -39,6 +39,7 @@ type check struct {
 
 var checks = []*check{
 	{name: "ctxcancel", run: runCtxcancel},
+	{name: "gostop", run: runGostop},
 }
 
 // beforeChecks, if set, runs before the checks: tests use it to make the
@@ -136,7 +137,7 @@ func run(pass *analysis.Pass) (_ any, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if !enabled("ctxcancel") || !needsSSA(pass, know) {
+	if !needsSSA(pass, know) {
 		return nil, nil
 	}
 	s := &state{pass: pass, know: know, generated: make(map[string]bool)}

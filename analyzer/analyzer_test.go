@@ -16,7 +16,7 @@ func TestCtxcancel(t *testing.T) {
 // facts (standalone mode; cmd/golifecheck's tests run go vet on the same
 // packages).
 func TestFactsAcrossPackages(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "cancelhelper", "cancelhelperuse")
+	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "cancelhelper", "cancelhelperuse", "spawner", "spawneruse")
 }
 
 func TestCtxcancelFixes(t *testing.T) {
@@ -35,4 +35,8 @@ func TestKnowledgeFile(t *testing.T) {
 	}
 	defer flag.Value.Set("")
 	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "knowledgeuse")
+}
+
+func TestGostop(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "gostop")
 }

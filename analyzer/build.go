@@ -55,21 +55,47 @@ func buildSSA(pass *analysis.Pass) (*ssa.Package, []*ssa.Function) {
 	return pkg, funcs
 }
 
-// needsSSA reports whether the package has anything for ctxcancel: a call
-// of a function that returns a cancel, or a function whose summary other
-// packages may need (one taking or returning a cancel-like function).
+// needsSSA reports whether any enabled check has something to look at in
+// the package, so that SSA must be built: for ctxcancel, a call of a
+// function that returns a cancel or a function whose summary other
+// packages may need (one taking or returning a cancel-like function); for
+// gostop, a go statement, a loop, a select, or a call of a function whose
+// summary says it launches or runs forever.
 func needsSSA(pass *analysis.Pass, know *knowledge) bool {
-	for _, obj := range pass.TypesInfo.Defs {
-		if fn, ok := obj.(*types.Func); ok && (anyCancelType(fn.Signature().Params()) || anyCancelType(fn.Signature().Results())) {
-			return true
+	if enabled("ctxcancel") {
+		for _, obj := range pass.TypesInfo.Defs {
+			if fn, ok := obj.(*types.Func); ok && (anyCancelType(fn.Signature().Params()) || anyCancelType(fn.Signature().Results())) {
+				return true
+			}
 		}
 	}
 	for _, obj := range pass.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
-		if !ok || !anyCancelType(fn.Signature().Results()) {
+		if !ok || fn.Pkg() == nil {
 			continue
 		}
-		if know.cancelResults(fn) != nil || fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn, new(funcFact)) {
+		if know.cancelResults(fn) != nil || know.launcherParams(fn) != nil {
+			return true
+		}
+		if fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn, new(funcFact)) {
+			return true
+		}
+	}
+	if !enabled("gostop") {
+		return false
+	}
+	found := false
+	for _, f := range pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.GoStmt, *ast.RangeStmt, *ast.SelectStmt:
+				found = true
+			case *ast.ForStmt:
+				found = found || n.Cond == nil
+			}
+			return !found
+		})
+		if found {
 			return true
 		}
 	}

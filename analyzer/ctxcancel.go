@@ -349,21 +349,33 @@ func (site *cancelSite) diagnostic(format string, args ...any) analysis.Diagnost
 
 // funcName names a function as a reader of the package would write it.
 func (s *state) funcName(fn *ssa.Function) string {
+	return nameOf(fn, func(p *types.Package) string {
+		if p == s.pass.Pkg {
+			return ""
+		}
+		return p.Name()
+	})
+}
+
+// qualifiedName names a function for readers of any package:
+// "spawner.Poll", "(*cache.Cache).janitor", "server.run$1".
+func qualifiedName(fn *ssa.Function) string {
+	return nameOf(fn, (*types.Package).Name)
+}
+
+func nameOf(fn *ssa.Function, qual types.Qualifier) string {
 	if fn == nil {
 		return "the call"
 	}
 	if o := fn.Origin(); o != nil {
 		fn = o
 	}
+	if parent := fn.Parent(); parent != nil {
+		return nameOf(parent, qual) + fn.Name()[len(parent.Name()):] // "run$1"
+	}
 	obj, ok := fn.Object().(*types.Func)
 	if !ok {
 		return fn.Name()
-	}
-	qual := func(p *types.Package) string {
-		if p == s.pass.Pkg {
-			return ""
-		}
-		return p.Name()
 	}
 	if recv := obj.Signature().Recv(); recv != nil {
 		return "(" + types.TypeString(recv.Type(), qual) + ")." + obj.Name()

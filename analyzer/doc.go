@@ -78,4 +78,56 @@
 //		req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 //		...
 //	}
+//
+// # Check gostop
+//
+// gostop: report goroutines that can never stop
+//
+// A goroutine that never returns leaks its stack and everything it
+// references for the life of the process. gostop reports a go statement,
+// or a function handed to a launcher, when the function it starts can never
+// return: no path from its entry reaches a return, a panic or an exiting
+// call (os.Exit, log.Fatal, runtime.Goexit). Typical culprits are a polling
+// loop `for { work(); time.Sleep(d) }`, a `for { select { ... } }` whose
+// cases never leave the loop (a break inside a select leaves only the
+// select), and `for range ticker.C` or `for range time.Tick(d)`: those
+// channels are never closed, so the range never ends.
+//
+// It follows the goroutine's function through static calls, closures,
+// method values and packages: a function that runs forever, and one that
+// calls it on every path, carries the fact forever(F (file.go:N)), and the
+// finding names that loop. A launcher is a function that runs its argument
+// in a new goroutine: errgroup.Group.Go, sync.WaitGroup.Go and the others of
+// the knowledge table, and any function found to do so (its fact is
+// launches[N]), like `func spawn(f func()) { go f() }`.
+//
+// It stays silent on finite goroutines, on loops with any way out (a
+// receive from ctx.Done() or a stop channel followed by a return, a range
+// over a channel that may be closed, a loop condition such as ctx.Err() ==
+// nil or an atomic flag, a return on an I/O error), and on goroutines whose
+// function it cannot see (an interface method, a function value).
+//
+// Wrong:
+//
+//	func (c *cache) janitor() {
+//		for range time.Tick(time.Minute) {
+//			c.sweep()
+//		}
+//	}
+//	go c.janitor() // runs until the process exits, holding c
+//
+// Right:
+//
+//	func (c *cache) janitor(ctx context.Context) {
+//		t := time.NewTicker(time.Minute)
+//		defer t.Stop()
+//		for {
+//			select {
+//			case <-ctx.Done():
+//				return
+//			case <-t.C:
+//				c.sweep()
+//			}
+//		}
+//	}
 package analyzer

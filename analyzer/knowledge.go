@@ -25,6 +25,17 @@ type knowledge struct {
 	// doneCtx maps a function's full name to the index of its context
 	// result whose being done leaves its cancel nothing to release.
 	doneCtx map[string]int
+	// launchers maps a function's full name to the arguments (receiver
+	// first) that it runs in a new goroutine.
+	launchers map[string][]int
+	// neverClosed holds the functions whose result, and the struct fields
+	// ("time.Ticker.C"), that are channels nobody closes.
+	neverClosed map[string]bool
+}
+
+// launcherParams returns the arguments of fn that it runs in a new goroutine.
+func (k *knowledge) launcherParams(fn *types.Func) []int {
+	return k.launchers[fn.FullName()]
 }
 
 // doneContext returns the result of fn, a context, once done of which its
@@ -64,8 +75,22 @@ func (k *knowledge) parse(name, text string) error {
 				}
 				k.doneCtx[f[1]] = d
 			}
+		case "launcher":
+			if len(f) != 3 {
+				return fmt.Errorf("%s:%d: want \"launcher FUNCTION ARGUMENT\", got %q", name, i+1, line)
+			}
+			a, err := strconv.Atoi(f[2])
+			if err != nil || a < 0 {
+				return fmt.Errorf("%s:%d: argument index %q is not a non-negative integer", name, i+1, f[2])
+			}
+			k.launchers[f[1]] = append(k.launchers[f[1]], a)
+		case "neverclosed":
+			if len(f) != 2 {
+				return fmt.Errorf("%s:%d: want \"neverclosed FUNCTION-OR-FIELD\", got %q", name, i+1, line)
+			}
+			k.neverClosed[f[1]] = true
 		default:
-			return fmt.Errorf("%s:%d: unknown role %q (want cancel)", name, i+1, f[0])
+			return fmt.Errorf("%s:%d: unknown role %q (want cancel, launcher or neverclosed)", name, i+1, f[0])
 		}
 	}
 	return nil
@@ -84,7 +109,12 @@ func loadKnowledge(extra string) (*knowledge, error) {
 	if k, ok := knowledgeCache[extra]; ok {
 		return k, nil
 	}
-	k := &knowledge{cancels: make(map[string][]int), doneCtx: make(map[string]int)}
+	k := &knowledge{
+		cancels:     make(map[string][]int),
+		doneCtx:     make(map[string]int),
+		launchers:   make(map[string][]int),
+		neverClosed: make(map[string]bool),
+	}
 	if err := k.parse("knowledge.txt", builtinKnowledge); err != nil {
 		return nil, err
 	}

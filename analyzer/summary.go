@@ -2,7 +2,10 @@ package analyzer
 
 import (
 	"fmt"
+	"go/ast"
+	"go/token"
 	"go/types"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -20,6 +23,14 @@ type funcFact struct {
 	// if any, is parameter 0) that the function neither calls nor hands
 	// on: a cancel passed there is never called.
 	Drops []int
+	// Forever, when set, says the function never returns: no path from its
+	// entry reaches a return, a panic or an exiting call. It says what
+	// keeps it: "the loop in (*cache).janitor (cache.go:42) has no exit".
+	Forever string
+	// Launches lists the func-typed parameters (SSA numbering) that the
+	// function runs in a new goroutine: it is a launcher, like
+	// errgroup.Group.Go.
+	Launches []int
 }
 
 func (*funcFact) AFact() {}
@@ -32,10 +43,18 @@ func (f *funcFact) String() string {
 	if len(f.Drops) > 0 {
 		parts = append(parts, fmt.Sprintf("dropsParam%v", f.Drops))
 	}
+	if f.Forever != "" {
+		parts = append(parts, "forever("+f.Forever+")")
+	}
+	if len(f.Launches) > 0 {
+		parts = append(parts, fmt.Sprintf("launches%v", f.Launches))
+	}
 	return strings.Join(parts, " ")
 }
 
-func (f *funcFact) empty() bool { return len(f.Cancels) == 0 && len(f.Drops) == 0 }
+func (f *funcFact) empty() bool {
+	return len(f.Cancels) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.Launches) == 0
+}
 
 // summaries computes funcFacts for the functions of the package being
 // analyzed, on demand and once each, and imports those of other packages.
@@ -47,6 +66,9 @@ type summaries struct {
 	// on the value of a func-typed field (see fieldReleased).
 	fieldCalled map[*types.Var]bool
 	fieldReads  map[*types.Var][]ssa.Value
+	// loopAt holds the positions of the loops that this package's
+	// functions run forever, by funcFact.Forever, for related information.
+	loopAt map[string]token.Pos
 }
 
 func (m *summaries) init(s *state) {
@@ -54,6 +76,7 @@ func (m *summaries) init(s *state) {
 	m.memo = make(map[*ssa.Function]*funcFact)
 	m.busy = make(map[*ssa.Function]bool)
 	m.fieldCalled = make(map[*types.Var]bool)
+	m.loopAt = make(map[string]token.Pos)
 }
 
 // export computes the summary of every function declared in the package
@@ -122,6 +145,8 @@ func (m *summaries) compute(fn *ssa.Function, f *funcFact) {
 			f.Drops = append(f.Drops, i)
 		}
 	}
+	m.computeForever(fn, f)
+	m.computeLaunches(fn, f)
 }
 
 // isCancelType reports whether t can hold a cancel function: a func with no
@@ -233,4 +258,221 @@ func contains(xs []int, x int) bool {
 		}
 	}
 	return false
+}
+
+// computeForever sets f.Forever when no path from fn's entry reaches a
+// return, a panic or a call that exits (os.Exit, runtime.Goexit...): fn
+// then runs until the process ends. A call of a function that runs forever
+// ends a path too, and its loop becomes fn's. The exit of a range over a
+// channel that is never closed (a time.Ticker's) is no exit.
+func (m *summaries) computeForever(fn *ssa.Function, f *funcFact) {
+	if len(fn.Blocks) == 0 {
+		return
+	}
+	entry := fn.Blocks[0]
+	seen := map[*ssa.BasicBlock]bool{entry: true}
+	stack := []*ssa.BasicBlock{entry}
+	var via string // the loop of a forever callee that ends a path
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		succs := b.Succs
+	scan:
+		for _, in := range b.Instrs {
+			switch in := in.(type) {
+			case *ssa.Return:
+				return // a way out
+			case *ssa.Panic:
+				if in.Pos().IsValid() {
+					return // panic(x), or an exiting call such as os.Exit
+				}
+				// go/ssa's own "blocking select matched no case": unreachable.
+			case ssa.CallInstruction:
+				if _, isGo := in.(*ssa.Go); isGo {
+					continue
+				}
+				if callee := in.Common().StaticCallee(); callee != nil {
+					if loop := m.of(callee).Forever; loop != "" {
+						if via == "" {
+							via = loop
+						}
+						succs = nil
+						break scan
+					}
+				}
+			case *ssa.If:
+				if succ := m.s.neverClosedBranch(in); succ != nil {
+					succs = []*ssa.BasicBlock{succ}
+				}
+			}
+		}
+		for _, succ := range succs {
+			if !seen[succ] {
+				seen[succ] = true
+				stack = append(stack, succ)
+			}
+		}
+	}
+	if pos := loopOf(fn, seen); pos.IsValid() {
+		p := m.s.pass.Fset.Position(pos)
+		f.Forever = fmt.Sprintf("the loop in %s (%s:%d) has no exit", qualifiedName(fn), filepath.Base(p.Filename), p.Line)
+		m.loopAt[f.Forever] = pos
+	} else if pos := emptySelect(seen); pos.IsValid() {
+		p := m.s.pass.Fset.Position(pos)
+		f.Forever = fmt.Sprintf("%s blocks forever in select {} (%s:%d)", qualifiedName(fn), filepath.Base(p.Filename), p.Line)
+		m.loopAt[f.Forever] = pos
+	} else if via != "" {
+		f.Forever = via
+	}
+}
+
+// emptySelect returns the position of a `select {}` among blocks.
+func emptySelect(blocks map[*ssa.BasicBlock]bool) token.Pos {
+	for b := range blocks {
+		for _, in := range b.Instrs {
+			if sel, ok := in.(*ssa.Select); ok && len(sel.States) == 0 && sel.Blocking {
+				return sel.Pos()
+			}
+		}
+	}
+	return token.NoPos
+}
+
+// loopOf returns the position of a loop among the blocks of fn that can
+// run: the for or range statement whose body a back edge returns to.
+func loopOf(fn *ssa.Function, blocks map[*ssa.BasicBlock]bool) token.Pos {
+	for _, b := range fn.Blocks {
+		if !blocks[b] {
+			continue
+		}
+		for _, succ := range b.Succs {
+			if !succ.Dominates(b) {
+				continue // not a back edge
+			}
+			for _, in := range append(succ.Instrs, b.Instrs...) {
+				if pos := in.Pos(); pos.IsValid() {
+					if loop := enclosingLoop(fn, pos); loop.IsValid() {
+						return loop
+					}
+				}
+			}
+		}
+	}
+	return token.NoPos
+}
+
+// enclosingLoop returns the position of the innermost for or range
+// statement of fn's syntax that encloses pos.
+func enclosingLoop(fn *ssa.Function, pos token.Pos) token.Pos {
+	syntax := fn.Syntax()
+	if syntax == nil {
+		return token.NoPos
+	}
+	var loop token.Pos
+	ast.Inspect(syntax, func(n ast.Node) bool {
+		if n == nil || pos < n.Pos() || pos >= n.End() {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return n == syntax
+		case *ast.ForStmt:
+			loop = n.For
+		case *ast.RangeStmt:
+			loop = n.For
+		}
+		return true
+	})
+	return loop
+}
+
+// computeLaunches sets f.Launches to the func-typed parameters that fn runs
+// in a new goroutine: with a go statement, directly or through a closure
+// or another launcher.
+func (m *summaries) computeLaunches(fn *ssa.Function, f *funcFact) {
+	for i, p := range fn.Params {
+		if isFunc(p.Type()) && m.launched(p, make(map[ssa.Value]bool)) {
+			f.Launches = append(f.Launches, i)
+		}
+	}
+}
+
+// launched reports whether v, a function value (or a variable holding
+// one), is run in a new goroutine: by a go statement, by a launcher, or by
+// a closure that calls it and is itself launched.
+func (m *summaries) launched(v ssa.Value, seen map[ssa.Value]bool) bool {
+	if seen[v] {
+		return false
+	}
+	seen[v] = true
+	for _, in := range *v.Referrers() {
+		switch in := in.(type) {
+		case *ssa.Go:
+			if in.Call.Value == v {
+				return true
+			}
+		case *ssa.Call:
+			if callee := in.Call.StaticCallee(); callee != nil {
+				for i, a := range in.Call.Args {
+					if a == v && contains(m.launcherParams(callee), i) {
+						return true
+					}
+				}
+			}
+		case *ssa.MakeClosure:
+			fn := in.Fn.(*ssa.Function)
+			for i, b := range in.Bindings {
+				if b == v && calls(fn.FreeVars[i]) && m.launched(in, seen) {
+					return true
+				}
+			}
+		case *ssa.Store:
+			if in.Val == v {
+				if alloc, ok := in.Addr.(*ssa.Alloc); ok && m.launched(alloc, seen) {
+					return true
+				}
+			}
+		case *ssa.UnOp:
+			if in.Op == token.MUL && m.launched(in, seen) {
+				return true // a load of the variable v points to
+			}
+		case *ssa.Phi, *ssa.ChangeType:
+			if m.launched(in.(ssa.Value), seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// calls reports whether the function value v (or, for a variable's
+// address, a value loaded from it) is called in its function.
+func calls(v ssa.Value) bool {
+	for _, in := range *v.Referrers() {
+		switch in := in.(type) {
+		case ssa.CallInstruction:
+			if in.Common().Value == v {
+				return true
+			}
+		case *ssa.UnOp:
+			if in.Op == token.MUL && calls(in) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// launcherParams returns the parameters callee runs in a new goroutine,
+// from the knowledge table or its summary.
+func (m *summaries) launcherParams(callee *ssa.Function) []int {
+	if o := callee.Origin(); o != nil {
+		callee = o
+	}
+	if obj, ok := callee.Object().(*types.Func); ok {
+		if ps := m.s.know.launcherParams(obj); ps != nil {
+			return ps
+		}
+	}
+	return m.of(callee).Launches
 }

@@ -51,21 +51,24 @@ func findings(t *testing.T, cmd *exec.Cmd) []string {
 // findings need another package's facts: the findings must be the same.
 func TestVetAndStandaloneAgree(t *testing.T) {
 	bin := build(t)
-	pkgs := []string{"cancelhelper", "cancelhelperuse"}
+	pkgs := []string{"cancelhelper", "cancelhelperuse", "spawner", "spawneruse"}
 	vet := findings(t, exec.Command("go", append([]string{"vet", "-vettool=" + bin}, pkgs...)...))
 	alone := findings(t, exec.Command(bin, pkgs...))
 	if !slices.Equal(vet, alone) {
 		t.Fatalf("go vet and standalone disagree\ngo vet:\n%s\nstandalone:\n%s", strings.Join(vet, "\n"), strings.Join(alone, "\n"))
 	}
-	// Four findings in cancelhelperuse, each needing a fact of cancelhelper.
-	n := 0
-	for _, l := range vet {
-		if strings.HasPrefix(l, "src/cancelhelperuse/") && !strings.Contains(l, ": \t") {
-			n++
+	// Four findings in cancelhelperuse and two in spawneruse, each needing
+	// a fact of the package it imports.
+	for pkg, want := range map[string]int{"cancelhelperuse": 4, "spawneruse": 2} {
+		n := 0
+		for _, l := range vet {
+			if strings.HasPrefix(l, "src/"+pkg+"/") && !strings.Contains(l, ": \t") {
+				n++
+			}
 		}
-	}
-	if n != 4 {
-		t.Fatalf("want 4 findings in cancelhelperuse, got %d:\n%s", n, strings.Join(vet, "\n"))
+		if n != want {
+			t.Errorf("want %d findings in %s, got %d:\n%s", want, pkg, n, strings.Join(vet, "\n"))
+		}
 	}
 }
 
@@ -81,14 +84,14 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-// TestCheckFlag switches the only finding-producing check off.
+// TestCheckFlag switches the checks off.
 func TestCheckFlag(t *testing.T) {
 	bin := build(t)
 	testdata, _ := filepath.Abs("../../analyzer/testdata")
-	cmd := exec.Command(bin, "-ctxcancel=false", "cancelhelperuse")
+	cmd := exec.Command(bin, "-ctxcancel=false", "-gostop=false", "cancelhelperuse", "spawneruse")
 	cmd.Dir = testdata
 	cmd.Env = append(os.Environ(), "GO111MODULE=off", "GOPATH="+testdata, "GOFLAGS=")
 	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
-		t.Fatalf("with -ctxcancel=false: want no findings and exit 0, got %v\n%s", err, out)
+		t.Fatalf("with the checks off: want no findings and exit 0, got %v\n%s", err, out)
 	}
 }

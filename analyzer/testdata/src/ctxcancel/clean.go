@@ -228,7 +228,7 @@ func afterFuncStopIgnored(ctx context.Context) {
 	context.AfterFunc(ctx, func() {})
 }
 
-func foreverAfter(parent context.Context) {
+func foreverAfter(parent context.Context) { // want foreverAfter:`forever`
 	ctx, cancel := context.WithCancel(parent)
 	_ = cancel
 	for {

@@ -1,0 +1,33 @@
+// Package spawner starts goroutines for its callers and has a loop that
+// never ends; spawneruse's findings rest on these facts.
+package spawner
+
+import "time"
+
+// Go runs f in a new goroutine.
+func Go(f func()) { // want Go:`launches\[0\]`
+	go func() {
+		defer recover()
+		f()
+	}()
+}
+
+// Poll calls f every d, forever.
+func Poll(d time.Duration, f func()) { // want Poll:`forever\(the loop in spawner.Poll \(spawner.go:17\) has no exit\)`
+	for {
+		f()
+		time.Sleep(d)
+	}
+}
+
+// PollUntil calls f every d until stop is closed.
+func PollUntil(d time.Duration, f func(), stop <-chan struct{}) {
+	for {
+		select {
+		case <-stop:
+			return
+		case <-time.After(d):
+			f()
+		}
+	}
+}
