@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"runtime/debug"
 	"strings"
 
@@ -124,6 +125,9 @@ type state struct {
 	sums  summaries
 	// generated holds the names of generated files, which are not reported on.
 	generated map[string]bool
+	// signalled holds the chan-typed fields that may be closed or sent on
+	// (see neverSignalled), computed on first use.
+	signalled map[*types.Var]bool
 }
 
 func run(pass *analysis.Pass) (_ any, err error) {

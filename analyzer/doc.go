@@ -101,6 +101,13 @@
 // the knowledge table, and any function found to do so (its fact is
 // launches[N]), like `func spawn(f func()) { go f() }`.
 //
+// A way out that can never fire is no way out: a receive from a stop
+// channel kept in an unexported struct field that nothing in the package
+// closes or sends on, and ctx.Done() when the goroutine is started with
+// context.Background() or context.TODO() (passed straight in, or captured).
+// A function whose only way out is its context parameter carries the fact
+// stopsOnlyVia[N].
+//
 // It stays silent on finite goroutines, on loops with any way out (a
 // receive from ctx.Done() or a stop channel followed by a return, a range
 // over a channel that may be closed, a loop condition such as ctx.Err() ==

@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -19,7 +18,7 @@ func runGostop(s *state) {
 			for _, in := range b.Instrs {
 				switch in := in.(type) {
 				case *ssa.Go:
-					s.checkStart(in.Pos(), in.Call.StaticCallee())
+					s.checkStart(in.Pos(), in.Call.Value, in.Call.Args)
 				case *ssa.Call:
 					callee := in.Call.StaticCallee()
 					if callee == nil {
@@ -27,7 +26,7 @@ func runGostop(s *state) {
 					}
 					for _, i := range s.sums.launcherParams(callee) {
 						if i < len(in.Call.Args) {
-							s.checkStart(s.callStart(in), funcOf(in.Call.Args[i]))
+							s.checkStart(s.callStart(in), in.Call.Args[i], nil)
 						}
 					}
 				}
@@ -36,24 +35,83 @@ func runGostop(s *state) {
 	}
 }
 
-// checkStart reports the goroutine started at pos to run target if target
-// can never return.
-func (s *state) checkStart(pos token.Pos, target *ssa.Function) {
-	if target == nil {
+// checkStart reports the goroutine started at pos to run target(args...)
+// if it can never return, or if its only way out is the cancellation of a
+// context that is never cancelled.
+func (s *state) checkStart(pos token.Pos, target ssa.Value, args []ssa.Value) {
+	fn := funcOf(target)
+	if fn == nil {
 		return // an interface method or a function value: unknown
 	}
-	loop := s.sums.of(target).Forever
-	if loop == "" {
+	const remedy = "; return when ctx.Done() or a stop channel is closed"
+	sum := s.sums.of(fn)
+	if sum.Forever != "" {
+		s.reportStart(pos, "goroutine never stops: "+sum.Forever+remedy, s.sums.loopAt[sum.Forever])
 		return
 	}
-	d := analysis.Diagnostic{
-		Pos:     pos,
-		Message: fmt.Sprintf("goroutine never stops: %s; return when ctx.Done() or a stop channel is closed", loop),
+	// A context that is never cancelled: passed as an argument, or captured.
+	var never func(ssa.Value) bool
+	for _, i := range sum.StopsOnlyVia {
+		if i < len(args) && isBackground(args[i]) {
+			p := fn.Params[i]
+			never = func(ch ssa.Value) bool { return isDoneOf(ch, p) || s.neverSignalled(ch) }
+		}
 	}
-	if at, ok := s.sums.loopAt[loop]; ok {
+	if mc, ok := target.(*ssa.MakeClosure); ok {
+		for i, b := range mc.Bindings {
+			if holdsBackground(b) {
+				fv := fn.FreeVars[i]
+				never = func(ch ssa.Value) bool { return isDoneOf(ch, fv) || s.neverSignalled(ch) }
+			}
+		}
+	}
+	if never == nil {
+		return
+	}
+	var at token.Pos
+	if fn.Blocks != nil && fn.Pkg == s.pkg {
+		var desc string
+		if desc, at = s.sums.runsForever(fn, never); desc == "" {
+			return
+		}
+	} else if len(sum.StopsOnlyVia) == 0 {
+		return
+	}
+	s.reportStart(pos, "goroutine never stops: its only way out is ctx.Done(), and its context is context.Background(), which is never cancelled; pass a context that is cancelled when the work must stop", at)
+}
+
+func (s *state) reportStart(pos token.Pos, msg string, at token.Pos) {
+	d := analysis.Diagnostic{Pos: pos, Message: msg}
+	if at.IsValid() {
 		d.Related = []analysis.RelatedInformation{related(at, "the goroutine never gets past here")}
 	}
 	s.report("gostop", d)
+}
+
+// isBackground reports whether v is context.Background() or context.TODO().
+func isBackground(v ssa.Value) bool {
+	call, ok := v.(*ssa.Call)
+	if !ok {
+		return false
+	}
+	callee := call.Call.StaticCallee()
+	if callee == nil {
+		return false
+	}
+	obj, ok := callee.Object().(*types.Func)
+	return ok && (obj.FullName() == "context.Background" || obj.FullName() == "context.TODO")
+}
+
+// holdsBackground reports whether a closure's binding is, or is a variable
+// only ever assigned, context.Background() or context.TODO().
+func holdsBackground(b ssa.Value) bool {
+	vals := storedValues(b)
+	for _, v := range vals {
+		if !isBackground(v) {
+			return false
+		}
+	}
+	return len(vals) > 0
 }
 
 // funcOf returns the function a function value denotes, if it is static.
@@ -123,4 +181,109 @@ func fieldKey(fa *ssa.FieldAddr, f *types.Var) string {
 		}
 	}
 	return ""
+}
+
+// neverSignalled reports whether ch is read from an unexported struct
+// field of a chan type that nothing in the package closes or sends on, and
+// whose value does not leave the package's sight: a receive from it never
+// completes, so a stop channel kept there stops nothing.
+func (s *state) neverSignalled(ch ssa.Value) bool {
+	load, ok := ch.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return false
+	}
+	fa, ok := load.X.(*ssa.FieldAddr)
+	if !ok {
+		return false
+	}
+	f := fieldOf(fa)
+	if f == nil || f.Exported() || f.Pkg() != s.pass.Pkg {
+		return false
+	}
+	if s.signalled == nil {
+		s.signalled = s.signalledFields()
+	}
+	return !s.signalled[f]
+}
+
+// signalledFields returns the chan-typed fields of the package's structs
+// that may be closed or sent on: the value read from (or stored into) them
+// is closed, sent on, or used otherwise than by receives and comparisons.
+func (s *state) signalledFields() map[*types.Var]bool {
+	signalled := make(map[*types.Var]bool)
+	for _, fn := range s.funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				fa, ok := in.(*ssa.FieldAddr)
+				if !ok {
+					continue
+				}
+				f := fieldOf(fa)
+				if f == nil {
+					continue
+				}
+				if _, isChan := f.Type().Underlying().(*types.Chan); !isChan {
+					continue
+				}
+				for _, ref := range *fa.Referrers() {
+					switch ref := ref.(type) {
+					case *ssa.UnOp:
+						if ref.Op != token.MUL || mayBeSignalled(ref) {
+							signalled[f] = true
+						}
+					case *ssa.Store:
+						if ref.Addr != fa || !isMake(ref.Val) {
+							signalled[f] = true // assigned a channel made elsewhere
+						}
+					case *ssa.DebugRef:
+					default:
+						signalled[f] = true // &x.f escapes
+					}
+				}
+			}
+		}
+	}
+	return signalled
+}
+
+// mayBeSignalled reports whether the channel value ch may be closed or sent
+// on: it is, or it goes where the analysis does not follow.
+func mayBeSignalled(ch ssa.Value) bool {
+	for _, ref := range *ch.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.UnOp:
+			if ref.Op != token.ARROW {
+				return true
+			}
+		case *ssa.Select:
+			for _, st := range ref.States {
+				if st.Chan == ch && st.Dir != types.RecvOnly {
+					return true
+				}
+			}
+		case *ssa.BinOp, *ssa.DebugRef:
+		default:
+			return true // close(ch), ch <- v, passed, stored, returned...
+		}
+	}
+	return false
+}
+
+// isMake reports whether v is a channel made only to be stored here.
+func isMake(v ssa.Value) bool {
+	mk, ok := v.(*ssa.MakeChan)
+	if !ok {
+		return false
+	}
+	stores := 0
+	for _, ref := range *mk.Referrers() {
+		switch ref.(type) {
+		case *ssa.Store:
+			stores++
+		case *ssa.DebugRef:
+		default:
+			return false
+		}
+	}
+	return stores == 1
 }

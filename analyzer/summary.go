@@ -27,6 +27,10 @@ type funcFact struct {
 	// entry reaches a return, a panic or an exiting call. It says what
 	// keeps it: "the loop in (*cache).janitor (cache.go:42) has no exit".
 	Forever string
+	// StopsOnlyVia lists the context parameters (SSA numbering) whose
+	// cancellation is the function's only way out: started with a context
+	// that is never cancelled, it runs forever.
+	StopsOnlyVia []int
 	// Launches lists the func-typed parameters (SSA numbering) that the
 	// function runs in a new goroutine: it is a launcher, like
 	// errgroup.Group.Go.
@@ -46,6 +50,9 @@ func (f *funcFact) String() string {
 	if f.Forever != "" {
 		parts = append(parts, "forever("+f.Forever+")")
 	}
+	if len(f.StopsOnlyVia) > 0 {
+		parts = append(parts, fmt.Sprintf("stopsOnlyVia%v", f.StopsOnlyVia))
+	}
 	if len(f.Launches) > 0 {
 		parts = append(parts, fmt.Sprintf("launches%v", f.Launches))
 	}
@@ -53,7 +60,7 @@ func (f *funcFact) String() string {
 }
 
 func (f *funcFact) empty() bool {
-	return len(f.Cancels) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.Launches) == 0
+	return len(f.Cancels) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0
 }
 
 // summaries computes funcFacts for the functions of the package being
@@ -260,17 +267,42 @@ func contains(xs []int, x int) bool {
 	return false
 }
 
-// computeForever sets f.Forever when no path from fn's entry reaches a
-// return, a panic or a call that exits (os.Exit, runtime.Goexit...): fn
-// then runs until the process ends. A call of a function that runs forever
-// ends a path too, and its loop becomes fn's. The exit of a range over a
-// channel that is never closed (a time.Ticker's) is no exit.
+// computeForever sets f.Forever when fn can never return (see
+// runsForever), and f.StopsOnlyVia to the context parameters whose
+// cancellation is its only way out.
 func (m *summaries) computeForever(fn *ssa.Function, f *funcFact) {
 	if len(fn.Blocks) == 0 {
 		return
 	}
+	if desc, at := m.runsForever(fn, m.s.neverSignalled); desc != "" {
+		f.Forever = desc
+		if at.IsValid() {
+			m.loopAt[desc] = at
+		}
+		return
+	}
+	for i, p := range fn.Params {
+		if !isContext(p.Type()) {
+			continue
+		}
+		never := func(ch ssa.Value) bool { return isDoneOf(ch, p) || m.s.neverSignalled(ch) }
+		if desc, _ := m.runsForever(fn, never); desc != "" {
+			f.StopsOnlyVia = append(f.StopsOnlyVia, i)
+		}
+	}
+}
+
+// runsForever describes what keeps fn from ever returning ("the loop in F
+// (f.go:12) has no exit"), or returns "" if some path from its entry
+// reaches a return, a panic or a call that exits (os.Exit, runtime.Goexit).
+// A call of a function that runs forever ends a path, and its loop becomes
+// fn's; so does a receive from a channel that blocked says is never
+// closed nor sent on, and a select case on one is never taken. The exit of
+// a range over a channel nobody closes (a time.Ticker's) is no exit.
+func (m *summaries) runsForever(fn *ssa.Function, blocked func(ssa.Value) bool) (string, token.Pos) {
 	entry := fn.Blocks[0]
 	seen := map[*ssa.BasicBlock]bool{entry: true}
+	never := map[*ssa.BasicBlock]bool{} // select cases that are never taken
 	stack := []*ssa.BasicBlock{entry}
 	var via string // the loop of a forever callee that ends a path
 	for len(stack) > 0 {
@@ -281,16 +313,14 @@ func (m *summaries) computeForever(fn *ssa.Function, f *funcFact) {
 		for _, in := range b.Instrs {
 			switch in := in.(type) {
 			case *ssa.Return:
-				return // a way out
+				return "", token.NoPos // a way out
 			case *ssa.Panic:
 				if in.Pos().IsValid() {
-					return // panic(x), or an exiting call such as os.Exit
+					return "", token.NoPos // panic(x), or an exiting call such as os.Exit
 				}
 				// go/ssa's own "blocking select matched no case": unreachable.
+			case *ssa.Go:
 			case ssa.CallInstruction:
-				if _, isGo := in.(*ssa.Go); isGo {
-					continue
-				}
 				if callee := in.Common().StaticCallee(); callee != nil {
 					if loop := m.of(callee).Forever; loop != "" {
 						if via == "" {
@@ -300,6 +330,19 @@ func (m *summaries) computeForever(fn *ssa.Function, f *funcFact) {
 						break scan
 					}
 				}
+			case *ssa.UnOp:
+				if in.Op == token.ARROW && blocked(in.X) {
+					succs = nil // blocks here forever
+					break scan
+				}
+			case *ssa.Select:
+				for i, st := range in.States {
+					if st.Dir == types.RecvOnly && blocked(st.Chan) {
+						if c := selectCase(in, i); c != nil {
+							never[c] = true
+						}
+					}
+				}
 			case *ssa.If:
 				if succ := m.s.neverClosedBranch(in); succ != nil {
 					succs = []*ssa.BasicBlock{succ}
@@ -307,7 +350,7 @@ func (m *summaries) computeForever(fn *ssa.Function, f *funcFact) {
 			}
 		}
 		for _, succ := range succs {
-			if !seen[succ] {
+			if !seen[succ] && !never[succ] {
 				seen[succ] = true
 				stack = append(stack, succ)
 			}
@@ -315,27 +358,33 @@ func (m *summaries) computeForever(fn *ssa.Function, f *funcFact) {
 	}
 	if pos := loopOf(fn, seen); pos.IsValid() {
 		p := m.s.pass.Fset.Position(pos)
-		f.Forever = fmt.Sprintf("the loop in %s (%s:%d) has no exit", qualifiedName(fn), filepath.Base(p.Filename), p.Line)
-		m.loopAt[f.Forever] = pos
-	} else if pos := emptySelect(seen); pos.IsValid() {
-		p := m.s.pass.Fset.Position(pos)
-		f.Forever = fmt.Sprintf("%s blocks forever in select {} (%s:%d)", qualifiedName(fn), filepath.Base(p.Filename), p.Line)
-		m.loopAt[f.Forever] = pos
-	} else if via != "" {
-		f.Forever = via
+		return fmt.Sprintf("the loop in %s (%s:%d) has no exit", qualifiedName(fn), filepath.Base(p.Filename), p.Line), pos
 	}
+	if pos := emptySelect(seen); pos.IsValid() {
+		p := m.s.pass.Fset.Position(pos)
+		return fmt.Sprintf("%s blocks forever in select {} (%s:%d)", qualifiedName(fn), filepath.Base(p.Filename), p.Line), pos
+	}
+	return via, token.NoPos
 }
 
-// emptySelect returns the position of a `select {}` among blocks.
-func emptySelect(blocks map[*ssa.BasicBlock]bool) token.Pos {
-	for b := range blocks {
-		for _, in := range b.Instrs {
-			if sel, ok := in.(*ssa.Select); ok && len(sel.States) == 0 && sel.Blocking {
-				return sel.Pos()
-			}
-		}
+// isContext reports whether t is context.Context.
+func isContext(t types.Type) bool {
+	named, ok := types.Unalias(t).(*types.Named)
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "context" && named.Obj().Name() == "Context"
+}
+
+// isDoneOf reports whether ch is ctx.Done() for the context ctx (or for
+// the variable ctx points to).
+func isDoneOf(ch, ctx ssa.Value) bool {
+	call, ok := ch.(*ssa.Call)
+	if !ok || !call.Call.IsInvoke() || call.Call.Method.Name() != "Done" {
+		return false
 	}
-	return token.NoPos
+	v := call.Call.Value
+	if load, ok := v.(*ssa.UnOp); ok && load.Op == token.MUL {
+		v = load.X
+	}
+	return v == ctx
 }
 
 // loopOf returns the position of a loop among the blocks of fn that can
@@ -475,4 +524,16 @@ func (m *summaries) launcherParams(callee *ssa.Function) []int {
 		}
 	}
 	return m.of(callee).Launches
+}
+
+// emptySelect returns the position of a `select {}` among blocks.
+func emptySelect(blocks map[*ssa.BasicBlock]bool) token.Pos {
+	for b := range blocks {
+		for _, in := range b.Instrs {
+			if sel, ok := in.(*ssa.Select); ok && len(sel.States) == 0 && sel.Blocking {
+				return sel.Pos()
+			}
+		}
+	}
+	return token.NoPos
 }
