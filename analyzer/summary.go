@@ -181,15 +181,21 @@ func (m *summaries) cancelResults(call *ssa.CallCommon) []int {
 	if callee == nil {
 		return nil
 	}
+	return m.knownOr(callee, m.s.know.cancelResults, func(f *funcFact) []int { return f.Cancels })
+}
+
+// knownOr returns what the knowledge table says of callee, if anything,
+// and otherwise what its summary says.
+func (m *summaries) knownOr(callee *ssa.Function, table func(*types.Func) []int, summary func(*funcFact) []int) []int {
 	if o := callee.Origin(); o != nil {
 		callee = o
 	}
 	if obj, ok := callee.Object().(*types.Func); ok {
-		if rs := m.s.know.cancelResults(obj); rs != nil {
-			return rs
+		if known := table(obj); known != nil {
+			return known
 		}
 	}
-	return m.of(callee).Cancels
+	return summary(m.of(callee))
 }
 
 // carriesCancel reports whether v, returned by its function, is a fresh
@@ -515,15 +521,7 @@ func calls(v ssa.Value) bool {
 // launcherParams returns the parameters callee runs in a new goroutine,
 // from the knowledge table or its summary.
 func (m *summaries) launcherParams(callee *ssa.Function) []int {
-	if o := callee.Origin(); o != nil {
-		callee = o
-	}
-	if obj, ok := callee.Object().(*types.Func); ok {
-		if ps := m.s.know.launcherParams(obj); ps != nil {
-			return ps
-		}
-	}
-	return m.of(callee).Launches
+	return m.knownOr(callee, m.s.know.launcherParams, func(f *funcFact) []int { return f.Launches })
 }
 
 // emptySelect returns the position of a `select {}` among blocks.
