@@ -40,3 +40,10 @@ func TestKnowledgeFile(t *testing.T) {
 func TestGostop(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "gostop")
 }
+
+// TestRuntimePrimitives checks functions handed to golifecheck's runtime
+// primitives, known as launchers through facts (a module-mode testdata
+// module that uses this repository's runtime package).
+func TestRuntimePrimitives(t *testing.T) {
+	analysistest.Run(t, filepath.Join(analysistest.TestData(), "runtimeuse"), analyzer.Analyzer, "./...")
+}

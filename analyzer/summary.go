@@ -453,8 +453,9 @@ func (m *summaries) computeLaunches(fn *ssa.Function, f *funcFact) {
 }
 
 // launched reports whether v, a function value (or a variable holding
-// one), is run in a new goroutine: by a go statement, by a launcher, or by
-// a closure that calls it and is itself launched.
+// one), is run in a new goroutine: by a go statement (itself, or a function
+// that go statement starts and that invokes it), by a launcher, or by a
+// closure that invokes it and is itself launched.
 func (m *summaries) launched(v ssa.Value, seen map[ssa.Value]bool) bool {
 	if seen[v] {
 		return false
@@ -463,7 +464,7 @@ func (m *summaries) launched(v ssa.Value, seen map[ssa.Value]bool) bool {
 	for _, in := range *v.Referrers() {
 		switch in := in.(type) {
 		case *ssa.Go:
-			if in.Call.Value == v {
+			if in.Call.Value == v || m.passedToInvoker(&in.Call, v) {
 				return true
 			}
 		case *ssa.Call:
@@ -477,7 +478,7 @@ func (m *summaries) launched(v ssa.Value, seen map[ssa.Value]bool) bool {
 		case *ssa.MakeClosure:
 			fn := in.Fn.(*ssa.Function)
 			for i, b := range in.Bindings {
-				if b == v && calls(fn.FreeVars[i]) && m.launched(in, seen) {
+				if b == v && m.invoked(fn.FreeVars[i]) && m.launched(in, seen) {
 					return true
 				}
 			}
@@ -500,17 +501,53 @@ func (m *summaries) launched(v ssa.Value, seen map[ssa.Value]bool) bool {
 	return false
 }
 
-// calls reports whether the function value v (or, for a variable's
-// address, a value loaded from it) is called in its function.
-func calls(v ssa.Value) bool {
+// invoked reports whether the function value v (or, for a variable's
+// address, a value loaded from it) is called in its function, directly or
+// by a static callee it is passed to.
+func (m *summaries) invoked(v ssa.Value) bool {
+	return m.invokedSeen(v, make(map[ssa.Value]bool))
+}
+
+func (m *summaries) invokedSeen(v ssa.Value, seen map[ssa.Value]bool) bool {
+	if seen[v] {
+		return false
+	}
+	seen[v] = true
 	for _, in := range *v.Referrers() {
 		switch in := in.(type) {
 		case ssa.CallInstruction:
-			if in.Common().Value == v {
+			if in.Common().Value == v || m.passedToInvoker(in.Common(), v) {
 				return true
 			}
 		case *ssa.UnOp:
-			if in.Op == token.MUL && calls(in) {
+			if in.Op == token.MUL && m.invokedSeen(in, seen) {
+				return true
+			}
+		case *ssa.ChangeType, *ssa.Phi:
+			if m.invokedSeen(in.(ssa.Value), seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// passedToInvoker reports whether v is an argument of the static call c
+// whose callee, in this package or synthesized, invokes that parameter.
+func (m *summaries) passedToInvoker(c *ssa.CallCommon, v ssa.Value) bool {
+	callee := c.StaticCallee()
+	if callee != nil && callee.Blocks == nil && callee.Origin() != nil {
+		callee = callee.Origin() // an instance of a generic function: its body
+	}
+	if callee == nil || callee.Blocks == nil || m.busy[callee] {
+		return false
+	}
+	for i, a := range c.Args {
+		if a == v && i < len(callee.Params) {
+			m.busy[callee] = true
+			ok := m.invoked(callee.Params[i])
+			delete(m.busy, callee)
+			if ok {
 				return true
 			}
 		}

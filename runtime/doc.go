@@ -43,7 +43,8 @@
 // # For golifecheck
 //
 // [Start], [Group.Go], [Group.TryGo] and [Pool] are launchers: they run the
-// function handed to them in a new goroutine. golifecheck's goroutine check
-// (gostop, not yet released) is to check those functions as it checks go
-// statements, and never to report the primitives' own goroutines.
+// function handed to them in a new goroutine. golifecheck learns this from
+// their bodies (its launches facts) and checks the functions handed to them
+// as it checks go statements: one that loops forever ignoring its context is
+// reported. The primitives' own goroutines all stop.
 package runtime
