@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -47,6 +48,9 @@ func (s *state) checkStart(pos token.Pos, target ssa.Value, args []ssa.Value) {
 	sum := s.sums.of(fn)
 	if sum.Forever != "" {
 		s.reportStart(pos, "goroutine never stops: "+sum.Forever+remedy, s.sums.loopAt[sum.Forever])
+		return
+	}
+	if s.checkServe(pos, fn, args) {
 		return
 	}
 	// A context that is never cancelled: passed as an argument, or captured.
@@ -286,4 +290,202 @@ func isMake(v ssa.Value) bool {
 		}
 	}
 	return stores == 1
+}
+
+// checkServe reports the goroutine started at pos to run fn(args...) when
+// fn, or a function it calls, serves until a stop method is called on its
+// receiver (http.Server.ListenAndServe until Shutdown or Close) and nothing
+// in the package calls one on that receiver, or when it cannot be stopped
+// at all (http.ListenAndServe).
+func (s *state) checkServe(pos token.Pos, fn *ssa.Function, args []ssa.Value) bool {
+	if s.serves(pos, fn, args) {
+		return true
+	}
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			if call, ok := in.(*ssa.Call); ok {
+				if callee := call.Call.StaticCallee(); callee != nil && s.serves(pos, callee, call.Call.Args) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// serves reports (and reports at pos) a call fn(args...) of a serving
+// function of the knowledge table that nothing stops.
+func (s *state) serves(pos token.Pos, fn *ssa.Function, args []ssa.Value) bool {
+	obj, ok := fn.Object().(*types.Func)
+	if !ok {
+		return false
+	}
+	stops, ok := s.know.stoppedBy[obj.FullName()]
+	if !ok {
+		return false
+	}
+	name := s.funcName(fn)
+	if len(stops) == 0 {
+		s.reportStart(pos, "goroutine never stops: "+name+"'s server cannot be shut down; use an http.Server and call its Shutdown method when it must stop", token.NoPos)
+		return true
+	}
+	if len(args) == 0 {
+		return false
+	}
+	key := s.origin(args[0])
+	if key == nil || s.escapes(key) || s.stopCalledOn(key, stops) {
+		return false
+	}
+	s.reportStart(pos, "goroutine never stops: "+name+" returns only once Shutdown or Close is called, and nothing in the package calls them on this server; call Shutdown when it must stop", token.NoPos)
+	return true
+}
+
+// origin returns what a receiver value denotes, when the analysis can
+// tell: the allocation of a local struct (&http.Server{...}) or an
+// unexported field of the package's structs.
+func (s *state) origin(v ssa.Value) any {
+	switch v := v.(type) {
+	case *ssa.Alloc:
+		return v
+	case *ssa.UnOp:
+		if v.Op == token.MUL {
+			return s.loaded(v.X, 0)
+		}
+	}
+	return nil
+}
+
+// loaded returns the origin of what is loaded from the address p: a field,
+// or the single value stored in a local (possibly captured) variable.
+func (s *state) loaded(p ssa.Value, depth int) any {
+	if depth > 8 {
+		return nil
+	}
+	switch p := p.(type) {
+	case *ssa.FieldAddr:
+		if f := fieldOf(p); f != nil && !f.Exported() && f.Pkg() == s.pass.Pkg {
+			return f
+		}
+	case *ssa.Alloc:
+		if vals := storedValues(p); len(vals) == 1 {
+			return s.origin(vals[0])
+		}
+	case *ssa.FreeVar:
+		if b := binding(p); b != nil {
+			return s.loaded(b, depth+1)
+		}
+	}
+	return nil
+}
+
+// binding returns the value the only closure made of fv's function binds
+// to fv, or nil.
+func binding(fv *ssa.FreeVar) ssa.Value {
+	fn := fv.Parent()
+	parent := fn.Parent()
+	if parent == nil {
+		return nil
+	}
+	var found ssa.Value
+	for _, b := range parent.Blocks {
+		for _, in := range b.Instrs {
+			if mc, ok := in.(*ssa.MakeClosure); ok && mc.Fn == fn {
+				for i, v := range mc.Bindings {
+					if fn.FreeVars[i] == fv {
+						if found != nil {
+							return nil
+						}
+						found = v
+					}
+				}
+			}
+		}
+	}
+	return found
+}
+
+// stopCalledOn reports whether the package calls (or defers) one of the
+// stop methods on a receiver whose origin is key.
+func (s *state) stopCalledOn(key any, stops []string) bool {
+	for _, fn := range s.funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				call, ok := in.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				callee := call.Common().StaticCallee()
+				if callee == nil || len(call.Common().Args) == 0 {
+					continue
+				}
+				if obj, ok := callee.Object().(*types.Func); ok && slices.Contains(stops, obj.FullName()) {
+					if s.origin(call.Common().Args[0]) == key {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// escapes reports whether a local allocation may reach code that could
+// stop it without the analysis seeing: it is used otherwise than by
+// setting its fields, calling its methods, and keeping it in local
+// variables and closures that do the same.
+func (s *state) escapes(key any) bool {
+	alloc, ok := key.(*ssa.Alloc)
+	if !ok {
+		return false // an unexported field: the package is all there is
+	}
+	return escapesValue(alloc, make(map[ssa.Value]bool))
+}
+
+func escapesValue(v ssa.Value, seen map[ssa.Value]bool) bool {
+	if seen[v] {
+		return false
+	}
+	seen[v] = true
+	for _, in := range *v.Referrers() {
+		switch in := in.(type) {
+		case *ssa.FieldAddr, *ssa.DebugRef:
+		case ssa.CallInstruction:
+			c := in.Common()
+			if c.StaticCallee() == nil || len(c.Args) == 0 || c.Args[0] != v || slices.Contains(c.Args[1:], v) {
+				return true // passed as an argument
+			}
+		case *ssa.Store:
+			alloc, ok := in.Addr.(*ssa.Alloc)
+			if in.Val != v || !ok || escapesVar(alloc, seen) {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// escapesVar reports whether the local variable at addr lets what it
+// holds escape: through its loads, or the closures that capture it.
+func escapesVar(addr ssa.Value, seen map[ssa.Value]bool) bool {
+	for _, in := range *addr.Referrers() {
+		switch in := in.(type) {
+		case *ssa.Store, *ssa.DebugRef:
+		case *ssa.UnOp:
+			if in.Op != token.MUL || escapesValue(in, seen) {
+				return true
+			}
+		case *ssa.MakeClosure:
+			fn := in.Fn.(*ssa.Function)
+			for i, b := range in.Bindings {
+				if b == addr && escapesVar(fn.FreeVars[i], seen) {
+					return true
+				}
+			}
+		default:
+			return true
+		}
+	}
+	return false
 }

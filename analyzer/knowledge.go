@@ -31,6 +31,9 @@ type knowledge struct {
 	// neverClosed holds the functions whose result, and the struct fields
 	// ("time.Ticker.C"), that are channels nobody closes.
 	neverClosed map[string]bool
+	// stoppedBy maps a function that serves until stopped to the methods
+	// that stop it when called on the same receiver (none: unstoppable).
+	stoppedBy map[string][]string
 }
 
 // launcherParams returns the arguments of fn that it runs in a new goroutine.
@@ -84,13 +87,21 @@ func (k *knowledge) parse(name, text string) error {
 				return fmt.Errorf("%s:%d: argument index %q is not a non-negative integer", name, i+1, f[2])
 			}
 			k.launchers[f[1]] = append(k.launchers[f[1]], a)
+		case "stoppedby":
+			if len(f) != 2 && len(f) != 3 {
+				return fmt.Errorf("%s:%d: want \"stoppedby FUNCTION [STOP,STOP...]\", got %q", name, i+1, line)
+			}
+			k.stoppedBy[f[1]] = []string{}
+			if len(f) == 3 {
+				k.stoppedBy[f[1]] = strings.Split(f[2], ",")
+			}
 		case "neverclosed":
 			if len(f) != 2 {
 				return fmt.Errorf("%s:%d: want \"neverclosed FUNCTION-OR-FIELD\", got %q", name, i+1, line)
 			}
 			k.neverClosed[f[1]] = true
 		default:
-			return fmt.Errorf("%s:%d: unknown role %q (want cancel, launcher or neverclosed)", name, i+1, f[0])
+			return fmt.Errorf("%s:%d: unknown role %q (want cancel, launcher, neverclosed or stoppedby)", name, i+1, f[0])
 		}
 	}
 	return nil
@@ -114,6 +125,7 @@ func loadKnowledge(extra string) (*knowledge, error) {
 		doneCtx:     make(map[string]int),
 		launchers:   make(map[string][]int),
 		neverClosed: make(map[string]bool),
+		stoppedBy:   make(map[string][]string),
 	}
 	if err := k.parse("knowledge.txt", builtinKnowledge); err != nil {
 		return nil, err
