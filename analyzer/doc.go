@@ -106,7 +106,13 @@
 // closes or sends on, and ctx.Done() when the goroutine is started with
 // context.Background() or context.TODO() (passed straight in, or captured).
 // A function whose only way out is its context parameter carries the fact
-// stopsOnlyVia[N].
+// stopsOnlyVia[N]. A server is a loop too: a goroutine running
+// http.Server.ListenAndServe (or ListenAndServeTLS) stops only when Shutdown
+// or Close is called on the same server, so it is reported when nothing in
+// the package does (and the server does not leave the analysis's sight);
+// http.ListenAndServe's server cannot be shut down at all. These serving
+// functions and their stop methods are the knowledge table's stoppedby
+// entries.
 //
 // It stays silent on finite goroutines, on loops with any way out (a
 // receive from ctx.Done() or a stop channel followed by a return, a range
