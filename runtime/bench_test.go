@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -225,7 +226,7 @@ const (
 	poolItems   = 64
 )
 
-func square(_ context.Context, v int) (int, error) { return v * v, nil }
+func benchSquare(_ context.Context, v int) (int, error) { return v * v, nil }
 
 // filled returns a closed channel holding 0, 1, ..., n-1.
 func filled(n int) chan int {
@@ -291,7 +292,7 @@ func BenchmarkPool(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				sum := 0
-				for r := range bm.pool(ctx, poolWorkers, filled(poolItems), square) {
+				for r := range bm.pool(ctx, poolWorkers, filled(poolItems), benchSquare) {
 					sum += r.Value
 				}
 				if sum != want {
@@ -377,14 +378,16 @@ func BenchmarkMerge(b *testing.B) {
 // errEnough ends the Every loops of BenchmarkEvery.
 var errEnough = errors.New("enough")
 
-// handEvery is the hand-written equivalent of Every: call f, then call it
-// again on every tick of a time.Ticker until ctx is done or f fails.
+// handEvery is the hand-written equivalent of Every: start a time.Ticker,
+// call f, then call it again on every tick until ctx is done or f fails.
+// (Like Every, it starts the ticker first, so that the calls keep to a
+// period counted from the start.)
 func handEvery(ctx context.Context, d time.Duration, f func(context.Context) error) error {
+	ticker := time.NewTicker(d)
+	defer ticker.Stop()
 	if err := f(ctx); err != nil {
 		return err
 	}
-	ticker := time.NewTicker(d)
-	defer ticker.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -399,14 +402,15 @@ func handEvery(ctx context.Context, d time.Duration, f func(context.Context) err
 
 // BenchmarkEvery compares Every with handEvery. With ticks=0, f fails on its
 // first call, which measures the loop's setup and teardown alone; with
-// ticks=2, f fails on its third call, after two ticks of everyTick. The
-// wait for a tick is the Go runtime's timer latency (on Linux, tens of
-// microseconds to about a millisecond for any period this short), the same
-// for both and much larger than either loop's own cost, so only ticks=0
-// compares the loops themselves.
+// ticks=3, f fails on its fourth call, after three ticks. The period is 1ns
+// so that every tick is already due when the loop waits for it: the Go
+// runtime then delivers it at once instead of parking the goroutine until a
+// timer wakes it, whose latency (on Linux, from microseconds to about a
+// millisecond for any period under one) would swamp the loops' own cost and
+// make the figures unstable.
 func BenchmarkEvery(b *testing.B) {
-	const everyTick = time.Microsecond
-	for _, ticks := range []int{0, 2} {
+	const everyTick = time.Nanosecond
+	for _, ticks := range []int{0, 3} {
 		for _, bm := range []struct {
 			name  string
 			every func(context.Context, time.Duration, func(context.Context) error) error
@@ -414,11 +418,7 @@ func BenchmarkEvery(b *testing.B) {
 			{"runtime.Every", runtime.Every},
 			{"hand-written-ticker-loop", handEvery},
 		} {
-			name := "ticks=0/" + bm.name
-			if ticks > 0 {
-				name = "ticks=2/" + bm.name
-			}
-			b.Run(name, func(b *testing.B) {
+			b.Run("ticks="+strconv.Itoa(ticks)+"/"+bm.name, func(b *testing.B) {
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
 				calls := 0
@@ -434,6 +434,9 @@ func BenchmarkEvery(b *testing.B) {
 					calls = 0
 					if err := bm.every(ctx, everyTick, f); err != errEnough {
 						b.Fatalf("every returned %v, want errEnough", err)
+					}
+					if calls != ticks+1 {
+						b.Fatalf("f called %d times, want %d", calls, ticks+1)
 					}
 				}
 			})

@@ -1,0 +1,10 @@
+module github.com/golifecheck/golifecheck/runtime/internal/errgroupbench
+
+go 1.25.0
+
+require (
+	github.com/golifecheck/golifecheck v0.0.0
+	golang.org/x/sync v0.22.0
+)
+
+replace github.com/golifecheck/golifecheck => ../../..
