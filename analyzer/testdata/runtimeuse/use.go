@@ -30,6 +30,14 @@ func groupIgnoresContext(parent context.Context) error {
 	return g.Wait()
 }
 
+func tryGoSpins(g *runtime.Group) bool {
+	return g.TryGo(func(ctx context.Context) error { // want `goroutine never stops`
+		for {
+			poll()
+		}
+	})
+}
+
 func poolWorkerSpins(ctx context.Context, in <-chan int) <-chan runtime.Result[int] {
 	return runtime.Pool(ctx, 2, in, func(ctx context.Context, v int) (int, error) { // want `goroutine never stops`
 		for {
@@ -60,6 +68,10 @@ func groupFinite(parent context.Context) error {
 		return nil
 	})
 	return g.Wait()
+}
+
+func tryGoFinite(g *runtime.Group) bool {
+	return g.TryGo(func(ctx context.Context) error { return ctx.Err() })
 }
 
 func poolFinite(ctx context.Context, in <-chan int) <-chan runtime.Result[int] {
