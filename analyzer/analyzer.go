@@ -125,6 +125,8 @@ type state struct {
 	sums  summaries
 	// generated holds the names of generated files, which are not reported on.
 	generated map[string]bool
+	// sups are the package's suppression comments.
+	sups suppressions
 	// signalled holds the chan-typed fields that may be closed or sent on
 	// (see neverSignalled), computed on first use.
 	signalled map[*types.Var]bool
@@ -141,10 +143,11 @@ func run(pass *analysis.Pass) (_ any, err error) {
 	if err != nil {
 		return nil, err
 	}
+	s := &state{pass: pass, know: know, generated: make(map[string]bool), sups: parseSuppressions(pass)}
+	defer s.sups.reportMisuse(pass)
 	if !needsSSA(pass, know) {
 		return nil, nil
 	}
-	s := &state{pass: pass, know: know, generated: make(map[string]bool)}
 	s.pkg, s.funcs = buildSSA(pass)
 	s.sums.init(s)
 	for _, f := range pass.Files {
@@ -164,9 +167,13 @@ func run(pass *analysis.Pass) (_ any, err error) {
 	return nil, nil
 }
 
-// report emits d under the check's category unless it lies in a generated file.
+// report emits d under the check's category unless it lies in a generated
+// file or a suppression comment silences it.
 func (s *state) report(category string, d analysis.Diagnostic) {
 	if f := s.pass.Fset.File(d.Pos); f == nil || s.generated[f.Name()] {
+		return
+	}
+	if s.sups.silences(category, s.pass.Fset.Position(d.Pos)) {
 		return
 	}
 	d.Category = category

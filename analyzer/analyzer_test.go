@@ -47,3 +47,7 @@ func TestGostop(t *testing.T) {
 func TestRuntimePrimitives(t *testing.T) {
 	analysistest.Run(t, filepath.Join(analysistest.TestData(), "runtimeuse"), analyzer.Analyzer, "./...")
 }
+
+func TestSuppressions(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "suppress")
+}

@@ -22,6 +22,15 @@
 // through an interface or an unknown function value, a value that escapes to
 // code it cannot see), it stays silent. Generated files are not reported on.
 //
+// A finding is silenced by a comment on its line or the line above:
+//
+//	//golifecheck:ignore CHECK REASON
+//
+// names the check and says why the finding is not a leak (a goroutine meant
+// to live as long as the process, say). One without a reason, naming an
+// unknown check, or silencing nothing is itself reported (category
+// suppression). golangci-lint's //nolint:golifecheck is honoured too.
+//
 // What it knows about APIs whose behaviour cannot be inferred from their
 // bodies (context.WithCancel returns a cancel that must be called) is one
 // table, analyzer/knowledge.txt; -knowledge=FILE adds entries to it.
