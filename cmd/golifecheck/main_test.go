@@ -95,3 +95,16 @@ func TestCheckFlag(t *testing.T) {
 		t.Fatalf("with the checks off: want no findings and exit 0, got %v\n%s", err, out)
 	}
 }
+
+// TestBadFlag: a flag golifecheck does not know is a short error and a
+// non-zero exit, not a crash.
+func TestBadFlag(t *testing.T) {
+	bin := build(t)
+	out, err := exec.Command(bin, "-nosuchcheck=false", "./...").CombinedOutput()
+	if err == nil {
+		t.Fatalf("want a non-zero exit for an unknown flag, got success:\n%s", out)
+	}
+	if !strings.Contains(string(out), "flag provided but not defined: -nosuchcheck") || strings.Contains(string(out), "goroutine 1 [") {
+		t.Fatalf("want the flag package's error and no stack trace, got:\n%s", out)
+	}
+}
