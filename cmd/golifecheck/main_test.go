@@ -108,3 +108,52 @@ func TestBadFlag(t *testing.T) {
 		t.Fatalf("want the flag package's error and no stack trace, got:\n%s", out)
 	}
 }
+
+// TestVetAndStandaloneAgreeInAModule is TestVetAndStandaloneAgree in module
+// mode: the same packages copied into a module with several packages.
+func TestVetAndStandaloneAgreeInAModule(t *testing.T) {
+	bin := build(t)
+	dir := filepath.Join(t.TempDir(), "m")
+	for _, pkg := range []string{"cancelhelper", "cancelhelperuse", "spawner", "spawneruse"} {
+		src := filepath.Join("..", "..", "analyzer", "testdata", "src", pkg)
+		files, err := filepath.Glob(filepath.Join(src, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no files in %s: %v", src, err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, pkg), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data = regexp.MustCompile(`"(cancelhelper|spawner)"`).ReplaceAll(data, []byte(`"example.com/m/$1"`))
+			if err := os.WriteFile(filepath.Join(dir, pkg, filepath.Base(f)), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/m\n\ngo 1.25.0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(name string, args ...string) []string {
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off")
+		out, _ := cmd.CombinedOutput()
+		var lines []string
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.Contains(l, ".go:") { // go vet prints relative paths, standalone absolute ones
+				lines = append(lines, strings.TrimPrefix(strings.TrimPrefix(l, dir+string(filepath.Separator)), "./"))
+			}
+		}
+		slices.Sort(lines)
+		return lines
+	}
+	vet := run("go", "vet", "-vettool="+bin, "./...")
+	alone := run(bin, "./...")
+	if len(vet) < 6 || !slices.Equal(vet, alone) {
+		t.Fatalf("go vet and standalone disagree (or found too little)\ngo vet:\n%s\nstandalone:\n%s", strings.Join(vet, "\n"), strings.Join(alone, "\n"))
+	}
+}
