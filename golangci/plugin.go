@@ -1,0 +1,114 @@
+package golangci
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/golangci/plugin-module-register/register"
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/golifecheck/golifecheck/analyzer"
+)
+
+func init() {
+	register.Plugin("golifecheck", New)
+}
+
+// Settings are the plugin's settings, from
+// linters.settings.custom.golifecheck.settings in .golangci.yml. Each maps
+// onto the analyzer flag of the same name; one left out keeps the flag's
+// default.
+type Settings struct {
+	// Ctxcancel, when false, switches the ctxcancel check off.
+	Ctxcancel *bool `json:"ctxcancel,omitempty" yaml:"ctxcancel,omitempty"`
+	// Gostop, when false, switches the gostop check off.
+	Gostop *bool `json:"gostop,omitempty" yaml:"gostop,omitempty"`
+	// Knowledge names a file of extra knowledge-table entries (the format
+	// of analyzer/knowledge.txt). A relative path is taken from the
+	// directory golangci-lint runs in.
+	Knowledge string `json:"knowledge,omitempty" yaml:"knowledge,omitempty"`
+}
+
+// New is the plugin's constructor, called by golangci-lint with the
+// linter's settings. It sets analyzer.Analyzer's flags from them; a setting
+// it does not know, or one of the wrong type, is an error.
+func New(settings any) (register.LinterPlugin, error) {
+	// DecodeSettings rejects unknown fields (json.Decoder's
+	// DisallowUnknownFields) and values of the wrong type.
+	s, err := register.DecodeSettings[Settings](settings)
+	if err != nil {
+		return nil, fmt.Errorf("golifecheck settings: %w", err)
+	}
+	if err := s.apply(&analyzer.Analyzer.Flags); err != nil {
+		return nil, fmt.Errorf("golifecheck settings: %w", err)
+	}
+	return plugin{}, nil
+}
+
+// apply sets every flag the settings cover, those left out to their
+// defaults, so that the analyzer's configuration is the settings' whatever
+// was set before.
+func (s Settings) apply(fs *flag.FlagSet) error {
+	knowledge := s.Knowledge
+	if knowledge != "" {
+		// Fail now, with the setting's name, rather than on every package;
+		// and fix the path in case the working directory changes.
+		abs, err := filepath.Abs(knowledge)
+		if err != nil {
+			return fmt.Errorf("knowledge: %w", err)
+		}
+		info, err := os.Stat(abs)
+		if err != nil {
+			return fmt.Errorf("knowledge: %w", err)
+		}
+		if info.IsDir() {
+			return fmt.Errorf("knowledge: %s is a directory", abs)
+		}
+		knowledge = abs
+	}
+	values := []struct {
+		name  string
+		value *string
+	}{
+		{"ctxcancel", boolValue(s.Ctxcancel)},
+		{"gostop", boolValue(s.Gostop)},
+		{"knowledge", &knowledge},
+	}
+	for _, v := range values {
+		f := fs.Lookup(v.name)
+		if f == nil {
+			return fmt.Errorf("the analyzer has no flag %q", v.name)
+		}
+		value := f.DefValue
+		if v.value != nil {
+			value = *v.value
+		}
+		if err := fs.Set(v.name, value); err != nil {
+			return fmt.Errorf("%s: %w", v.name, err)
+		}
+	}
+	return nil
+}
+
+func boolValue(b *bool) *string {
+	if b == nil {
+		return nil
+	}
+	s := strconv.FormatBool(*b)
+	return &s
+}
+
+type plugin struct{}
+
+// BuildAnalyzers returns golifecheck's analyzer.
+func (plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
+	return []*analysis.Analyzer{analyzer.Analyzer}, nil
+}
+
+// GetLoadMode asks for type information: golifecheck builds SSA.
+func (plugin) GetLoadMode() string {
+	return register.LoadModeTypesInfo
+}

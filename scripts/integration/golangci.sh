@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# Integration test of golifecheck's golangci-lint module plugin (golangci/):
+# builds a real golangci-lint v2 with the plugin the manual way (what
+# `golangci-lint custom` does, without cloning from GitHub: golangci-lint's
+# source comes from the Go module proxy), then runs it on a copy of demo/ and
+# checks that
+#   (a) findings are printed as file:line:col: message (golifecheck),
+#       of both checks;
+#   (b) //nolint:golifecheck on one finding's line silences exactly that one;
+#   (c) --output.sarif.path=stdout gives SARIF 2.1.0 with the same findings;
+#   (d) the plugin's settings reach the analyzer ({gostop: false},
+#       {ctxcancel: false});
+#   (e) an unknown setting makes golangci-lint fail, naming it.
+# Needs only Go and the module proxy. The binary (about 2 minutes to build
+# on 2 cores) is cached in $GOLIFECHECK_CACHE (default
+# ~/.cache/golifecheck), keyed by golangci-lint's version, the Go version and
+# the source of the plugin and the analyzer, so reruns take seconds.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+gcl_version=v2.15.0
+gcl_module=github.com/golangci/golangci-lint/v2
+module=github.com/golifecheck/golifecheck
+plugin=$module/golangci
+export GOWORK=off
+
+cache=${GOLIFECHECK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/golifecheck}/golangci-lint
+mkdir -p "$cache"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# source_key hashes what the binary is built from: golangci-lint's version,
+# Go's, and every file of golifecheck's two modules that the plugin package
+# compiles or embeds, with their go.mod and go.sum.
+source_key() {
+	cd "$root"
+	{
+		echo "$gcl_version"
+		go version
+		(cd golangci && go list -deps -f '{{with .Module}}{{if or (eq .Path "'"$module"'") (eq .Path "'"$plugin"'")}}{{range $.GoFiles}}{{$.Dir}}/{{.}}{{"\n"}}{{end}}{{range $.EmbedFiles}}{{$.Dir}}/{{.}}{{"\n"}}{{end}}{{end}}{{end}}' .) |
+			sed "s|^$root/||" | sort | xargs sha256sum
+		sha256sum go.mod go.sum golangci/go.mod golangci/go.sum
+	} | sha256sum | cut -c1-16
+}
+
+# build OUT KEY: golangci-lint $gcl_version with the plugin, as
+# `golangci-lint custom` builds it, from the module proxy's copy of
+# golangci-lint's source.
+build() {
+	local out=$1 key=$2 b="$tmp/build" dir
+	mkdir -p "$b" && cd "$b"
+	dir=$(go mod download -json "$gcl_module@$gcl_version" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+	[[ -n $dir && -d $dir ]] || { echo "go mod download found no source for $gcl_module@$gcl_version"; return 1; }
+	cp -r "$dir"/. "$b/src" && chmod -R u+w "$b/src" && cd "$b/src"
+	printf 'package main\n\nimport _ "%s"\n' "$plugin" >cmd/golangci-lint/plugins.go
+	go mod edit -replace "$module=$root" -replace "$plugin=$root/golangci" \
+		-require "$module@v0.0.0" -require "$plugin@v0.0.0"
+	go mod tidy
+	# The version names the plugin's source, as custom's does: golangci-lint
+	# salts its cache with it.
+	go build -ldflags "-s -w -X 'main.version=${gcl_version#v}-custom-gcl-$key' -X 'main.date=$(date -u +%FT%TZ)'" \
+		-o "$b/custom-gcl" ./cmd/golangci-lint
+	mv "$b/custom-gcl" "$out"
+}
+
+key=$(source_key)
+bin="$cache/$gcl_version-$key/custom-gcl"
+if [[ -x $bin ]]; then
+	echo "using $bin (cached)"
+else
+	echo "building golangci-lint $gcl_version with the plugin (about 2 minutes on 2 cores)..."
+	mkdir -p "$(dirname "$bin")"
+	start=$SECONDS
+	if ! (build "$bin" "$key") >"$tmp/build.log" 2>&1; then
+		cat "$tmp/build.log"
+		echo "FAIL: building golangci-lint $gcl_version with the plugin"
+		exit 1
+	fi
+	echo "built $bin in $((SECONDS - start))s"
+	# Older builds are of sources no longer here.
+	find "$cache" -mindepth 1 -maxdepth 1 -type d ! -name "$gcl_version-$key" -exec rm -rf {} +
+fi
+"$bin" version
+
+# One golangci-lint cache for this run, shared by its runs as a user's is:
+# the results must follow the settings and the sources all the same.
+export GOLANGCI_LINT_CACHE="$tmp/gcl-cache"
+
+passed=0 failed=0
+pass() { echo "PASS: $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+show() { [[ -z $1 ]] || sed 's/^/    | /' <<<"$1"; }
+
+# config DIR SETTINGS: a v2 .golangci.yml enabling golifecheck alone, with
+# SETTINGS (a YAML flow mapping) as the plugin's settings. No issue is
+# capped, so that counts compare.
+config() {
+	cat >"$1/.golangci.yml" <<EOF
+version: "2"
+linters:
+  default: none
+  enable:
+    - golifecheck
+  settings:
+    custom:
+      golifecheck:
+        type: module
+        description: goroutine lifecycle checks
+        settings: $2
+issues:
+  max-issues-per-linter: 0
+  max-same-issues: 0
+EOF
+}
+
+# lint DIR ARGS...: golangci-lint run in DIR; its standard output in $out,
+# its standard error in $errout, its exit status in $status (1: issues found).
+lint() {
+	local dir=$1
+	shift
+	status=0
+	out=$(cd "$dir" && "$bin" run --show-stats=false "$@" ./... 2>"$tmp/stderr") || status=$?
+	errout=$(<"$tmp/stderr")
+}
+
+# text DIR: lint with text output; the findings in $findings, one a line
+# (not their related information, which golangci-lint prints as issues of
+# their own, "golifecheck(related information): ...").
+finding_re='^[^ :]+\.go:[0-9]+:[0-9]+: .* \(golifecheck\)$'
+text() {
+	lint "$1" --output.text.path=stdout --output.text.print-issued-lines=false --output.text.colors=false
+	findings=$(grep -E "$finding_re" <<<"$out" | grep -v '(related information)' || true)
+}
+# count TEXT PATTERN: lines of TEXT matching PATTERN.
+count() { if [[ -z $1 ]]; then echo 0; else grep -c -e "$2" <<<"$1" || true; fi; }
+ctx_re='cancel function\|stop function'
+gostop_re='goroutine never stops'
+
+demo="$tmp/demo"
+cp -r "$root/demo" "$demo"
+config "$demo" '{}'
+
+# (a) findings, as file:line:col: message (golifecheck), of both checks.
+text "$demo"
+base=$findings
+n=$(count "$base" .)
+ctx=$(count "$base" "$ctx_re")
+gostop=$(count "$base" "$gostop_re")
+show "$out"
+show "$errout"
+if [[ $status == 1 && $ctx -ge 1 && $gostop -ge 1 ]]; then
+	pass "(a) $n findings as file:line:col: message (golifecheck): $ctx ctxcancel, $gostop gostop"
+else
+	fail "(a) want exit status 1 and at least one ctxcancel and one gostop finding; got status $status, $ctx ctxcancel, $gostop gostop"
+fi
+
+# (b) //nolint:golifecheck on one finding's line silences that finding only.
+# The line chosen has no comment of its own and nothing else reported on it
+# or on the next line (golifecheck's own reading of the comment covers the
+# next line too).
+target=""
+while IFS= read -r f; do
+	file=${f%%:*} rest=${f#*:}
+	line=${rest%%:*}
+	others=$(grep -E "^$file:($line|$((line + 1))):" <<<"$out" | grep -vFx -e "$f" || true)
+	if [[ -z $others ]] && ! sed -n "${line}p" "$demo/$file" | grep -q '//'; then
+		target=$f
+		break
+	fi
+done < <(grep -e "$ctx_re" <<<"$base")
+if [[ -z $target ]]; then
+	fail "(b) no finding's line fits a //nolint:golifecheck test"
+else
+	cp "$demo/$file" "$tmp/saved.go"
+	sed -i "${line}s|\$| //nolint:golifecheck|" "$demo/$file"
+	text "$demo"
+	want=$(grep -vFx -e "$target" <<<"$base")
+	if [[ $status == 1 && $(count "$findings" .) == $((n - 1)) && $findings == "$want" ]]; then
+		pass "(b) //nolint:golifecheck on $file:$line silences exactly its finding ($n -> $((n - 1)) findings)"
+	else
+		fail "(b) //nolint:golifecheck on $file:$line: want every finding but '$target'; got status $status and"
+		show "$findings"
+		show "$errout"
+	fi
+	cp "$tmp/saved.go" "$demo/$file"
+fi
+
+# (c) SARIF 2.1.0 on stdout, with the findings. A small Go program reads it
+# (no python or jq needed) and prints its version, then each result as the
+# text output prints a finding.
+mkdir -p "$tmp/sarifcheck"
+cat >"$tmp/sarifcheck/main.go" <<'EOF'
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+func main() {
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Message   struct{ Text string } `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						Region           struct{ StartLine, StartColumn int } `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.NewDecoder(os.Stdin).Decode(&log); err != nil {
+		fmt.Println("invalid JSON:", err)
+		os.Exit(1)
+	}
+	fmt.Println("version", log.Version)
+	for _, run := range log.Runs {
+		for _, r := range run.Results {
+			for _, l := range r.Locations {
+				p := l.PhysicalLocation
+				fmt.Printf("%s:%d:%d: %s (%s)\n", p.ArtifactLocation.URI, p.Region.StartLine, p.Region.StartColumn, r.Message.Text, r.RuleID)
+			}
+		}
+	}
+}
+EOF
+(cd "$tmp/sarifcheck" && printf 'module sarifcheck\n\ngo 1.25.0\n' >go.mod && go build -o sarifcheck .)
+lint "$demo" --output.sarif.path=stdout
+sarif=$out
+sarif_read=$("$tmp/sarifcheck/sarifcheck" <<<"$sarif") || true
+sarif_findings=$(grep -E "$finding_re" <<<"$sarif_read" | grep -v '(related information)' || true)
+if [[ $status == 1 && $(head -1 <<<"$sarif_read") == "version 2.1.0" ]] &&
+	grep -q '"ruleId": *"golifecheck"' <<<"$sarif" && [[ $(sort <<<"$sarif_findings") == "$(sort <<<"$base")" ]]; then
+	pass "(c) --output.sarif.path=stdout gives SARIF 2.1.0 with the $n findings (ruleId golifecheck)"
+else
+	fail "(c) want SARIF 2.1.0 with the $n findings of (a); got status $status and"
+	show "$sarif_read"
+	show "$errout"
+fi
+
+# (d) the settings reach the analyzer.
+config "$demo" '{gostop: false}'
+text "$demo"
+if [[ $status == 1 && $(count "$findings" "$gostop_re") == 0 && $(count "$findings" "$ctx_re") == "$ctx" ]]; then
+	pass "(d) settings {gostop: false}: the $gostop gostop finding(s) are gone, the $ctx ctxcancel ones remain"
+else
+	fail "(d) settings {gostop: false}: want $ctx ctxcancel findings and no gostop one; got status $status and"
+	show "$findings"
+	show "$errout"
+fi
+config "$demo" '{ctxcancel: false}'
+text "$demo"
+if [[ $status == 1 && $(count "$findings" "$ctx_re") == 0 && $(count "$findings" "$gostop_re") == "$gostop" ]]; then
+	pass "(d) settings {ctxcancel: false}: the $ctx ctxcancel findings are gone, the $gostop gostop one(s) remain"
+else
+	fail "(d) settings {ctxcancel: false}: want $gostop gostop findings and no ctxcancel one; got status $status and"
+	show "$findings"
+	show "$errout"
+fi
+
+# (e) an unknown setting is an error, not ignored.
+config "$demo" '{gostopp: false}'
+text "$demo"
+if [[ $status != 0 && $status != 1 ]] && grep -q 'unknown field "gostopp"' <<<"$out$errout"; then
+	pass "(e) an unknown setting fails the run (status $status): $(grep -o 'golifecheck settings: .*' <<<"$out$errout" | head -1)"
+else
+	fail "(e) settings {gostopp: false}: want golangci-lint to fail naming the setting; got status $status and"
+	show "$out"
+	show "$errout"
+fi
+
+echo "golangci: $passed passed, $failed failed"
+[[ $failed == 0 ]]
