@@ -15,6 +15,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -26,6 +27,17 @@ import (
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "help" {
 		os.Exit(help(os.Args[2:]))
+	}
+	// On a bad flag, the flag package prints its error and calls this: say
+	// where help is rather than print all of it (-h still prints it all).
+	flag.CommandLine.Usage = func() {
+		for _, arg := range os.Args[1:] {
+			if arg == "-h" || arg == "-help" || arg == "--help" {
+				flag.Usage()
+				return
+			}
+		}
+		fmt.Fprintln(os.Stderr, "usage: golifecheck [-flag] [package...]; golifecheck -h lists the flags, golifecheck help the checks")
 	}
 	singlechecker.Main(analyzer.Analyzer)
 }

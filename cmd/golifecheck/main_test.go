@@ -104,8 +104,9 @@ func TestBadFlag(t *testing.T) {
 	if err == nil {
 		t.Fatalf("want a non-zero exit for an unknown flag, got success:\n%s", out)
 	}
-	if !strings.Contains(string(out), "flag provided but not defined: -nosuchcheck") || strings.Contains(string(out), "goroutine 1 [") {
-		t.Fatalf("want the flag package's error and no stack trace, got:\n%s", out)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 || lines[0] != "flag provided but not defined: -nosuchcheck" || !strings.HasPrefix(lines[1], "usage: golifecheck") {
+		t.Fatalf("want the flag error and a one-line usage, got:\n%s", out)
 	}
 }
 
