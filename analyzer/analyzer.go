@@ -144,8 +144,8 @@ func run(pass *analysis.Pass) (_ any, err error) {
 		return nil, err
 	}
 	s := &state{pass: pass, know: know, generated: make(map[string]bool), sups: parseSuppressions(pass)}
-	defer s.sups.reportMisuse(pass)
 	if !needsSSA(pass, know) {
+		s.sups.reportMisuse(pass)
 		return nil, nil
 	}
 	s.pkg, s.funcs = buildSSA(pass)
@@ -164,6 +164,7 @@ func run(pass *analysis.Pass) (_ any, err error) {
 			c.run(s)
 		}
 	}
+	s.sups.reportMisuse(pass) // only once every check has had its say
 	return nil, nil
 }
 
