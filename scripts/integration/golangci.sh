@@ -242,25 +242,20 @@ else
 	show "$errout"
 fi
 
-# (d) the settings reach the analyzer.
-config "$demo" '{gostop: false}'
-text "$demo"
-if [[ $status == 1 && $(count "$findings" "$gostop_re") == 0 && $(count "$findings" "$ctx_re") == "$ctx" ]]; then
-	pass "(d) settings {gostop: false}: the $gostop gostop finding(s) are gone, the $ctx ctxcancel ones remain"
-else
-	fail "(d) settings {gostop: false}: want $ctx ctxcancel findings and no gostop one; got status $status and"
-	show "$findings"
-	show "$errout"
-fi
-config "$demo" '{ctxcancel: false}'
-text "$demo"
-if [[ $status == 1 && $(count "$findings" "$ctx_re") == 0 && $(count "$findings" "$gostop_re") == "$gostop" ]]; then
-	pass "(d) settings {ctxcancel: false}: the $ctx ctxcancel findings are gone, the $gostop gostop one(s) remain"
-else
-	fail "(d) settings {ctxcancel: false}: want $gostop gostop findings and no ctxcancel one; got status $status and"
-	show "$findings"
-	show "$errout"
-fi
+# (d) the settings reach the analyzer: each check switched off in turn.
+setting_off() { # setting_off CHECK CHECK_RE CHECK_N OTHER OTHER_RE OTHER_N
+	config "$demo" "{$1: false}"
+	text "$demo"
+	if [[ $status == 1 && $(count "$findings" "$2") == 0 && $(count "$findings" "$5") == "$6" ]]; then
+		pass "(d) settings {$1: false}: the $3 $1 finding(s) are gone, the $6 $4 one(s) remain"
+	else
+		fail "(d) settings {$1: false}: want $6 $4 findings and no $1 one; got status $status and"
+		show "$findings"
+		show "$errout"
+	fi
+}
+setting_off gostop "$gostop_re" "$gostop" ctxcancel "$ctx_re" "$ctx"
+setting_off ctxcancel "$ctx_re" "$ctx" gostop "$gostop_re" "$gostop"
 
 # (e) an unknown setting is an error, not ignored.
 config "$demo" '{gostopp: false}'
