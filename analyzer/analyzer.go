@@ -40,6 +40,7 @@ type check struct {
 
 var checks = []*check{
 	{name: "ctxcancel", run: runCtxcancel},
+	{name: "chanblock", run: runChanblock}, // before gostop: see blockedStarts
 	{name: "gostop", run: runGostop},
 }
 
@@ -130,6 +131,9 @@ type state struct {
 	// signalled holds the chan-typed fields that may be closed or sent on
 	// (see neverSignalled), computed on first use.
 	signalled map[*types.Var]bool
+	// blockedStarts holds the goroutine starts that chanblock reported
+	// blocked forever: gostop does not report them again.
+	blockedStarts map[ssa.Instruction]bool
 }
 
 func run(pass *analysis.Pass) (_ any, err error) {
@@ -143,7 +147,7 @@ func run(pass *analysis.Pass) (_ any, err error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &state{pass: pass, know: know, generated: make(map[string]bool), sups: parseSuppressions(pass)}
+	s := &state{pass: pass, know: know, generated: make(map[string]bool), sups: parseSuppressions(pass), blockedStarts: make(map[ssa.Instruction]bool)}
 	if !needsSSA(pass, know) {
 		s.sups.reportMisuse(pass)
 		return nil, nil

@@ -60,7 +60,8 @@ func buildSSA(pass *analysis.Pass) (*ssa.Package, []*ssa.Function) {
 // function that returns a cancel or a function whose summary other
 // packages may need (one taking or returning a cancel-like function); for
 // gostop, a go statement, a loop, a select, or a call of a function whose
-// summary says it launches or runs forever.
+// summary says it launches or runs forever; for chanblock, a channel type
+// (a channel made, or a parameter other packages need the summary of).
 func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 	if enabled("ctxcancel") {
 		for _, obj := range pass.TypesInfo.Defs {
@@ -81,7 +82,8 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 			return true
 		}
 	}
-	if !enabled("gostop") {
+	gostop, chanblock := enabled("gostop"), enabled("chanblock")
+	if !gostop && !chanblock {
 		return false
 	}
 	found := false
@@ -89,9 +91,11 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.GoStmt, *ast.RangeStmt, *ast.SelectStmt:
-				found = true
+				found = found || gostop
 			case *ast.ForStmt:
-				found = found || n.Cond == nil
+				found = found || (gostop && n.Cond == nil)
+			case *ast.ChanType:
+				found = found || chanblock // a channel made or taken
 			}
 			return !found
 		})

@@ -17,6 +17,9 @@ func runGostop(s *state) {
 	for _, fn := range s.funcs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
+				if s.blockedStarts[in] {
+					continue // chanblock reported what blocks it
+				}
 				switch in := in.(type) {
 				case *ssa.Go:
 					s.checkStart(in.Pos(), in.Call.Value, in.Call.Args)

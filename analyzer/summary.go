@@ -35,6 +35,8 @@ type funcFact struct {
 	// function runs in a new goroutine: it is a launcher, like
 	// errgroup.Group.Go.
 	Launches []int
+	// Chans summarizes the channel parameters that do not escape.
+	Chans []chanParam
 }
 
 func (*funcFact) AFact() {}
@@ -56,11 +58,14 @@ func (f *funcFact) String() string {
 	if len(f.Launches) > 0 {
 		parts = append(parts, fmt.Sprintf("launches%v", f.Launches))
 	}
+	for _, cp := range f.Chans {
+		parts = append(parts, cp.String())
+	}
 	return strings.Join(parts, " ")
 }
 
 func (f *funcFact) empty() bool {
-	return len(f.Cancels) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0
+	return len(f.Cancels) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0
 }
 
 // summaries computes funcFacts for the functions of the package being
@@ -154,6 +159,7 @@ func (m *summaries) compute(fn *ssa.Function, f *funcFact) {
 	}
 	m.computeForever(fn, f)
 	m.computeLaunches(fn, f)
+	m.computeChans(fn, f)
 }
 
 // isCancelType reports whether t can hold a cancel function: a func with no

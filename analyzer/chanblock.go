@@ -1,0 +1,890 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// runChanblock reports channel operations that can never complete: on
+// channels made in a function whose every use it can see (its own body,
+// the closures and goroutines it starts, callees by their summaries), and
+// on nil channels.
+func runChanblock(s *state) {
+	for _, fn := range s.funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				switch in := in.(type) {
+				case *ssa.MakeChan:
+					s.checkChan(in)
+				case *ssa.Send:
+					if isNilChan(in.Chan) {
+						s.reportOp(in.Pos(), "send on a nil channel blocks forever; make the channel before sending on it")
+					}
+				case *ssa.UnOp:
+					if in.Op == token.ARROW && isNilChan(in.X) {
+						s.reportOp(in.Pos(), "receive from a nil channel blocks forever; make the channel before receiving from it")
+					}
+				}
+			}
+		}
+	}
+}
+
+func isNilChan(v ssa.Value) bool {
+	if ct, ok := v.(*ssa.ChangeType); ok {
+		v = ct.X
+	}
+	return isNil(v)
+}
+
+type chanOpKind uint8
+
+const (
+	chanSend chanOpKind = iota + 1
+	chanRecv
+	chanClose
+)
+
+// manySends stands for "three or more" in counts of sends on one path:
+// a send in a loop, or more than the analysis counts.
+const manySends = 3
+
+// A chanOp is an operation on a tracked channel: by an instruction, or by
+// a call whose callee's summary says what it does with the channel.
+type chanOp struct {
+	kind   chanOpKind
+	instr  ssa.Instruction // the operation, or the call or go statement that performs it
+	callee *ssa.Function   // the callee that performs it, when instr is a call
+	// weight is how many values the op sends on one path: 1, or the
+	// callee's count.
+	weight   int
+	optional bool // a case of a select that has another case or a default
+	selIndex int  // its case, for a select
+	commaOk  bool // a receive that also completes when the channel is closed
+	drains   bool // a range whose loop ends only when the channel is closed
+	// start is the go statement (or launcher call) of the goroutine the
+	// op runs in, nil for the function that made the channel.
+	start ssa.Instruction
+	// sync says the op runs in a closure or callee that the goroutine
+	// (or the maker) calls, not in its own body.
+	sync bool
+}
+
+// pos is where a finding about op is reported: the operation itself, or
+// the call that performs it.
+func (s *state) opPos(op chanOp) token.Pos {
+	if call, ok := op.instr.(*ssa.Call); ok {
+		return s.callStart(call)
+	}
+	return op.instr.Pos()
+}
+
+// A chanWalk collects the operations on one channel by following its
+// value: through local variables, closures (run in place, deferred or in a
+// goroutine), conversions, and calls whose callees' summaries describe the
+// parameter. Anything else (a store to a field or global, a return, an
+// interface, an unknown callee) is an escape: the channel may be used by
+// code the analysis does not see.
+type chanWalk struct {
+	m       *summaries
+	ops     []chanOp
+	escapes bool
+	seen    map[ssa.Value]bool
+}
+
+// walkCtx says where the values being followed are used: in which
+// goroutine, and whether in its own body.
+type walkCtx struct {
+	start ssa.Instruction
+	sync  bool
+}
+
+func newChanWalk(m *summaries) *chanWalk {
+	return &chanWalk{m: m, seen: make(map[ssa.Value]bool)}
+}
+
+func (w *chanWalk) add(op chanOp, c walkCtx) {
+	op.start = c.start
+	op.sync = op.sync || c.sync
+	w.ops = append(w.ops, op)
+}
+
+// value follows a value that is the channel.
+func (w *chanWalk) value(v ssa.Value, c walkCtx) {
+	if w.escapes || w.seen[v] {
+		return
+	}
+	w.seen[v] = true
+	refs := v.Referrers()
+	if refs == nil {
+		return
+	}
+	for _, in := range *refs {
+		switch in := in.(type) {
+		case *ssa.Send:
+			if in.X == v {
+				w.escapes = true // sent to someone else
+				return
+			}
+			w.add(chanOp{kind: chanSend, instr: in, weight: 1}, c)
+		case *ssa.UnOp:
+			if in.Op != token.ARROW {
+				w.escapes = true
+				return
+			}
+			w.add(chanOp{kind: chanRecv, instr: in, weight: 1, commaOk: in.CommaOk, drains: in.CommaOk && drainsUntilClosed(in)}, c)
+		case *ssa.Select:
+			optional := !in.Blocking || len(in.States) > 1
+			for i, st := range in.States {
+				if st.Send == v {
+					w.escapes = true
+					return
+				}
+				if st.Chan != v {
+					continue
+				}
+				kind := chanRecv
+				if st.Dir == types.SendOnly {
+					kind = chanSend
+				}
+				w.add(chanOp{kind: kind, instr: in, weight: 1, optional: optional, selIndex: i}, c)
+			}
+		case ssa.CallInstruction:
+			w.call(in, v, c)
+		case *ssa.MakeClosure:
+			w.closure(in, v, false, c)
+		case *ssa.Store:
+			alloc, ok := in.Addr.(*ssa.Alloc)
+			if !ok || in.Val != v {
+				w.escapes = true
+				return
+			}
+			w.variable(alloc, c)
+		case *ssa.ChangeType:
+			w.value(in, c)
+		case *ssa.BinOp, *ssa.DebugRef:
+			// comparisons (ch != nil) use nothing
+		default:
+			w.escapes = true
+			return
+		}
+	}
+}
+
+// variable follows a local variable (or a closure's captured one) that
+// holds the channel and nothing else.
+func (w *chanWalk) variable(addr ssa.Value, c walkCtx) {
+	if w.escapes || w.seen[addr] {
+		return
+	}
+	w.seen[addr] = true
+	for _, in := range *addr.Referrers() {
+		switch in := in.(type) {
+		case *ssa.Store:
+			if in.Addr != addr || !w.seen[in.Val] {
+				w.escapes = true // assigned another channel, or &ch stored
+				return
+			}
+		case *ssa.UnOp:
+			if in.Op != token.MUL {
+				w.escapes = true
+				return
+			}
+			w.value(in, c)
+		case *ssa.MakeClosure:
+			w.closure(in, addr, true, c)
+		case *ssa.DebugRef:
+		default:
+			w.escapes = true // &ch handed on
+			return
+		}
+	}
+}
+
+// closure follows the channel (or the variable holding it, if isVar) into
+// a closure that captures it, according to how the closure is run.
+func (w *chanWalk) closure(mc *ssa.MakeClosure, bound ssa.Value, isVar bool, c walkCtx) {
+	fn := mc.Fn.(*ssa.Function)
+	var runs []walkCtx
+	for _, in := range *mc.Referrers() {
+		switch in := in.(type) {
+		case *ssa.Go:
+			if in.Call.Value != mc {
+				w.escapes = true
+				return
+			}
+			runs = append(runs, walkCtx{start: in})
+		case *ssa.Call, *ssa.Defer:
+			common := in.(ssa.CallInstruction).Common()
+			switch {
+			case common.Value == mc:
+				runs = append(runs, walkCtx{start: c.start, sync: true})
+			case w.m.launchedBy(common, mc):
+				runs = append(runs, walkCtx{start: in.(ssa.Instruction)})
+			case w.m.passedToInvoker(common, mc):
+				runs = append(runs, walkCtx{start: c.start, sync: true})
+			default:
+				w.escapes = true
+				return
+			}
+		case *ssa.DebugRef:
+		default:
+			w.escapes = true // stored or handed to code that may run it anywhere
+			return
+		}
+	}
+	if len(runs) != 1 {
+		w.escapes = len(runs) > 1
+		return
+	}
+	for i, b := range mc.Bindings {
+		if b != bound {
+			continue
+		}
+		if isVar {
+			w.variable(fn.FreeVars[i], runs[0])
+		} else {
+			w.value(fn.FreeVars[i], runs[0])
+		}
+	}
+}
+
+// launchedBy reports whether the call hands fn to a parameter that its
+// callee runs in a new goroutine.
+func (m *summaries) launchedBy(common *ssa.CallCommon, fn ssa.Value) bool {
+	callee := common.StaticCallee()
+	if callee == nil {
+		return false
+	}
+	params := m.launcherParams(callee)
+	for i, a := range common.Args {
+		if a == fn && contains(params, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// call follows the channel into a call: close, len and cap use it in
+// place; a function literal's parameter is followed into its body; any
+// other static callee's summary says what it does with the parameter.
+func (w *chanWalk) call(in ssa.CallInstruction, v ssa.Value, c walkCtx) {
+	common := in.Common()
+	if b, ok := common.Value.(*ssa.Builtin); ok {
+		switch b.Name() {
+		case "close":
+			w.add(chanOp{kind: chanClose, instr: in}, c)
+		case "len", "cap":
+		default:
+			w.escapes = true
+		}
+		return
+	}
+	callee := common.StaticCallee()
+	if callee == nil || common.Value == v {
+		w.escapes = true
+		return
+	}
+	inner := walkCtx{start: c.start, sync: true}
+	if g, ok := in.(*ssa.Go); ok {
+		inner = walkCtx{start: g}
+	}
+	for i, a := range common.Args {
+		if a != v {
+			continue
+		}
+		if callee.Parent() != nil && callee.Blocks != nil && i < len(callee.Params) {
+			w.value(callee.Params[i], inner) // a function literal: follow it
+			continue
+		}
+		cp := w.m.chanParam(callee, i)
+		if cp == nil {
+			w.escapes = true
+			return
+		}
+		op := chanOp{instr: in, callee: callee}
+		if cp.Sends > 0 || cp.Send {
+			op.kind, op.weight, op.optional = chanSend, cp.Sends, cp.Sends == 0
+			w.add(op, inner)
+		}
+		if cp.Recv {
+			op.kind, op.weight, op.optional, op.commaOk, op.drains = chanRecv, 0, !cp.BlockRecv, cp.Drains, cp.Drains
+			w.add(op, inner)
+		}
+		if cp.Close {
+			w.add(chanOp{kind: chanClose, instr: in, callee: callee}, inner)
+		}
+	}
+}
+
+// A chanParam summarizes what a function does with a channel parameter
+// that does not escape it (SSA numbering: the receiver is parameter 0).
+type chanParam struct {
+	Param int
+	// Sends is the most blocking sends on one path (manySends: in a loop).
+	Sends int
+	// Send: it may send (in a select, too); Recv: it may receive;
+	// BlockRecv: with a receive outside any select; Drains: it ranges over
+	// it until it is closed; Close: it may close it.
+	Send, Recv, BlockRecv, Drains, Close bool
+}
+
+func (cp chanParam) String() string {
+	var parts []string
+	if cp.Sends > 0 {
+		parts = append(parts, fmt.Sprintf("sends=%d", cp.Sends))
+	} else if cp.Send {
+		parts = append(parts, "sends?")
+	}
+	if cp.Drains {
+		parts = append(parts, "drains")
+	} else if cp.BlockRecv {
+		parts = append(parts, "recv")
+	} else if cp.Recv {
+		parts = append(parts, "recv?")
+	}
+	if cp.Close {
+		parts = append(parts, "close")
+	}
+	return fmt.Sprintf("chan[%d](%s)", cp.Param, strings.Join(parts, ","))
+}
+
+// chanParam returns the summary of callee's parameter i, or nil if the
+// channel may escape there (or callee is unknown).
+func (m *summaries) chanParam(callee *ssa.Function, i int) *chanParam {
+	for _, cp := range m.of(callee).Chans {
+		if cp.Param == i {
+			return &cp
+		}
+	}
+	return nil
+}
+
+// computeChans summarizes fn's channel parameters that do not escape it
+// nor reach another goroutine.
+func (m *summaries) computeChans(fn *ssa.Function, f *funcFact) {
+	for i, p := range fn.Params {
+		if _, ok := p.Type().Underlying().(*types.Chan); !ok {
+			continue
+		}
+		w := newChanWalk(m)
+		w.value(p, walkCtx{})
+		if w.escapes {
+			continue
+		}
+		cp := chanParam{Param: i}
+		weights := make(map[*ssa.BasicBlock]int)
+		async := false
+		for _, op := range w.ops {
+			async = async || op.start != nil
+			switch op.kind {
+			case chanSend:
+				cp.Send = true
+				if !op.optional {
+					if op.sync || op.weight >= manySends {
+						weights[fn.Blocks[0]] += manySends
+					} else {
+						weights[op.instr.Block()] += op.weight
+					}
+				}
+			case chanRecv:
+				cp.Recv = true
+				cp.BlockRecv = cp.BlockRecv || !op.optional
+				cp.Drains = cp.Drains || (op.drains && !op.sync)
+			case chanClose:
+				cp.Close = true
+			}
+		}
+		if async {
+			continue // used by another goroutine: callers cannot count
+		}
+		cp.Sends = mostOnAPath(fn, weights)
+		f.Chans = append(f.Chans, cp)
+	}
+}
+
+// mostOnAPath returns the largest sum of block weights on a path from fn's
+// entry, capped at manySends (which a weighted block in a loop reaches).
+func mostOnAPath(fn *ssa.Function, weights map[*ssa.BasicBlock]int) int {
+	if len(weights) == 0 {
+		return 0
+	}
+	best := make(map[*ssa.BasicBlock]int)
+	for changed := true; changed; {
+		changed = false
+		for i := len(fn.Blocks) - 1; i >= 0; i-- {
+			b := fn.Blocks[i]
+			next := 0
+			for _, succ := range b.Succs {
+				next = max(next, best[succ])
+			}
+			if v := min(weights[b]+next, manySends); v > best[b] {
+				best[b], changed = v, true
+			}
+		}
+	}
+	return best[fn.Blocks[0]]
+}
+
+// drainsUntilClosed reports whether the receive recv, with its ok result,
+// ends a loop that nothing else ends: a range over a channel (or a
+// `v, ok := <-ch; if !ok { return }` loop) with no break, return or
+// goto out of it. Panics are no way out.
+func drainsUntilClosed(recv *ssa.UnOp) bool {
+	var exit *ssa.If
+	for _, ref := range *recv.Referrers() {
+		if ex, ok := ref.(*ssa.Extract); ok && ex.Index == 1 {
+			for _, use := range *ex.Referrers() {
+				if cond, ok := use.(*ssa.If); ok {
+					exit = cond
+				}
+			}
+		}
+	}
+	if exit == nil {
+		return false
+	}
+	loop := cycleOf(recv.Block())
+	if !loop[exit.Block()] {
+		return false
+	}
+	for b := range loop {
+		for i, succ := range b.Succs {
+			if loop[succ] || (b == exit.Block() && i == 1) || panics(succ) {
+				continue
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// cycleOf returns the blocks on a cycle through b (its strongly connected
+// component), or nil if b is on none.
+func cycleOf(b *ssa.BasicBlock) map[*ssa.BasicBlock]bool {
+	fwd := reach(b, func(x *ssa.BasicBlock) []*ssa.BasicBlock { return x.Succs })
+	if !fwd[b] {
+		return nil
+	}
+	back := reach(b, func(x *ssa.BasicBlock) []*ssa.BasicBlock { return x.Preds })
+	scc := make(map[*ssa.BasicBlock]bool)
+	for x := range fwd {
+		if back[x] {
+			scc[x] = true
+		}
+	}
+	return scc
+}
+
+// reach returns the blocks reachable from b's neighbours (b itself only
+// if it is on a cycle).
+func reach(b *ssa.BasicBlock, next func(*ssa.BasicBlock) []*ssa.BasicBlock) map[*ssa.BasicBlock]bool {
+	seen := make(map[*ssa.BasicBlock]bool)
+	stack := slices.Clone(next(b))
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[x] {
+			continue
+		}
+		seen[x] = true
+		stack = append(stack, next(x)...)
+	}
+	return seen
+}
+
+// inLoop reports whether b is on a cycle that does not pass through avoid
+// (the block that makes the channel: a loop that makes a fresh channel
+// each time round does not repeat operations on one channel).
+func inLoop(b, avoid *ssa.BasicBlock) bool {
+	if b == avoid {
+		return false
+	}
+	seen := map[*ssa.BasicBlock]bool{avoid: true}
+	stack := slices.Clone(b.Succs)
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x == b {
+			return true
+		}
+		if seen[x] {
+			continue
+		}
+		seen[x] = true
+		stack = append(stack, x.Succs...)
+	}
+	return false
+}
+
+// panics reports whether b ends in a panic(x): no way out of a loop.
+func panics(b *ssa.BasicBlock) bool {
+	if len(b.Instrs) == 0 {
+		return false
+	}
+	p, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Panic)
+	return ok && p.Pos().IsValid()
+}
+
+// A tracked channel and what is known of its uses.
+type chanInfo struct {
+	make             *ssa.MakeChan
+	name             string // "ch", or "the channel"
+	buf              int    // the buffer size, -1 if not a constant
+	ops              []chanOp
+	send, recv, clos bool
+}
+
+// checkChan reports the operations on the channel mk makes that can
+// never complete, if every use of the channel is in sight.
+func (s *state) checkChan(mk *ssa.MakeChan) {
+	w := newChanWalk(&s.sums)
+	w.value(mk, walkCtx{})
+	if w.escapes {
+		return
+	}
+	ch := &chanInfo{make: mk, name: s.chanName(mk), buf: -1, ops: w.ops}
+	if c, ok := mk.Size.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.Int {
+		if n, ok := constant.Int64Val(c.Value); ok {
+			ch.buf = int(n)
+		}
+	}
+	for _, op := range ch.ops {
+		switch op.kind {
+		case chanSend:
+			ch.send = true
+		case chanRecv:
+			ch.recv = true
+		case chanClose:
+			ch.clos = true
+		}
+	}
+	made := related(mk.Pos(), ch.name+" is made here")
+	switch {
+	case !ch.send && !ch.clos:
+		for _, op := range ch.ops {
+			if op.kind == chanRecv && !op.optional && !s.exempt(op) {
+				s.reportChanOp(op, fmt.Sprintf("%s blocks forever: nothing sends on %s or closes it", s.opWhat(op, ch), ch.name), made)
+			}
+		}
+		return
+	case !ch.recv && ch.buf == 0:
+		for _, op := range ch.ops {
+			if op.kind == chanSend && !op.optional && !s.exempt(op) {
+				s.reportChanOp(op, fmt.Sprintf("%s blocks forever: nothing receives from %s", s.opWhat(op, ch), ch.name), made)
+			}
+		}
+		return
+	case !ch.clos:
+		reported := false
+		for _, op := range ch.ops {
+			if op.drains {
+				s.reportChanOp(op, fmt.Sprintf("%s never ends: nothing closes %s; close it after the last send", s.opWhat(op, ch), ch.name), made, s.lastSend(ch))
+				reported = true
+			}
+		}
+		if reported {
+			return
+		}
+	}
+	if ch.buf >= 0 {
+		s.checkReceivers(ch)
+	}
+}
+
+// exempt reports whether op blocks main.main itself, which may wait
+// forever by design (the process ends when another goroutine exits it).
+func (s *state) exempt(op chanOp) bool {
+	return op.start == nil && isMainMain(op.instr.Parent())
+}
+
+// lastSend points at the last send on the channel, if any.
+func (s *state) lastSend(ch *chanInfo) analysis.RelatedInformation {
+	var last chanOp
+	for _, op := range ch.ops {
+		if op.kind == chanSend && (last.instr == nil || op.instr.Pos() > last.instr.Pos()) {
+			last = op
+		}
+	}
+	if last.instr == nil {
+		return analysis.RelatedInformation{}
+	}
+	return related(s.opPos(last), "the last send")
+}
+
+// opWhat describes op for a message: "send on ch", "range over ch",
+// "worker's receive from ch".
+func (s *state) opWhat(op chanOp, ch *chanInfo) string {
+	var what string
+	switch {
+	case op.kind == chanSend:
+		what = "send on " + ch.name
+	case op.drains:
+		what = "range over " + ch.name
+	default:
+		what = "receive from " + ch.name
+	}
+	if op.callee != nil {
+		return s.funcName(op.callee) + "'s " + what
+	}
+	return what
+}
+
+// checkReceivers reports the sends of goroutines that the channel's maker
+// does not receive: it returns early (the timeout leak), or receives once
+// from goroutines started in a loop (the N-cast leak), or fewer times than
+// a goroutine sends.
+func (s *state) checkReceivers(ch *chanInfo) {
+	owner := ch.make.Parent()
+	// The maker must be the only receiver, receiving in its own body,
+	// neither in a loop nor until the channel is closed; nobody but the
+	// senders may close it.
+	senders := make(map[ssa.Instruction][]chanOp)
+	var recvs []chanOp
+	for _, op := range ch.ops {
+		switch {
+		case op.kind == chanSend && op.start != nil:
+			senders[op.start] = append(senders[op.start], op)
+		case op.kind == chanRecv && op.start == nil && !op.sync && op.callee == nil && !op.commaOk:
+			if inLoop(op.instr.Block(), ch.make.Block()) {
+				return
+			}
+			recvs = append(recvs, op)
+		case op.kind == chanClose && op.start != nil:
+		default:
+			return
+		}
+	}
+	if len(recvs) == 0 {
+		return
+	}
+	for start, sends := range senders {
+		if slices.ContainsFunc(ch.ops, func(op chanOp) bool { return op.start == start && op.kind != chanSend && op.kind != chanClose }) {
+			continue // the goroutine also receives
+		}
+		if slices.ContainsFunc(sends, func(op chanOp) bool { return op.optional || op.sync }) {
+			continue // it can give up sending, or sends we cannot count
+		}
+		if start.Block() == nil || start.Parent() != owner {
+			continue
+		}
+		n := s.sendsOnAPath(start, sends)
+		last := sends[0]
+		for _, op := range sends {
+			if op.instr.Pos() > last.instr.Pos() {
+				last = op
+			}
+		}
+		started := related(start.Pos(), "the goroutine starts here")
+		if inLoop(start.Block(), ch.make.Block()) {
+			if ch.buf != 0 {
+				continue
+			}
+			msg := fmt.Sprintf("%s blocks forever: goroutines started in a loop send more values than %s receives; give %s a buffer for every goroutine",
+				s.opWhat(last, ch), s.funcName(owner), ch.name)
+			s.reportChanOp(last, msg, related(start.Pos(), "the goroutines start here, in a loop"), related(recvs[0].instr.Pos(), "the only receive"))
+			continue
+		}
+		if n >= manySends {
+			continue
+		}
+		got, ret := fewestReceives(owner, start, recvs)
+		if ret == nil || got+ch.buf >= n {
+			continue
+		}
+		what := "without receiving"
+		if got > 0 {
+			what = fmt.Sprintf("after receiving %d of %d values", got, n)
+		}
+		returns := related(returnPos(owner, ret), fmt.Sprintf("%s returns here %s", s.funcName(owner), what))
+		d := analysis.Diagnostic{
+			Pos: s.opPos(last),
+			Message: fmt.Sprintf("%s blocks forever if %s returns %s; %s",
+				s.opWhat(last, ch), s.funcName(owner), what, s.bufferRemedy(ch, n, len(senders))),
+			Related: []analysis.RelatedInformation{returns, started, related(ch.make.Pos(), ch.name+" is made here")},
+		}
+		if n == 1 && len(senders) == 1 && ch.buf == 0 {
+			d.SuggestedFixes = s.bufferFix(ch, n)
+		}
+		s.reportOpDiag(last, d)
+	}
+}
+
+// bufferRemedy names the fix: a buffer with room for every send, or a
+// select on ctx.Done() around the send.
+func (s *state) bufferRemedy(ch *chanInfo, n, goroutines int) string {
+	if goroutines == 1 {
+		return fmt.Sprintf("make %s with a buffer of %d", ch.name, n)
+	}
+	return "give " + ch.name + " a buffer for every send, or select on ctx.Done() around the send"
+}
+
+// bufferFix rewrites the make of the channel to give it a buffer of n.
+func (s *state) bufferFix(ch *chanInfo, n int) []analysis.SuggestedFix {
+	path := s.enclosing(ch.make.Pos())
+	if len(path) == 0 {
+		return nil
+	}
+	call, ok := path[0].(*ast.CallExpr)
+	if !ok || call.Lparen != ch.make.Pos() {
+		return nil
+	}
+	var edit analysis.TextEdit
+	switch len(call.Args) {
+	case 1:
+		edit = analysis.TextEdit{Pos: call.Args[0].End(), End: call.Args[0].End(), NewText: fmt.Appendf(nil, ", %d", n)}
+	case 2:
+		edit = analysis.TextEdit{Pos: call.Args[1].Pos(), End: call.Args[1].End(), NewText: fmt.Appendf(nil, "%d", n)}
+	default:
+		return nil
+	}
+	return []analysis.SuggestedFix{{
+		Message:   fmt.Sprintf("give %s a buffer of %d", ch.name, n),
+		TextEdits: []analysis.TextEdit{edit},
+	}}
+}
+
+// sendsOnAPath returns the most values the goroutine started by start
+// sends on one path: counted in its body, or, for `go f(ch)`, by f's
+// summary.
+func (s *state) sendsOnAPath(start ssa.Instruction, sends []chanOp) int {
+	if sends[0].instr == start {
+		return min(sends[0].weight, manySends) // all of f's sends are one op
+	}
+	weights := make(map[*ssa.BasicBlock]int)
+	body := sends[0].instr.Parent()
+	for _, op := range sends {
+		if op.instr.Parent() != body {
+			return manySends
+		}
+		weights[op.instr.Block()] += op.weight
+	}
+	return mostOnAPath(body, weights)
+}
+
+// fewestReceives returns the fewest receives on a path from just after
+// from to a return of its function, and that return (nil if no return is
+// reachable). A select case counts when the path takes it.
+func fewestReceives(fn *ssa.Function, from ssa.Instruction, recvs []chanOp) (int, *ssa.Return) {
+	const inf = 1 << 30
+	weights := make(map[*ssa.BasicBlock]int)
+	after := 0 // receives in from's block after it
+	fromIndex := slices.Index(from.Block().Instrs, from)
+	for _, op := range recvs {
+		b := op.instr.Block()
+		if sel, ok := op.instr.(*ssa.Select); ok && op.optional {
+			if c := selectCase(sel, op.selIndex); c != nil {
+				weights[c]++
+			}
+			continue
+		}
+		weights[b]++
+		if b == from.Block() && slices.Index(b.Instrs, op.instr) > fromIndex {
+			after++
+		}
+	}
+	dist := make(map[*ssa.BasicBlock]int)
+	ret := make(map[*ssa.BasicBlock]*ssa.Return)
+	for _, b := range fn.Blocks {
+		dist[b] = inf
+	}
+	// rest is the fewest receives after b's own.
+	rest := func(b *ssa.BasicBlock) (int, *ssa.Return) {
+		if r, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
+			return 0, r
+		}
+		best, at := inf, (*ssa.Return)(nil)
+		for _, succ := range b.Succs {
+			if dist[succ] < best {
+				best, at = dist[succ], ret[succ]
+			}
+		}
+		return best, at
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, b := range fn.Blocks {
+			n, r := rest(b)
+			if n < inf && weights[b]+n < dist[b] {
+				dist[b], ret[b], changed = weights[b]+n, r, true
+			}
+		}
+	}
+	n, r := rest(from.Block())
+	if n >= inf {
+		return 0, nil
+	}
+	return after + n, r
+}
+
+// chanName names the channel a make creates: the variable it is assigned
+// to, or "the channel".
+func (s *state) chanName(mk *ssa.MakeChan) string {
+	for _, ref := range *mk.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.DebugRef:
+			if id, ok := ref.Expr.(*ast.Ident); ok {
+				return id.Name
+			}
+		case *ssa.Store:
+			if alloc, ok := ref.Addr.(*ssa.Alloc); ok && alloc.Comment != "" {
+				return alloc.Comment
+			}
+		}
+	}
+	path := s.enclosing(mk.Pos())
+	for i, n := range path {
+		if as, ok := n.(*ast.AssignStmt); ok && i > 0 && len(as.Lhs) == len(as.Rhs) {
+			for j, r := range as.Rhs {
+				if r == path[i-1] {
+					if id, ok := as.Lhs[j].(*ast.Ident); ok && id.Name != "_" {
+						return id.Name
+					}
+				}
+			}
+		}
+		if vs, ok := n.(*ast.ValueSpec); ok && len(vs.Names) == len(vs.Values) && i > 0 {
+			for j, r := range vs.Values {
+				if r == path[i-1] {
+					return vs.Names[j].Name
+				}
+			}
+		}
+	}
+	return "the channel"
+}
+
+func (s *state) reportChanOp(op chanOp, msg string, rel ...analysis.RelatedInformation) {
+	d := analysis.Diagnostic{Pos: s.opPos(op), Message: msg}
+	for _, r := range rel {
+		if r.Pos.IsValid() {
+			d.Related = append(d.Related, r)
+		}
+	}
+	if op.start != nil && !slices.ContainsFunc(d.Related, func(r analysis.RelatedInformation) bool { return r.Pos == op.start.Pos() }) {
+		d.Related = append(d.Related, related(op.start.Pos(), "the goroutine starts here"))
+	}
+	s.reportOpDiag(op, d)
+}
+
+// reportOpDiag reports d about op and remembers the goroutine it blocks,
+// which gostop then does not report again.
+func (s *state) reportOpDiag(op chanOp, d analysis.Diagnostic) {
+	if op.start != nil {
+		s.blockedStarts[op.start] = true
+	}
+	s.report("chanblock", d)
+}
+
+// reportOp reports a blocking operation that concerns no tracked channel.
+func (s *state) reportOp(pos token.Pos, msg string) {
+	s.report("chanblock", analysis.Diagnostic{Pos: pos, Message: msg})
+}
