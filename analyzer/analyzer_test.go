@@ -16,7 +16,7 @@ func TestCtxcancel(t *testing.T) {
 // facts (standalone mode; cmd/golifecheck's tests run go vet on the same
 // packages).
 func TestFactsAcrossPackages(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "cancelhelper", "cancelhelperuse", "spawner", "spawneruse")
+	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "cancelhelper", "cancelhelperuse", "spawner", "spawneruse", "chanhelper", "chanhelperuse")
 }
 
 func TestCtxcancelFixes(t *testing.T) {
@@ -50,4 +50,12 @@ func TestRuntimePrimitives(t *testing.T) {
 
 func TestSuppressions(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "suppress")
+}
+
+func TestChanblock(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "chanblock")
+}
+
+func TestChanblockFixes(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), analyzer.Analyzer, "chanblockfix")
 }

@@ -38,11 +38,52 @@ func runChanblock(s *state) {
 	}
 }
 
+// isNilChan reports whether v is a nil channel: the constant, or a load of
+// a variable (perhaps captured by a closure) that is never assigned.
 func isNilChan(v ssa.Value) bool {
 	if ct, ok := v.(*ssa.ChangeType); ok {
 		v = ct.X
 	}
-	return isNil(v)
+	load, ok := v.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return isNil(v)
+	}
+	addr := load.X
+	for {
+		fv, ok := addr.(*ssa.FreeVar)
+		if !ok {
+			break
+		}
+		if addr = binding(fv); addr == nil {
+			return false
+		}
+	}
+	alloc, ok := addr.(*ssa.Alloc)
+	return ok && neverAssigned(alloc)
+}
+
+// neverAssigned reports whether the variable alloc, and every closure's
+// capture of it, is only ever read.
+func neverAssigned(addr ssa.Value) bool {
+	for _, ref := range *addr.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.UnOp:
+			if ref.Op != token.MUL {
+				return false
+			}
+		case *ssa.MakeClosure:
+			fn := ref.Fn.(*ssa.Function)
+			for i, b := range ref.Bindings {
+				if b == addr && !neverAssigned(fn.FreeVars[i]) {
+					return false
+				}
+			}
+		case *ssa.DebugRef:
+		default:
+			return false // assigned, or its address handed on
+		}
+	}
+	return true
 }
 
 type chanOpKind uint8
@@ -293,9 +334,11 @@ func (w *chanWalk) call(in ssa.CallInstruction, v ssa.Value, c walkCtx) {
 		w.escapes = true
 		return
 	}
-	inner := walkCtx{start: c.start, sync: true}
+	// A function literal's body runs in place (or later, deferred): sync.
+	// A summarized callee's operations are the call's own.
+	inner, summarized := walkCtx{start: c.start, sync: true}, c
 	if g, ok := in.(*ssa.Go); ok {
-		inner = walkCtx{start: g}
+		inner, summarized = walkCtx{start: g}, walkCtx{start: g}
 	}
 	for i, a := range common.Args {
 		if a != v {
@@ -313,14 +356,14 @@ func (w *chanWalk) call(in ssa.CallInstruction, v ssa.Value, c walkCtx) {
 		op := chanOp{instr: in, callee: callee}
 		if cp.Sends > 0 || cp.Send {
 			op.kind, op.weight, op.optional = chanSend, cp.Sends, cp.Sends == 0
-			w.add(op, inner)
+			w.add(op, summarized)
 		}
 		if cp.Recv {
 			op.kind, op.weight, op.optional, op.commaOk, op.drains = chanRecv, 0, !cp.BlockRecv, cp.Drains, cp.Drains
-			w.add(op, inner)
+			w.add(op, summarized)
 		}
 		if cp.Close {
-			w.add(chanOp{kind: chanClose, instr: in, callee: callee}, inner)
+			w.add(chanOp{kind: chanClose, instr: in, callee: callee}, summarized)
 		}
 	}
 }
@@ -772,20 +815,21 @@ func (s *state) sendsOnAPath(start ssa.Instruction, sends []chanOp) int {
 
 // fewestReceives returns the fewest receives on a path from just after
 // from to a return of its function, and that return (nil if no return is
-// reachable). A select case counts when the path takes it.
+// reachable). A select case counts on the edge that takes it.
 func fewestReceives(fn *ssa.Function, from ssa.Instruction, recvs []chanOp) (int, *ssa.Return) {
 	const inf = 1 << 30
-	weights := make(map[*ssa.BasicBlock]int)
-	after := 0 // receives in from's block after it
+	weights := make(map[*ssa.BasicBlock]int) // receives in the block
+	taken := make(map[*ssa.If]int)           // receives on the if's true edge
+	after := 0                               // receives in from's block after it
 	fromIndex := slices.Index(from.Block().Instrs, from)
 	for _, op := range recvs {
-		b := op.instr.Block()
 		if sel, ok := op.instr.(*ssa.Select); ok && op.optional {
-			if c := selectCase(sel, op.selIndex); c != nil {
-				weights[c]++
+			if c := selectCaseIf(sel, op.selIndex); c != nil {
+				taken[c]++
 			}
 			continue
 		}
+		b := op.instr.Block()
 		weights[b]++
 		if b == from.Block() && slices.Index(b.Instrs, op.instr) > fromIndex {
 			after++
@@ -798,13 +842,18 @@ func fewestReceives(fn *ssa.Function, from ssa.Instruction, recvs []chanOp) (int
 	}
 	// rest is the fewest receives after b's own.
 	rest := func(b *ssa.BasicBlock) (int, *ssa.Return) {
-		if r, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
+		last := b.Instrs[len(b.Instrs)-1]
+		if r, ok := last.(*ssa.Return); ok {
 			return 0, r
 		}
 		best, at := inf, (*ssa.Return)(nil)
-		for _, succ := range b.Succs {
-			if dist[succ] < best {
-				best, at = dist[succ], ret[succ]
+		for i, succ := range b.Succs {
+			n := dist[succ]
+			if cond, ok := last.(*ssa.If); ok && i == 0 {
+				n += taken[cond]
+			}
+			if n < best {
+				best, at = n, ret[succ]
 			}
 		}
 		return best, at

@@ -208,6 +208,15 @@ func (s *state) doneBlocks(call *ssa.Call) map[*ssa.BasicBlock]bool {
 // selectCase returns the block that runs select case i: go/ssa compares
 // the select's index result with each case number in turn.
 func selectCase(sel *ssa.Select, i int) *ssa.BasicBlock {
+	if cond := selectCaseIf(sel, i); cond != nil {
+		return cond.Block().Succs[0]
+	}
+	return nil
+}
+
+// selectCaseIf returns the `if index == i` whose true edge takes case i
+// of sel.
+func selectCaseIf(sel *ssa.Select, i int) *ssa.If {
 	for _, ref := range *sel.Referrers() {
 		ex, ok := ref.(*ssa.Extract)
 		if !ok || ex.Index != 0 {
@@ -223,7 +232,7 @@ func selectCase(sel *ssa.Select, i int) *ssa.BasicBlock {
 			}
 			for _, r := range *cmp.Referrers() {
 				if cond, ok := r.(*ssa.If); ok {
-					return cond.Block().Succs[0]
+					return cond
 				}
 			}
 		}

@@ -51,15 +51,15 @@ func findings(t *testing.T, cmd *exec.Cmd) []string {
 // findings need another package's facts: the findings must be the same.
 func TestVetAndStandaloneAgree(t *testing.T) {
 	bin := build(t)
-	pkgs := []string{"cancelhelper", "cancelhelperuse", "spawner", "spawneruse"}
+	pkgs := []string{"cancelhelper", "cancelhelperuse", "spawner", "spawneruse", "chanhelper", "chanhelperuse"}
 	vet := findings(t, exec.Command("go", append([]string{"vet", "-vettool=" + bin}, pkgs...)...))
 	alone := findings(t, exec.Command(bin, pkgs...))
 	if !slices.Equal(vet, alone) {
 		t.Fatalf("go vet and standalone disagree\ngo vet:\n%s\nstandalone:\n%s", strings.Join(vet, "\n"), strings.Join(alone, "\n"))
 	}
-	// Four findings in cancelhelperuse and two in spawneruse, each needing
-	// a fact of the package it imports.
-	for pkg, want := range map[string]int{"cancelhelperuse": 4, "spawneruse": 2} {
+	// Four findings in cancelhelperuse and two in spawneruse and
+	// chanhelperuse, each needing a fact of the package it imports.
+	for pkg, want := range map[string]int{"cancelhelperuse": 4, "spawneruse": 2, "chanhelperuse": 2} {
 		n := 0
 		for _, l := range vet {
 			if strings.HasPrefix(l, "src/"+pkg+"/") && !strings.Contains(l, ": \t") {
@@ -88,7 +88,7 @@ func TestHelp(t *testing.T) {
 func TestCheckFlag(t *testing.T) {
 	bin := build(t)
 	testdata, _ := filepath.Abs("../../analyzer/testdata")
-	cmd := exec.Command(bin, "-ctxcancel=false", "-gostop=false", "cancelhelperuse", "spawneruse")
+	cmd := exec.Command(bin, "-ctxcancel=false", "-gostop=false", "-chanblock=false", "cancelhelperuse", "spawneruse", "chanhelperuse")
 	cmd.Dir = testdata
 	cmd.Env = append(os.Environ(), "GO111MODULE=off", "GOPATH="+testdata, "GOFLAGS=")
 	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
@@ -115,7 +115,7 @@ func TestBadFlag(t *testing.T) {
 func TestVetAndStandaloneAgreeInAModule(t *testing.T) {
 	bin := build(t)
 	dir := filepath.Join(t.TempDir(), "m")
-	for _, pkg := range []string{"cancelhelper", "cancelhelperuse", "spawner", "spawneruse"} {
+	for _, pkg := range []string{"cancelhelper", "cancelhelperuse", "spawner", "spawneruse", "chanhelper", "chanhelperuse"} {
 		src := filepath.Join("..", "..", "analyzer", "testdata", "src", pkg)
 		files, err := filepath.Glob(filepath.Join(src, "*.go"))
 		if err != nil || len(files) == 0 {
@@ -129,7 +129,7 @@ func TestVetAndStandaloneAgreeInAModule(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			data = regexp.MustCompile(`"(cancelhelper|spawner)"`).ReplaceAll(data, []byte(`"example.com/m/$1"`))
+			data = regexp.MustCompile(`"(cancelhelper|spawner|chanhelper)"`).ReplaceAll(data, []byte(`"example.com/m/$1"`))
 			if err := os.WriteFile(filepath.Join(dir, pkg, filepath.Base(f)), data, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -154,7 +154,7 @@ func TestVetAndStandaloneAgreeInAModule(t *testing.T) {
 	}
 	vet := run("go", "vet", "-vettool="+bin, "./...")
 	alone := run(bin, "./...")
-	if len(vet) < 6 || !slices.Equal(vet, alone) {
+	if len(vet) < 8 || !slices.Equal(vet, alone) {
 		t.Fatalf("go vet and standalone disagree (or found too little)\ngo vet:\n%s\nstandalone:\n%s", strings.Join(vet, "\n"), strings.Join(alone, "\n"))
 	}
 }

@@ -38,7 +38,7 @@ func calledOnEveryPath(parent context.Context, fast bool) {
 	}
 }
 
-func sent(parent context.Context, ch chan<- context.CancelFunc) {
+func sent(parent context.Context, ch chan<- context.CancelFunc) { // want sent:`chan\[1\]\(sends=1\)`
 	_, cancel := context.WithCancel(parent)
 	ch <- cancel
 }

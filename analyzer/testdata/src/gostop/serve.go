@@ -37,7 +37,7 @@ func (a *app) start() {
 
 // Servers that are shut down, or that the analysis cannot follow.
 
-func closedOnReturn(h http.Handler, done <-chan struct{}) {
+func closedOnReturn(h http.Handler, done <-chan struct{}) { // want closedOnReturn:`chan\[1\]\(recv\)`
 	srv := &http.Server{Addr: ":8083", Handler: h}
 	defer srv.Close()
 	go srv.ListenAndServe()

@@ -21,7 +21,7 @@ func Poll(d time.Duration, f func()) { // want Poll:`forever\(the loop in spawne
 }
 
 // PollUntil calls f every d until stop is closed.
-func PollUntil(d time.Duration, f func(), stop <-chan struct{}) {
+func PollUntil(d time.Duration, f func(), stop <-chan struct{}) { // want PollUntil:`chan\[2\]\(recv\?\)`
 	for {
 		select {
 		case <-stop:

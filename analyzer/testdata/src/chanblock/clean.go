@@ -1,0 +1,293 @@
+package chanblock
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"sync"
+	"time"
+)
+
+// A buffer of one lets the sender finish after an early return.
+func buffered() (int, error) {
+	ch := make(chan int, 1)
+	go func() {
+		ch <- compute()
+	}()
+	if err := validate(); err != nil {
+		return 0, err
+	}
+	return <-ch, nil
+}
+
+// Every path receives.
+func receivedOnEveryPath() (int, error) {
+	ch := make(chan int)
+	go func() {
+		ch <- compute()
+	}()
+	v := <-ch
+	if err := validate(); err != nil {
+		return 0, err
+	}
+	return v, nil
+}
+
+// The sender gives up when the context is done.
+func senderSelects(ctx context.Context) (int, error) {
+	ch := make(chan int)
+	go func() {
+		select {
+		case ch <- compute():
+		case <-ctx.Done():
+		}
+	}()
+	select {
+	case v := <-ch:
+		return v, nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// A send with a default never blocks.
+func senderDefault(d time.Duration) {
+	ch := make(chan int)
+	go func() {
+		select {
+		case ch <- compute():
+		default:
+		}
+	}()
+	select {
+	case <-ch:
+	case <-time.After(d):
+	}
+}
+
+// The producer closes the channel with a deferred close.
+func deferredClose() []int {
+	out := make(chan int)
+	go func() {
+		defer close(out)
+		for i := range 3 {
+			out <- i
+		}
+	}()
+	var all []int
+	for v := range out {
+		all = append(all, v)
+	}
+	return all
+}
+
+// The fan-in idiom: a WaitGroup, then close.
+func fanIn(inputs []int) int {
+	out := make(chan int)
+	var wg sync.WaitGroup
+	for _, in := range inputs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out <- in * 2
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	sum := 0
+	for v := range out {
+		sum += v
+	}
+	return sum
+}
+
+// As many receives as goroutines.
+func gather(urls []string) []string {
+	answers := make(chan string)
+	for _, u := range urls {
+		go func() {
+			answers <- u
+		}()
+	}
+	var all []string
+	for range urls {
+		all = append(all, <-answers)
+	}
+	return all
+}
+
+// A buffer for every goroutine.
+func firstBuffered(urls []string) string {
+	answers := make(chan string, len(urls))
+	for _, u := range urls {
+		go func() {
+			answers <- u
+		}()
+	}
+	return <-answers
+}
+
+// A fresh channel each time round the loop, received in the same round.
+func perIteration(n int) int {
+	sum := 0
+	for range n {
+		ch := make(chan int)
+		go func() {
+			ch <- compute()
+		}()
+		sum += <-ch
+	}
+	return sum
+}
+
+// The worker closes done when it finishes; the owner may stop waiting.
+func closesDone(d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		compute()
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+// A range that ends on a sentinel value.
+func sentinel() {
+	ch := make(chan int)
+	go func() {
+		for v := range ch {
+			if v < 0 {
+				return
+			}
+		}
+	}()
+	ch <- 1
+	ch <- -1
+}
+
+// Receives in a loop: the analysis does not count them.
+func loopReceive(ctx context.Context) error {
+	ch := make(chan error)
+	go func() {
+		ch <- validate()
+	}()
+	for {
+		select {
+		case err := <-ch:
+			return err
+		case <-time.After(time.Second):
+			// keep waiting
+		}
+	}
+}
+
+// Two values sent, two received.
+func twoValues() (int, int) {
+	ch := make(chan int)
+	go func() {
+		ch <- 1
+		ch <- 2
+	}()
+	return <-ch, <-ch
+}
+
+type server struct {
+	quit chan struct{}
+}
+
+// A channel kept in a field escapes: other methods may use it.
+func newServer() *server {
+	s := &server{quit: make(chan struct{})}
+	go func() {
+		<-s.quit
+	}()
+	return s
+}
+
+// A returned channel is used by the caller.
+func results() <-chan int {
+	ch := make(chan int)
+	go func() {
+		ch <- compute()
+	}()
+	return ch
+}
+
+var registry = map[string]chan int{}
+
+// A channel handed to a function value or stored in a global escapes.
+func handedOn(f func(chan int)) {
+	ch := make(chan int)
+	f(ch)
+	<-ch
+	other := make(chan int)
+	registry["x"] = other
+	<-other
+}
+
+// signal.Notify keeps the channel and sends on it.
+func notified() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	<-sig
+}
+
+// A nil channel in a select disables its case.
+func disabled(ctx context.Context) {
+	var never chan int
+	select {
+	case <-never:
+	case <-ctx.Done():
+	}
+}
+
+// A loop that ends on a flag set after the receive.
+func flagLoop() int {
+	ch := make(chan int)
+	go func() {
+		ch <- compute()
+	}()
+	got, v := false, 0
+	for !got {
+		select {
+		case v = <-ch:
+			got = true
+		case <-time.After(time.Millisecond):
+		}
+	}
+	return v
+}
+
+// A helper that sends once.
+func replyOnce(ch chan<- error, err error) { // want replyOnce:`chan\[0\]\(sends=1\)`
+	if err != nil {
+		ch <- err
+		return
+	}
+	ch <- nil
+}
+
+func singleSend() error {
+	ch := make(chan error)
+	go func() {
+		replyOnce(ch, validate())
+	}()
+	return <-ch
+}
+
+// A function handed to a launcher (by its launches fact) sends once, and
+// the owner receives once.
+func launched() {
+	ch := make(chan int)
+	f := func() { ch <- 1 }
+	run(f)
+	<-ch
+}
+
+func run(f func()) { go f() } // want run:`launches\[0\]`
