@@ -314,7 +314,7 @@ func (m *summaries) computeForever(fn *ssa.Function, f *funcFact) {
 func (m *summaries) runsForever(fn *ssa.Function, blocked func(ssa.Value) bool) (string, token.Pos) {
 	entry := fn.Blocks[0]
 	seen := map[*ssa.BasicBlock]bool{entry: true}
-	never := map[*ssa.BasicBlock]bool{} // select cases that are never taken
+	never := map[*ssa.If]bool{} // select cases that are never taken: their if's true edge
 	stack := []*ssa.BasicBlock{entry}
 	var via string // the loop of a forever callee that ends a path
 	for len(stack) > 0 {
@@ -350,7 +350,7 @@ func (m *summaries) runsForever(fn *ssa.Function, blocked func(ssa.Value) bool) 
 			case *ssa.Select:
 				for i, st := range in.States {
 					if st.Dir == types.RecvOnly && blocked(st.Chan) {
-						if c := selectCase(in, i); c != nil {
+						if c := selectCaseIf(in, i); c != nil {
 							never[c] = true
 						}
 					}
@@ -359,10 +359,13 @@ func (m *summaries) runsForever(fn *ssa.Function, blocked func(ssa.Value) bool) 
 				if succ := m.s.neverClosedBranch(in); succ != nil {
 					succs = []*ssa.BasicBlock{succ}
 				}
+				if never[in] {
+					succs = b.Succs[1:] // cases with empty bodies share their target
+				}
 			}
 		}
 		for _, succ := range succs {
-			if !seen[succ] && !never[succ] {
+			if !seen[succ] {
 				seen[succ] = true
 				stack = append(stack, succ)
 			}

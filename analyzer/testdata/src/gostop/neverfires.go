@@ -141,3 +141,21 @@ func (e *Exported) run() {
 }
 
 func startExported(e *Exported) { go e.run() }
+
+// A case that never fires shares its (empty) body's target with one that
+// does: the loop still gets past the select, to its return.
+func (p *poller) sharedTarget() {
+	go func() {
+		for {
+			select {
+			case <-p.quit:
+			case <-time.After(time.Second):
+			}
+			if finished() {
+				return
+			}
+		}
+	}()
+}
+
+func finished() bool { return true }
