@@ -88,6 +88,71 @@
 //		...
 //	}
 //
+// # Check chanblock
+//
+// chanblock: report channel operations that can never complete
+//
+// A goroutine blocked on a channel operation that nothing will ever
+// complete leaks like one that loops forever. chanblock tracks each channel
+// made with make in a function whose every use it can see: the function
+// itself, the closures and goroutines it starts, and the functions it
+// passes the channel to, whose facts say what they do with a channel
+// parameter (chan[N](sends=2), chan[N](drains), chan[N](recv), chan[N](close)).
+// It reports, at the operation that blocks:
+//
+//   - a send with no reader once its starter leaves: a goroutine sends on an
+//     unbuffered channel (or more values than its buffer holds) and the
+//     function that made it can return first, without receiving (a select
+//     case on ctx.Done() or time.After, an error return); the timeout leak;
+//   - goroutines started in a loop that send on an unbuffered channel which
+//     their starter receives from only once (the first answer wins, the rest
+//     block forever);
+//   - a receive from a channel nothing sends on or closes, and a send on an
+//     unbuffered channel nothing receives from;
+//   - a range over a channel that nothing closes: once the producers are
+//     done, the ranging goroutine (a worker whose owner forgets close) blocks
+//     forever;
+//   - a send on, or a receive from, a nil channel outside a select.
+//
+// A goroutine blocked this way is reported here, at the operation, and not
+// also by gostop. For the single send of a goroutine started once, the
+// suggested fix gives the channel a buffer of one: the send then completes
+// whoever receives, and the channel is collected with the goroutine.
+//
+// It stays silent when a channel escapes (stored in a field or a global,
+// returned, passed to a function value, an interface method or a function
+// it has no fact for), on buffered channels with room for every send, on
+// channels closed by anyone (a deferred close, the WaitGroup-then-close
+// fan-in idiom), on a send or receive in a select with another case or a
+// default, when the receives are in a loop (it does not count loop trips),
+// and on main.main waiting forever on purpose.
+//
+// Wrong:
+//
+//	func fetch(ctx context.Context) (int, error) {
+//		ch := make(chan int)
+//		go func() { ch <- compute() }() // blocks forever after a timeout
+//		select {
+//		case v := <-ch:
+//			return v, nil
+//		case <-ctx.Done():
+//			return 0, ctx.Err()
+//		}
+//	}
+//
+// Right:
+//
+//	func fetch(ctx context.Context) (int, error) {
+//		ch := make(chan int, 1) // the send completes even if nobody receives
+//		go func() { ch <- compute() }()
+//		select {
+//		case v := <-ch:
+//			return v, nil
+//		case <-ctx.Done():
+//			return 0, ctx.Err()
+//		}
+//	}
+//
 // # Check gostop
 //
 // gostop: report goroutines that can never stop

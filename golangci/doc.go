@@ -26,6 +26,7 @@
 //	        settings:
 //	          ctxcancel: true   # false switches the ctxcancel check off
 //	          gostop: true      # false switches the gostop check off
+//	          chanblock: true   # false switches the chanblock check off
 //	          knowledge: ""     # file of extra knowledge-table entries
 //
 // The settings are those of [Settings]; they map onto the analyzer's flags

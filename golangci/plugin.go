@@ -26,6 +26,8 @@ type Settings struct {
 	Ctxcancel *bool `json:"ctxcancel,omitempty" yaml:"ctxcancel,omitempty"`
 	// Gostop, when false, switches the gostop check off.
 	Gostop *bool `json:"gostop,omitempty" yaml:"gostop,omitempty"`
+	// Chanblock, when false, switches the chanblock check off.
+	Chanblock *bool `json:"chanblock,omitempty" yaml:"chanblock,omitempty"`
 	// Knowledge names a file of extra knowledge-table entries (the format
 	// of analyzer/knowledge.txt). A relative path is taken from the
 	// directory golangci-lint runs in.
@@ -75,6 +77,7 @@ func (s Settings) apply(fs *flag.FlagSet) error {
 	}{
 		{"ctxcancel", boolValue(s.Ctxcancel)},
 		{"gostop", boolValue(s.Gostop)},
+		{"chanblock", boolValue(s.Chanblock)},
 		{"knowledge", &knowledge},
 	}
 	for _, v := range values {

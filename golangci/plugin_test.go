@@ -69,7 +69,7 @@ func TestPlugin(t *testing.T) {
 func TestSettings(t *testing.T) {
 	dir := t.TempDir()
 	extra := writeFile(t, dir, "extra.txt")
-	defaults := map[string]string{"ctxcancel": "true", "gostop": "true", "knowledge": ""}
+	defaults := map[string]string{"ctxcancel": "true", "gostop": "true", "chanblock": "true", "knowledge": ""}
 	with := func(changes map[string]string) map[string]string {
 		m := make(map[string]string)
 		for k, v := range defaults {
@@ -89,6 +89,7 @@ func TestSettings(t *testing.T) {
 		{"empty", map[string]any{}, defaults},
 		{"gostop off", map[string]any{"gostop": false}, with(map[string]string{"gostop": "false"})},
 		{"ctxcancel off", map[string]any{"ctxcancel": false}, with(map[string]string{"ctxcancel": "false"})},
+		{"chanblock off", map[string]any{"chanblock": false}, with(map[string]string{"chanblock": "false"})},
 		{"both explicit", map[string]any{"ctxcancel": false, "gostop": true}, with(map[string]string{"ctxcancel": "false"})},
 		{"both off", map[string]any{"ctxcancel": false, "gostop": false}, with(map[string]string{"ctxcancel": "false", "gostop": "false"})},
 		{"knowledge", map[string]any{"knowledge": extra}, with(map[string]string{"knowledge": extra})},
@@ -96,7 +97,7 @@ func TestSettings(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			// Start from the opposite of the defaults: New must set every
 			// flag, not only those named in the settings.
-			for name, value := range map[string]string{"ctxcancel": "false", "gostop": "false", "knowledge": extra} {
+			for name, value := range map[string]string{"ctxcancel": "false", "gostop": "false", "chanblock": "false", "knowledge": extra} {
 				if err := analyzer.Analyzer.Flags.Set(name, value); err != nil {
 					t.Fatal(err)
 				}

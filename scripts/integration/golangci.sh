@@ -5,11 +5,11 @@
 # source comes from the Go module proxy), then runs it on a copy of demo/ and
 # checks that
 #   (a) findings are printed as file:line:col: message (golifecheck),
-#       of both checks;
+#       of every check;
 #   (b) //nolint:golifecheck on one finding's line silences exactly that one;
 #   (c) --output.sarif.path=stdout gives SARIF 2.1.0 with the same findings;
 #   (d) the plugin's settings reach the analyzer ({gostop: false},
-#       {ctxcancel: false});
+#       {ctxcancel: false}, {chanblock: false});
 #   (e) an unknown setting makes golangci-lint fail, naming it.
 # Needs only Go and the module proxy. The binary (about 2 minutes to build
 # on 2 cores) is cached in $GOLIFECHECK_CACHE (default
@@ -134,23 +134,25 @@ text() {
 count() { if [[ -z $1 ]]; then echo 0; else grep -c -e "$2" <<<"$1" || true; fi; }
 ctx_re='cancel function\|stop function'
 gostop_re='goroutine never stops'
+chan_re='blocks forever\|never ends'
 
 demo="$tmp/demo"
 cp -r "$root/demo" "$demo"
 config "$demo" '{}'
 
-# (a) findings, as file:line:col: message (golifecheck), of both checks.
+# (a) findings, as file:line:col: message (golifecheck), of every check.
 text "$demo"
 base=$findings
 n=$(count "$base" .)
 ctx=$(count "$base" "$ctx_re")
 gostop=$(count "$base" "$gostop_re")
+chan=$(count "$base" "$chan_re")
 show "$out"
 show "$errout"
-if [[ $status == 1 && $ctx -ge 1 && $gostop -ge 1 ]]; then
-	pass "(a) $n findings as file:line:col: message (golifecheck): $ctx ctxcancel, $gostop gostop"
+if [[ $status == 1 && $ctx -ge 1 && $gostop -ge 1 && $chan -ge 1 ]]; then
+	pass "(a) $n findings as file:line:col: message (golifecheck): $ctx ctxcancel, $gostop gostop, $chan chanblock"
 else
-	fail "(a) want exit status 1 and at least one ctxcancel and one gostop finding; got status $status, $ctx ctxcancel, $gostop gostop"
+	fail "(a) want exit status 1 and at least one finding of each check; got status $status, $ctx ctxcancel, $gostop gostop, $chan chanblock"
 fi
 
 # (b) //nolint:golifecheck on one finding's line silences that finding only.
@@ -256,6 +258,7 @@ setting_off() { # setting_off CHECK CHECK_RE CHECK_N OTHER OTHER_RE OTHER_N
 }
 setting_off gostop "$gostop_re" "$gostop" ctxcancel "$ctx_re" "$ctx"
 setting_off ctxcancel "$ctx_re" "$ctx" gostop "$gostop_re" "$gostop"
+setting_off chanblock "$chan_re" "$chan" ctxcancel "$ctx_re" "$ctx"
 
 # (e) an unknown setting is an error, not ignored.
 config "$demo" '{gostopp: false}'

@@ -1,4 +1,4 @@
-// Package both has a finding of each check: with the default settings both
+// Package both has a finding of each check: with the default settings all
 // are reported.
 package both
 
@@ -16,5 +16,12 @@ func spin() {
 	go func() { // want `goroutine never stops`
 		for range time.Tick(time.Second) {
 		}
+	}()
+}
+
+func noReader() {
+	ch := make(chan int)
+	go func() {
+		ch <- 1 // want `send on ch blocks forever: nothing receives from ch`
 	}()
 }
