@@ -134,6 +134,8 @@ type state struct {
 	// blockedStarts holds the goroutine starts that chanblock reported
 	// blocked forever: gostop does not report them again.
 	blockedStarts map[ssa.Instruction]bool
+	// calls indexes the package's static calls by callee (see callsOf).
+	calls map[*ssa.Function][]*ssa.Call
 }
 
 func run(pass *analysis.Pass) (_ any, err error) {

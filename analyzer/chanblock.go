@@ -18,6 +18,7 @@ import (
 // the closures and goroutines it starts, callees by their summaries), and
 // on nil channels.
 func runChanblock(s *state) {
+	s.checkFieldChans()
 	for _, fn := range s.funcs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
@@ -139,6 +140,11 @@ type chanWalk struct {
 	ops     []chanOp
 	escapes bool
 	seen    map[ssa.Value]bool
+	// accessors, if set, lets the channel be returned by an accessor whose
+	// callers the package holds (see returned); outRecv then records that
+	// code outside the package may receive from it.
+	accessors *state
+	outRecv   bool
 }
 
 // walkCtx says where the values being followed are used: in which
@@ -211,6 +217,11 @@ func (w *chanWalk) value(v ssa.Value, c walkCtx) {
 			w.variable(alloc, c)
 		case *ssa.ChangeType:
 			w.value(in, c)
+		case *ssa.Return:
+			if w.accessors == nil || !w.returned(in, v) {
+				w.escapes = true
+				return
+			}
 		case *ssa.BinOp, *ssa.DebugRef:
 			// comparisons (ch != nil) use nothing
 		default:
@@ -577,6 +588,16 @@ func panics(b *ssa.BasicBlock) bool {
 	return ok && p.Pos().IsValid()
 }
 
+// bufSize is the constant buffer size of a make, or -1.
+func bufSize(mk *ssa.MakeChan) int {
+	if c, ok := mk.Size.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.Int {
+		if n, ok := constant.Int64Val(c.Value); ok {
+			return int(n)
+		}
+	}
+	return -1
+}
+
 // A tracked channel and what is known of its uses.
 type chanInfo struct {
 	make             *ssa.MakeChan
@@ -594,12 +615,7 @@ func (s *state) checkChan(mk *ssa.MakeChan) {
 	if w.escapes {
 		return
 	}
-	ch := &chanInfo{make: mk, name: s.chanName(mk), buf: -1, ops: w.ops}
-	if c, ok := mk.Size.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.Int {
-		if n, ok := constant.Int64Val(c.Value); ok {
-			ch.buf = int(n)
-		}
-	}
+	ch := &chanInfo{make: mk, name: s.chanName(mk), buf: bufSize(mk), ops: w.ops}
 	for _, op := range ch.ops {
 		switch op.kind {
 		case chanSend:

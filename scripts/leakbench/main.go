@@ -9,8 +9,9 @@
 //
 // For each kernel it prints one of:
 //
-//	site       a finding in an expected leaking goroutine's function, or at the
-//	           go statement that starts it
+//	site       a finding in an expected leaking goroutine's function (marked
+//	           *), at the go statement that starts it (*), or in a function
+//	           it calls, directly or not (+): on the leaking goroutine's stack
 //	elsewhere  findings in the kernel, none at an expected leak
 //	miss       no finding in the kernel
 //
@@ -70,7 +71,8 @@ func run(bin string, markdown bool) error {
 	if err != nil {
 		return err
 	}
-	findings, err := analyze(bin, root)
+	names := newNamer()
+	findings, err := analyze(bin, root, names)
 	if err != nil {
 		return err
 	}
@@ -78,7 +80,7 @@ func run(bin string, markdown bool) error {
 	counts := map[string]int{}
 	var rows [][]string
 	for _, k := range kernels {
-		result, detail := score(k, findings, root)
+		result, detail := score(k, findings, root, names)
 		counts[result]++
 		rows = append(rows, []string{k.name, result, detail})
 	}
@@ -155,7 +157,7 @@ func parseKernels(testFile string) ([]kernel, error) {
 
 // analyze runs golifecheck -json on the benchmark packages and names the
 // function each finding is about.
-func analyze(bin, root string) ([]finding, error) {
+func analyze(bin, root string, names *namer) ([]finding, error) {
 	if bin == "" {
 		dir, err := os.MkdirTemp("", "leakbench")
 		if err != nil {
@@ -179,7 +181,6 @@ func analyze(bin, root string) ([]finding, error) {
 	if err := json.Unmarshal(stdout.Bytes(), &tree); err != nil {
 		return nil, fmt.Errorf("reading golifecheck -json: %v", err)
 	}
-	names := newNamer()
 	var findings []finding
 	for _, analyzers := range tree {
 		for _, diags := range analyzers {
@@ -201,21 +202,29 @@ func analyze(bin, root string) ([]finding, error) {
 }
 
 // score classifies a kernel's findings.
-func score(k kernel, findings []finding, root string) (result, detail string) {
+func score(k kernel, findings []finding, root string, names *namer) (result, detail string) {
 	var mine []string
 	hit := false
 	for _, f := range findings {
 		if !k.owns(f, root) {
 			continue
 		}
-		at := false
+		at, via := false, false
 		for _, re := range k.leaks {
 			at = at || re.MatchString(f.site)
 		}
-		hit = hit || at
+		if !at {
+			for _, re := range k.leaks {
+				via = via || names.calledFrom(f.file, re, f.site)
+			}
+		}
+		hit = hit || at || via
 		mark := ""
-		if at {
+		switch {
+		case at:
 			mark = "*"
+		case via:
+			mark = "+"
 		}
 		mine = append(mine, fmt.Sprintf("%s%s:%d %s", mark, filepath.Base(f.file), f.line, f.check))
 	}
@@ -256,10 +265,48 @@ type namer struct {
 	files map[string][]span
 }
 
+// calledFrom reports whether the function named site is called, directly
+// or through other calls (not go statements), by a function of file whose
+// name matches leak: a finding there is on the leaking goroutine's stack.
+func (n *namer) calledFrom(file string, leak *regexp.Regexp, site string) bool {
+	spans := n.files[file]
+	seen := map[string]bool{}
+	var queue []string
+	for _, s := range spans {
+		if !s.goLine && leak.MatchString(s.name) && !seen[s.name] {
+			seen[s.name] = true
+			queue = append(queue, s.name)
+		}
+	}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		for _, s := range spans {
+			if s.goLine || s.name != name {
+				continue
+			}
+			for _, callee := range s.calls {
+				for _, t := range spans {
+					if t.goLine || seen[t.name] || (t.name != callee && !strings.HasSuffix(t.name, ")."+callee)) {
+						continue
+					}
+					if t.name == site {
+						return true
+					}
+					seen[t.name] = true
+					queue = append(queue, t.name)
+				}
+			}
+		}
+	}
+	return false
+}
+
 type span struct {
 	start, end int // lines
 	name       string
-	goLine     bool // a go statement starting the function
+	goLine     bool     // a go statement starting the function
+	calls      []string // names the function calls (not in go statements)
 }
 
 func newNamer() *namer { return &namer{fset: token.NewFileSet(), files: map[string][]span{}} }
@@ -292,9 +339,10 @@ func (n *namer) parse(file string) []span {
 	lines := func(node ast.Node) (int, int) {
 		return n.fset.Position(node.Pos()).Line, n.fset.Position(node.End()).Line
 	}
-	var walk func(body ast.Node, name string, top bool)
-	walk = func(body ast.Node, name string, top bool) {
+	var walk func(body ast.Node, name string, top bool) []string
+	walk = func(body ast.Node, name string, top bool) []string {
 		count := 0
+		var calls []string
 		ast.Inspect(body, func(node ast.Node) bool {
 			if node == body {
 				return true
@@ -307,16 +355,32 @@ func (n *namer) parse(file string) []span {
 				}
 				start, _ := lines(node)
 				spans = append(spans, span{start: start, end: start, name: started, goLine: true})
+				for _, arg := range node.Call.Args {
+					ast.Inspect(arg, func(a ast.Node) bool {
+						if c, ok := a.(*ast.CallExpr); ok {
+							calls = append(calls, calleeName(c.Fun))
+						}
+						return true
+					})
+				}
+				if _, ok := node.Call.Fun.(*ast.FuncLit); ok {
+					return true // its literal is a function of its own
+				}
+				return false
+			case *ast.CallExpr:
+				calls = append(calls, calleeName(node.Fun))
 			case *ast.FuncLit:
 				count++
 				sub := closureName(name, count, top)
 				start, end := lines(node)
+				i := len(spans)
 				spans = append(spans, span{start: start, end: end, name: sub})
-				walk(node.Body, sub, false)
+				spans[i].calls = walk(node.Body, sub, false)
 				return false
 			}
 			return true
 		})
+		return calls
 	}
 	for _, decl := range f.Decls {
 		fd, ok := decl.(*ast.FuncDecl)
@@ -328,8 +392,9 @@ func (n *namer) parse(file string) []span {
 			name = "(" + recvName(fd.Recv.List[0].Type) + ")." + name
 		}
 		start, end := lines(fd)
+		i := len(spans)
 		spans = append(spans, span{start: start, end: end, name: name})
-		walk(fd.Body, name, true)
+		spans[i].calls = walk(fd.Body, name, true)
 	}
 	return spans
 }

@@ -201,7 +201,7 @@ type server struct {
 	quit chan struct{}
 }
 
-// A channel kept in a field escapes: other methods may use it.
+// The field's channel is closed by a method.
 func newServer() *server {
 	s := &server{quit: make(chan struct{})}
 	go func() {
@@ -209,6 +209,37 @@ func newServer() *server {
 	}()
 	return s
 }
+
+func (s *server) Close() { close(s.quit) }
+
+// A field assigned a channel made elsewhere may be used elsewhere.
+type relay struct {
+	in chan int
+}
+
+func newRelay(in chan int) *relay {
+	r := &relay{in: in}
+	go func() {
+		<-r.in
+	}()
+	return r
+}
+
+// An exported accessor hands the channel out receive-only: outside code
+// may receive from it, so a send on it may complete.
+type feed struct {
+	updates chan string
+}
+
+func newFeed() *feed {
+	f := &feed{updates: make(chan string)}
+	go func() {
+		f.updates <- "hello"
+	}()
+	return f
+}
+
+func (f *feed) Updates() <-chan string { return f.updates }
 
 // A returned channel is used by the caller.
 func results() <-chan int {

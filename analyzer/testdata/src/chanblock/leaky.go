@@ -164,3 +164,34 @@ func nilChannels() {
 	}()
 	<-ch // want `receive from a nil channel blocks forever`
 }
+
+// A stop channel kept in a field that nothing in the package closes.
+type ticker struct {
+	stop chan struct{}
+	tick chan int
+}
+
+func newTicker() *ticker {
+	t := &ticker{stop: make(chan struct{}), tick: make(chan int)}
+	go func() {
+		<-t.stop // want `receive from field stop blocks forever: nothing in the package sends on stop or closes it`
+	}()
+	return t
+}
+
+// The unexported accessor returns it; its callers only receive.
+func (t *ticker) stopped() <-chan struct{} { return t.stop }
+
+func (t *ticker) wait() {
+	<-t.stopped() // want `receive from field stop blocks forever`
+}
+
+// Nothing in the package receives from tick: the function that hands it
+// out is unexported, and its one caller takes only its length.
+func (t *ticker) emit(v int) {
+	t.tick <- v // want `send on field tick blocks forever: nothing in the package receives from tick`
+}
+
+func ticks(t *ticker) chan int { return t.tick }
+
+func (t *ticker) count() int { return len(ticks(t)) }

@@ -1,0 +1,187 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// A fieldChan gathers what the package does with the channels kept in one
+// unexported struct field: every load of the field is followed like a
+// local channel, every store must be a make (or nil).
+type fieldChan struct {
+	field   *types.Var
+	ops     []chanOp
+	unknown bool // a use the analysis cannot follow
+	// outRecv: code outside the package may receive from it (an exported
+	// accessor returns it receive-only).
+	outRecv bool
+	// bufs are the buffer sizes of the channels stored in the field (-1: not
+	// a constant).
+	bufs []int
+}
+
+// checkFieldChans reports the blocking operations on channels kept in
+// unexported fields of the package's structs that nothing in the package
+// can ever complete: a receive from a field nothing sends on or closes, a
+// send on a field of unbuffered channels nothing receives from.
+func (s *state) checkFieldChans() {
+	fields := make(map[*types.Var]*fieldChan)
+	var order []*fieldChan
+	get := func(f *types.Var) *fieldChan {
+		fc := fields[f]
+		if fc == nil {
+			fc = &fieldChan{field: f}
+			fields[f] = fc
+			order = append(order, fc)
+		}
+		return fc
+	}
+	for _, fn := range s.funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				switch in := in.(type) {
+				case *ssa.FieldAddr:
+					if f := fieldOf(in); s.chanField(f) {
+						s.fieldAddrUses(get(f), in)
+					}
+				case *ssa.Field:
+					st, ok := in.X.Type().Underlying().(*types.Struct)
+					if !ok {
+						continue
+					}
+					if f := st.Field(in.Field).Origin(); s.chanField(f) {
+						s.followField(get(f), in)
+					}
+				}
+			}
+		}
+	}
+	for _, fc := range order {
+		if fc.unknown {
+			continue
+		}
+		var send, recv bool
+		for _, op := range fc.ops {
+			send = send || op.kind == chanSend || op.kind == chanClose
+			recv = recv || op.kind == chanRecv
+		}
+		name := fc.field.Name()
+		switch {
+		case !send:
+			for _, op := range fc.ops {
+				if op.kind == chanRecv && !op.optional {
+					s.reportChanOp(op, fmt.Sprintf("receive from field %s blocks forever: nothing in the package sends on %s or closes it", name, name))
+				}
+			}
+		case !recv && !fc.outRecv && allUnbuffered(fc.bufs):
+			for _, op := range fc.ops {
+				if op.kind == chanSend && !op.optional {
+					s.reportChanOp(op, fmt.Sprintf("send on field %s blocks forever: nothing in the package receives from %s", name, name))
+				}
+			}
+		}
+	}
+}
+
+// chanField reports whether f is an unexported field of a channel type of
+// a struct of this package: only the package can reach it.
+func (s *state) chanField(f *types.Var) bool {
+	if f == nil || f.Exported() || f.Pkg() != s.pass.Pkg {
+		return false
+	}
+	_, ok := f.Type().Underlying().(*types.Chan)
+	return ok
+}
+
+func allUnbuffered(bufs []int) bool {
+	for _, n := range bufs {
+		if n != 0 {
+			return false
+		}
+	}
+	return len(bufs) > 0
+}
+
+// fieldAddrUses follows the loads of the field at fa and checks its stores.
+func (s *state) fieldAddrUses(fc *fieldChan, fa *ssa.FieldAddr) {
+	for _, ref := range *fa.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.UnOp:
+			if ref.Op != token.MUL {
+				fc.unknown = true
+				continue
+			}
+			s.followField(fc, ref)
+		case *ssa.Store:
+			switch v := ref.Val.(type) {
+			case *ssa.MakeChan:
+				fc.bufs = append(fc.bufs, bufSize(v))
+			case *ssa.Const: // nil
+			default:
+				fc.unknown = true // a channel made elsewhere
+			}
+			if ref.Addr != fa {
+				fc.unknown = true
+			}
+		case *ssa.DebugRef:
+		default:
+			fc.unknown = true // &x.f handed on
+		}
+	}
+}
+
+// followField collects the operations on a value loaded from the field.
+func (s *state) followField(fc *fieldChan, v ssa.Value) {
+	if fc.unknown {
+		return
+	}
+	w := newChanWalk(&s.sums)
+	w.accessors = s
+	w.value(v, walkCtx{})
+	fc.ops = append(fc.ops, w.ops...)
+	fc.unknown = fc.unknown || w.escapes
+	fc.outRecv = fc.outRecv || w.outRecv
+}
+
+// returned follows a channel that fn returns: into the results of its
+// static calls in the package when only the package can call fn (an
+// unexported function), and, when fn returns it receive-only, to anyone:
+// outside code can then only receive. It reports whether it could.
+func (w *chanWalk) returned(ret *ssa.Return, v ssa.Value) bool {
+	fn := ret.Parent()
+	if fn.Signature.Results().Len() != 1 || fn.Parent() != nil || fn.Object() == nil {
+		return false
+	}
+	if ch, ok := fn.Signature.Results().At(0).Type().Underlying().(*types.Chan); ok && ch.Dir() == types.RecvOnly {
+		w.outRecv = true
+	} else if fn.Object().Exported() || fn.Signature.Recv() != nil {
+		return false // callers outside the package, or through an interface
+	}
+	for _, call := range w.accessors.callsOf(fn) {
+		w.value(call, walkCtx{})
+	}
+	return true
+}
+
+// callsOf returns the static calls of fn in the package.
+func (s *state) callsOf(fn *ssa.Function) []*ssa.Call {
+	if s.calls == nil {
+		s.calls = make(map[*ssa.Function][]*ssa.Call)
+		for _, f := range s.funcs {
+			for _, b := range f.Blocks {
+				for _, in := range b.Instrs {
+					if call, ok := in.(*ssa.Call); ok {
+						if callee := call.Call.StaticCallee(); callee != nil {
+							s.calls[callee] = append(s.calls[callee], call)
+						}
+					}
+				}
+			}
+		}
+	}
+	return s.calls[fn]
+}
+
