@@ -184,4 +184,3 @@ func (s *state) callsOf(fn *ssa.Function) []*ssa.Call {
 	}
 	return s.calls[fn]
 }
-
