@@ -60,13 +60,23 @@ func buildSSA(pass *analysis.Pass) (*ssa.Package, []*ssa.Function) {
 // function that returns a cancel or a function whose summary other
 // packages may need (one taking or returning a cancel-like function); for
 // gostop, a go statement, a loop, a select, or a call of a function whose
-// summary says it launches or runs forever; for chanblock, a channel type
-// (a channel made, or a parameter other packages need the summary of).
+// summary says it launches or runs forever; for chanblock, a channel made
+// or declared nil, or a function taking a channel (other packages need its
+// summary).
 func needsSSA(pass *analysis.Pass, know *knowledge) bool {
-	if enabled("ctxcancel") {
+	ctxcancel, chanblock := enabled("ctxcancel"), enabled("chanblock")
+	if ctxcancel || chanblock {
 		for _, obj := range pass.TypesInfo.Defs {
-			if fn, ok := obj.(*types.Func); ok && (anyCancelType(fn.Signature().Params()) || anyCancelType(fn.Signature().Results())) {
+			fn, ok := obj.(*types.Func)
+			if !ok {
+				continue
+			}
+			sig := fn.Signature()
+			if ctxcancel && (anyCancelType(sig.Params()) || anyCancelType(sig.Results())) {
 				return true
+			}
+			if chanblock && anyChanType(sig.Params()) {
+				return true // other packages need its chan[N] facts
 			}
 		}
 	}
@@ -82,7 +92,7 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 			return true
 		}
 	}
-	gostop, chanblock := enabled("gostop"), enabled("chanblock")
+	gostop := enabled("gostop")
 	if !gostop && !chanblock {
 		return false
 	}
@@ -94,12 +104,42 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 				found = found || gostop
 			case *ast.ForStmt:
 				found = found || (gostop && n.Cond == nil)
-			case *ast.ChanType:
-				found = found || chanblock // a channel made or taken
+			case *ast.CallExpr:
+				found = found || (chanblock && makesChan(pass, n))
+			case *ast.ValueSpec:
+				_, isChan := n.Type.(*ast.ChanType)
+				found = found || (chanblock && isChan && len(n.Values) == 0) // a nil channel
 			}
 			return !found
 		})
 		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// makesChan reports whether call is make(chan T[, n]).
+func makesChan(pass *analysis.Pass, call *ast.CallExpr) bool {
+	id, ok := call.Fun.(*ast.Ident)
+	if !ok || id.Name != "make" || len(call.Args) == 0 {
+		return false
+	}
+	if _, ok := pass.TypesInfo.Uses[id].(*types.Builtin); !ok {
+		return false
+	}
+	t := pass.TypesInfo.TypeOf(call.Args[0])
+	if t == nil {
+		return false
+	}
+	_, ok = t.Underlying().(*types.Chan)
+	return ok
+}
+
+// anyChanType reports whether a parameter list holds a channel.
+func anyChanType(vars *types.Tuple) bool {
+	for v := range vars.Variables() {
+		if _, ok := v.Type().Underlying().(*types.Chan); ok {
 			return true
 		}
 	}
