@@ -134,6 +134,10 @@ type state struct {
 	// blockedStarts holds the goroutine starts that chanblock reported
 	// blocked forever: gostop does not report them again.
 	blockedStarts map[ssa.Instruction]bool
+	// blockedFuncs holds the functions in which chanblock reported an
+	// operation that blocks forever: gostop does not report goroutines
+	// started to run them.
+	blockedFuncs map[*ssa.Function]bool
 	// calls indexes the package's static calls by callee (see callsOf).
 	calls map[*ssa.Function][]*ssa.Call
 }
@@ -149,7 +153,7 @@ func run(pass *analysis.Pass) (_ any, err error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &state{pass: pass, know: know, generated: make(map[string]bool), sups: parseSuppressions(pass), blockedStarts: make(map[ssa.Instruction]bool)}
+	s := &state{pass: pass, know: know, generated: make(map[string]bool), sups: parseSuppressions(pass), blockedStarts: make(map[ssa.Instruction]bool), blockedFuncs: make(map[*ssa.Function]bool)}
 	if !needsSSA(pass, know) {
 		s.sups.reportMisuse(pass)
 		return nil, nil

@@ -945,6 +945,8 @@ func (s *state) reportChanOp(op chanOp, msg string, rel ...analysis.RelatedInfor
 func (s *state) reportOpDiag(op chanOp, d analysis.Diagnostic) {
 	if op.start != nil {
 		s.blockedStarts[op.start] = true
+	} else {
+		s.blockedFuncs[op.instr.Parent()] = true
 	}
 	s.report("chanblock", d)
 }

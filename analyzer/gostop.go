@@ -47,6 +47,9 @@ func (s *state) checkStart(pos token.Pos, target ssa.Value, args []ssa.Value) {
 	if fn == nil {
 		return // an interface method or a function value: unknown
 	}
+	if s.blockedFuncs[fn] {
+		return // chanblock reported what blocks it
+	}
 	const remedy = "; return when ctx.Done() or a stop channel is closed"
 	sum := s.sums.of(fn)
 	if sum.Forever != "" {

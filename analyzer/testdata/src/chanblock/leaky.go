@@ -195,3 +195,15 @@ func (t *ticker) emit(v int) {
 func ticks(t *ticker) chan int { return t.tick }
 
 func (t *ticker) count() int { return len(ticks(t)) }
+
+// A goroutine that also loops forever is reported once, here, and not
+// again by gostop at its go statement.
+func reportedOnce() {
+	stop := make(chan struct{})
+	go func() {
+		for {
+			<-stop // want `receive from stop blocks forever: nothing sends on stop or closes it`
+			compute()
+		}
+	}()
+}
