@@ -635,7 +635,7 @@ func (s *state) checkChan(mk *ssa.MakeChan) {
 			}
 		}
 		return
-	case !ch.recv && ch.buf == 0:
+	case !ch.recv && !ch.clos && ch.buf == 0: // a send on a closed channel panics
 		for _, op := range ch.ops {
 			if op.kind == chanSend && !op.optional && !s.exempt(op) {
 				s.reportChanOp(op, fmt.Sprintf("%s blocks forever: nothing receives from %s", s.opWhat(op, ch), ch.name), made)
@@ -744,8 +744,12 @@ func (s *state) checkReceivers(ch *chanInfo) {
 		}
 		started := related(start.Pos(), "the goroutine starts here")
 		if inLoop(start.Block(), ch.make.Block()) {
-			if ch.buf != 0 {
+			// Each goroutine sends on every path, the maker receives once.
+			if ch.buf != 0 || len(recvs) != 1 || sends[0].instr == start {
 				continue
+			}
+			if sent, _ := fewestOps(last.instr.Parent(), nil, sends); sent == 0 {
+				continue // some goroutines may send nothing: we cannot count
 			}
 			msg := fmt.Sprintf("%s blocks forever: goroutines started in a loop send more values than %s receives; give %s a buffer for every goroutine",
 				s.opWhat(last, ch), s.funcName(owner), ch.name)
@@ -755,7 +759,7 @@ func (s *state) checkReceivers(ch *chanInfo) {
 		if n >= manySends {
 			continue
 		}
-		got, ret := fewestReceives(owner, start, recvs)
+		got, ret := fewestOps(owner, start, recvs)
 		if ret == nil || got+ch.buf >= n {
 			continue
 		}
@@ -829,26 +833,30 @@ func (s *state) sendsOnAPath(start ssa.Instruction, sends []chanOp) int {
 	return mostOnAPath(body, weights)
 }
 
-// fewestReceives returns the fewest receives on a path from just after
-// from to a return of its function, and that return (nil if no return is
-// reachable). A select case counts on the edge that takes it.
-func fewestReceives(fn *ssa.Function, from ssa.Instruction, recvs []chanOp) (int, *ssa.Return) {
+// fewestOps returns the fewest of ops (receives, or sends) on a path from
+// just after from (from the entry if from is nil) to a return of fn, and
+// that return (nil if no return is reachable). A select case counts on the
+// edge that takes it.
+func fewestOps(fn *ssa.Function, from ssa.Instruction, ops []chanOp) (int, *ssa.Return) {
 	const inf = 1 << 30
-	weights := make(map[*ssa.BasicBlock]int) // receives in the block
-	taken := make(map[*ssa.If]int)           // receives on the if's true edge
-	after := 0                               // receives in from's block after it
-	fromIndex := slices.Index(from.Block().Instrs, from)
-	for _, op := range recvs {
+	weights := make(map[*ssa.BasicBlock]int) // ops in the block
+	taken := make(map[*ssa.If]int)           // ops on the if's true edge
+	after := 0                               // ops in from's block after it
+	first, fromIndex := fn.Blocks[0], -1
+	if from != nil {
+		first, fromIndex = from.Block(), slices.Index(from.Block().Instrs, from)
+	}
+	for _, op := range ops {
 		if sel, ok := op.instr.(*ssa.Select); ok && op.optional {
 			if c := selectCaseIf(sel, op.selIndex); c != nil {
-				taken[c]++
+				taken[c] += op.weight
 			}
 			continue
 		}
 		b := op.instr.Block()
-		weights[b]++
-		if b == from.Block() && slices.Index(b.Instrs, op.instr) > fromIndex {
-			after++
+		weights[b] += op.weight
+		if b == first && slices.Index(b.Instrs, op.instr) > fromIndex {
+			after += op.weight
 		}
 	}
 	dist := make(map[*ssa.BasicBlock]int)
@@ -883,7 +891,7 @@ func fewestReceives(fn *ssa.Function, from ssa.Instruction, recvs []chanOp) (int
 			}
 		}
 	}
-	n, r := rest(from.Block())
+	n, r := rest(first)
 	if n >= inf {
 		return 0, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -322,3 +323,37 @@ func launched() {
 }
 
 func run(f func()) { go f() } // want run:`launches\[0\]`
+
+// A send on a closed channel panics; it does not block.
+func sendOnClosed() {
+	ch := make(chan struct{})
+	close(ch)
+	ch <- struct{}{}
+}
+
+// Only the last of the goroutines sends: the one receive takes it.
+func lastOneSends(n int32) {
+	done := make(chan bool)
+	var count atomic.Int32
+	for range n {
+		go func() {
+			if count.Add(1) == n {
+				done <- true
+			}
+		}()
+	}
+	<-done
+}
+
+// Two goroutines, two receives.
+func twoGoroutines() {
+	done := make(chan bool)
+	for range 2 {
+		go func() {
+			compute()
+			done <- true
+		}()
+	}
+	<-done
+	<-done
+}
