@@ -138,6 +138,8 @@ type state struct {
 	// operation that blocks forever: gostop does not report goroutines
 	// started to run them.
 	blockedFuncs map[*ssa.Function]bool
+	// contracts memoizes contractOf.
+	contracts map[*ssa.Function]*stopContract
 	// calls indexes the package's static calls by callee (see callsOf).
 	calls map[*ssa.Function][]*ssa.Call
 }
@@ -153,7 +155,7 @@ func run(pass *analysis.Pass) (_ any, err error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &state{pass: pass, know: know, generated: make(map[string]bool), sups: parseSuppressions(pass), blockedStarts: make(map[ssa.Instruction]bool), blockedFuncs: make(map[*ssa.Function]bool)}
+	s := &state{pass: pass, know: know, generated: make(map[string]bool), sups: parseSuppressions(pass), blockedStarts: make(map[ssa.Instruction]bool), blockedFuncs: make(map[*ssa.Function]bool), contracts: make(map[*ssa.Function]*stopContract)}
 	if !needsSSA(pass, know) {
 		s.sups.reportMisuse(pass)
 		return nil, nil

@@ -902,37 +902,56 @@ func fewestOps(fn *ssa.Function, from ssa.Instruction, ops []chanOp) (int, *ssa.
 // to, or "the channel".
 func (s *state) chanName(mk *ssa.MakeChan) string {
 	for _, ref := range *mk.Referrers() {
-		switch ref := ref.(type) {
-		case *ssa.DebugRef:
-			if id, ok := ref.Expr.(*ast.Ident); ok {
-				return id.Name
-			}
-		case *ssa.Store:
-			if alloc, ok := ref.Addr.(*ssa.Alloc); ok && alloc.Comment != "" {
+		if st, ok := ref.(*ssa.Store); ok {
+			if alloc, ok := st.Addr.(*ssa.Alloc); ok && alloc.Comment != "" {
 				return alloc.Comment
 			}
 		}
 	}
-	path := s.enclosing(mk.Pos())
+	if name := s.assignedTo(mk.Pos()); name != "" {
+		return name
+	}
+	return "the channel"
+}
+
+// assignedTo returns the variable that the expression at pos is assigned
+// to (by := , = or var), or "".
+func (s *state) assignedTo(pos token.Pos) string {
+	path := s.enclosing(pos)
 	for i, n := range path {
-		if as, ok := n.(*ast.AssignStmt); ok && i > 0 && len(as.Lhs) == len(as.Rhs) {
-			for j, r := range as.Rhs {
+		if i == 0 {
+			continue
+		}
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if len(n.Lhs) != len(n.Rhs) {
+				return ""
+			}
+			for j, r := range n.Rhs {
 				if r == path[i-1] {
-					if id, ok := as.Lhs[j].(*ast.Ident); ok && id.Name != "_" {
+					if id, ok := n.Lhs[j].(*ast.Ident); ok && id.Name != "_" {
 						return id.Name
 					}
 				}
 			}
-		}
-		if vs, ok := n.(*ast.ValueSpec); ok && len(vs.Names) == len(vs.Values) && i > 0 {
-			for j, r := range vs.Values {
+			return ""
+		case *ast.ValueSpec:
+			if len(n.Names) != len(n.Values) {
+				return ""
+			}
+			for j, r := range n.Values {
 				if r == path[i-1] {
-					return vs.Names[j].Name
+					return n.Names[j].Name
 				}
 			}
+			return ""
+		case *ast.UnaryExpr, *ast.ParenExpr, *ast.CompositeLit, *ast.CallExpr:
+			// &T{...}, (x), T{...}, make(...): look further out
+		default:
+			return ""
 		}
 	}
-	return "the channel"
+	return ""
 }
 
 func (s *state) reportChanOp(op chanOp, msg string, rel ...analysis.RelatedInformation) {

@@ -15,6 +15,7 @@ import (
 // helper...), whose function can never return.
 func runGostop(s *state) {
 	for _, fn := range s.funcs {
+		s.checkContracts(fn)
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
 				if s.blockedStarts[in] {

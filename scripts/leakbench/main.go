@@ -10,7 +10,8 @@
 // For each kernel it prints one of:
 //
 //	site       a finding in an expected leaking goroutine's function (marked
-//	           *), at the go statement that starts it (*), or in a function
+//	           *), at the go statement that starts it (*), at a call of a
+//	           function whose go statement starts it (^), or in a function
 //	           it calls, directly or not (+): on the leaking goroutine's stack
 //	elsewhere  findings in the kernel, none at an expected leak
 //	miss       no finding in the kernel
@@ -213,18 +214,22 @@ func score(k kernel, findings []finding, root string, names *namer) (result, det
 		for _, re := range k.leaks {
 			at = at || re.MatchString(f.site)
 		}
+		starts := false
 		if !at {
 			for _, re := range k.leaks {
 				via = via || names.calledFrom(f.file, re, f.site)
+				starts = starts || names.startsAt(f.file, re, f.line)
 			}
 		}
-		hit = hit || at || via
+		hit = hit || at || via || starts
 		mark := ""
 		switch {
 		case at:
 			mark = "*"
 		case via:
 			mark = "+"
+		case starts:
+			mark = "^"
 		}
 		mine = append(mine, fmt.Sprintf("%s%s:%d %s", mark, filepath.Base(f.file), f.line, f.check))
 	}
@@ -265,6 +270,29 @@ type namer struct {
 	files map[string][]span
 }
 
+// startsAt reports whether line calls a function of file that starts,
+// with a go statement, a goroutine whose function's name matches leak
+// (like a go statement, the call is where that goroutine starts).
+func (n *namer) startsAt(file string, leak *regexp.Regexp, line int) bool {
+	spans := n.files[file]
+	for _, call := range spans {
+		if !call.callLine || call.start != line {
+			continue
+		}
+		for _, decl := range spans {
+			if decl.goLine || decl.callLine || (decl.name != call.name && !strings.HasSuffix(decl.name, "."+call.name)) {
+				continue
+			}
+			for _, g := range spans {
+				if g.goLine && decl.start <= g.start && g.start <= decl.end && leak.MatchString(g.name) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // calledFrom reports whether the function named site is called, directly
 // or through other calls (not go statements), by a function of file whose
 // name matches leak: a finding there is on the leaking goroutine's stack.
@@ -273,7 +301,7 @@ func (n *namer) calledFrom(file string, leak *regexp.Regexp, site string) bool {
 	seen := map[string]bool{}
 	var queue []string
 	for _, s := range spans {
-		if !s.goLine && leak.MatchString(s.name) && !seen[s.name] {
+		if !s.goLine && !s.callLine && leak.MatchString(s.name) && !seen[s.name] {
 			seen[s.name] = true
 			queue = append(queue, s.name)
 		}
@@ -282,12 +310,12 @@ func (n *namer) calledFrom(file string, leak *regexp.Regexp, site string) bool {
 		name := queue[0]
 		queue = queue[1:]
 		for _, s := range spans {
-			if s.goLine || s.name != name {
+			if s.goLine || s.callLine || s.name != name {
 				continue
 			}
 			for _, callee := range s.calls {
 				for _, t := range spans {
-					if t.goLine || seen[t.name] || (t.name != callee && !strings.HasSuffix(t.name, ")."+callee)) {
+					if t.goLine || t.callLine || seen[t.name] || (t.name != callee && !strings.HasSuffix(t.name, "."+callee)) {
 						continue
 					}
 					if t.name == site {
@@ -306,6 +334,7 @@ type span struct {
 	start, end int // lines
 	name       string
 	goLine     bool     // a go statement starting the function
+	callLine   bool     // a call of the function
 	calls      []string // names the function calls (not in go statements)
 }
 
@@ -323,7 +352,7 @@ func (n *namer) site(file string, line int) string {
 		if s.goLine && s.start == line {
 			return s.name
 		}
-		if !s.goLine && s.start <= line && line <= s.end && s.end-s.start < width {
+		if !s.goLine && !s.callLine && s.start <= line && line <= s.end && s.end-s.start < width {
 			best, width = s.name, s.end-s.start
 		}
 	}
@@ -369,6 +398,8 @@ func (n *namer) parse(file string) []span {
 				return false
 			case *ast.CallExpr:
 				calls = append(calls, calleeName(node.Fun))
+				start, _ := lines(node)
+				spans = append(spans, span{start: start, end: start, name: calleeName(node.Fun), callLine: true})
 			case *ast.FuncLit:
 				count++
 				sub := closureName(name, count, top)
@@ -389,7 +420,12 @@ func (n *namer) parse(file string) []span {
 		}
 		name := fd.Name.Name
 		if fd.Recv != nil && len(fd.Recv.List) == 1 {
-			name = "(" + recvName(fd.Recv.List[0].Type) + ")." + name
+			// The runtime's names: (*T).M, and T.M for a value receiver.
+			if recv := recvName(fd.Recv.List[0].Type); strings.HasPrefix(recv, "*") {
+				name = "(" + recv + ")." + name
+			} else {
+				name = recv + "." + name
+			}
 		}
 		start, end := lines(fd)
 		i := len(spans)

@@ -1,0 +1,316 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// A stopContract describes a method that starts a goroutine whose only way
+// out is a stop channel kept in a field of the receiver, which only other
+// methods of the type (its stop methods) close or send on: a caller that
+// starts the goroutine must call one of them.
+type stopContract struct {
+	field    *types.Var
+	start    token.Pos       // the go statement
+	waits    token.Pos       // where the goroutine waits for the field
+	stoppers []*ssa.Function // the methods that close it or send on it
+}
+
+// contractOf returns m's stop contract, or nil.
+func (s *state) contractOf(m *ssa.Function) *stopContract {
+	if c, ok := s.contracts[m]; ok {
+		return c
+	}
+	s.contracts[m] = nil // recursion
+	var c *stopContract
+	if recv := m.Signature.Recv(); recv != nil && m.Pkg == s.pkg && m.Blocks != nil {
+		c = s.computeContract(m, recv.Type())
+	}
+	s.contracts[m] = c
+	return c
+}
+
+func (s *state) computeContract(m *ssa.Function, recv types.Type) *stopContract {
+	st := structOf(recv)
+	if st == nil {
+		return nil
+	}
+	for _, b := range m.Blocks {
+		for _, in := range b.Instrs {
+			g, ok := in.(*ssa.Go)
+			if !ok {
+				continue
+			}
+			fn := funcOf(g.Call.Value)
+			if fn == nil || fn.Blocks == nil || fn.Pkg != s.pkg {
+				continue
+			}
+			if desc, _ := s.sums.runsForever(fn, s.neverSignalled); desc != "" {
+				continue // it never stops anyway: gostop reports it
+			}
+			for i := range st.NumFields() {
+				f := st.Field(i)
+				if !s.chanField(f) {
+					continue
+				}
+				waits := func(ch ssa.Value) bool { return isFieldLoad(ch, f) || s.neverSignalled(ch) }
+				desc, at := s.sums.runsForever(fn, waits)
+				if desc == "" {
+					continue
+				}
+				stoppers := s.stoppersOf(f, recv)
+				if len(stoppers) == 0 {
+					continue
+				}
+				return &stopContract{field: f, start: g.Pos(), waits: at, stoppers: stoppers}
+			}
+		}
+	}
+	return nil
+}
+
+// structOf returns the struct type that t, or what t points to, names.
+func structOf(t types.Type) *types.Struct {
+	if ptr, ok := t.Underlying().(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	st, _ := t.Underlying().(*types.Struct)
+	return st
+}
+
+// isFieldLoad reports whether ch is read from field f.
+func isFieldLoad(ch ssa.Value, f *types.Var) bool {
+	switch ch := ch.(type) {
+	case *ssa.UnOp:
+		fa, ok := ch.X.(*ssa.FieldAddr)
+		return ok && ch.Op == token.MUL && fieldOf(fa) == f
+	case *ssa.Field:
+		st, ok := ch.X.Type().Underlying().(*types.Struct)
+		return ok && st.Field(ch.Field).Origin() == f
+	case *ssa.ChangeType:
+		return isFieldLoad(ch.X, f)
+	}
+	return false
+}
+
+// stoppersOf returns the methods of recv's type that close or send on
+// field f of their receiver, or nil if anything else in the package may
+// (or the field's channel goes where the analysis does not follow).
+func (s *state) stoppersOf(f *types.Var, recv types.Type) []*ssa.Function {
+	var stoppers []*ssa.Function
+	for _, fn := range s.funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				fa, ok := in.(*ssa.FieldAddr)
+				if !ok || fieldOf(fa) != f {
+					continue
+				}
+				for _, ref := range *fa.Referrers() {
+					load, ok := ref.(*ssa.UnOp)
+					if !ok || load.Op != token.MUL || !mayBeSignalled(load) {
+						continue
+					}
+					if !signalsOnly(load) || !onReceiver(fn, fa.X) || !types.Identical(fn.Signature.Recv().Type(), recv) {
+						return nil
+					}
+					stoppers = append(stoppers, fn)
+				}
+			}
+		}
+	}
+	return stoppers
+}
+
+// signalsOnly reports whether the channel ch is only closed, sent on,
+// received from or compared: it goes nowhere else.
+func signalsOnly(ch ssa.Value) bool {
+	for _, ref := range *ch.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.Send:
+			if ref.X == ch {
+				return false
+			}
+		case *ssa.UnOp:
+			if ref.Op != token.ARROW {
+				return false
+			}
+		case *ssa.Call:
+			if b, ok := ref.Call.Value.(*ssa.Builtin); !ok || b.Name() != "close" {
+				return false
+			}
+		case *ssa.Select, *ssa.BinOp, *ssa.DebugRef:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// onReceiver reports whether x is fn's receiver (or, for a value
+// receiver, the address of its copy).
+func onReceiver(fn *ssa.Function, x ssa.Value) bool {
+	if fn.Signature.Recv() == nil || len(fn.Params) == 0 {
+		return false
+	}
+	if x == fn.Params[0] {
+		return true
+	}
+	alloc, ok := x.(*ssa.Alloc)
+	if !ok {
+		return false
+	}
+	for _, v := range storedValues(alloc) {
+		if v == fn.Params[0] {
+			return true
+		}
+	}
+	return false
+}
+
+// checkContracts reports the values a function makes whose methods start
+// a goroutine with a stop contract (see stopContract) and that the
+// function never stops: no stop method is called on them, and they do
+// not leave the function.
+func (s *state) checkContracts(fn *ssa.Function) {
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			alloc, ok := in.(*ssa.Alloc)
+			if !ok {
+				continue
+			}
+			s.checkLocalValue(fn, alloc)
+		}
+	}
+}
+
+// copiesLiteral reports whether v is a load of a composite literal that
+// is used for nothing else, and records the fields it assigns channels
+// made here.
+func copiesLiteral(v ssa.Value, made map[*types.Var]bool) bool {
+	load, ok := v.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL || len(*load.Referrers()) != 1 {
+		return false
+	}
+	lit, ok := load.X.(*ssa.Alloc)
+	if !ok {
+		return false
+	}
+	for _, ref := range *lit.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.FieldAddr:
+			for _, fref := range *ref.Referrers() {
+				st, ok := fref.(*ssa.Store)
+				if !ok || st.Addr != ref {
+					return false
+				}
+				if _, ok := st.Val.(*ssa.MakeChan); ok {
+					made[fieldOf(ref)] = true
+				}
+			}
+		case *ssa.UnOp:
+			if ref != load {
+				return false
+			}
+		case *ssa.DebugRef:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// checkLocalValue checks a local variable (or composite literal) alloc:
+// its fields are assigned channels made here, and it is used only as the
+// receiver of the type's methods.
+func (s *state) checkLocalValue(fn *ssa.Function, alloc *ssa.Alloc) {
+	var calls []*ssa.Call
+	made := make(map[*types.Var]bool) // fields assigned a channel made here
+	read := make(map[*types.Var]bool) // fields read: their channel may go anywhere
+	var use func(v ssa.Value) bool
+	use = func(v ssa.Value) bool {
+		for _, ref := range *v.Referrers() {
+			switch ref := ref.(type) {
+			case *ssa.FieldAddr:
+				for _, fref := range *ref.Referrers() {
+					if st, ok := fref.(*ssa.Store); ok && st.Addr == ref {
+						if _, ok := st.Val.(*ssa.MakeChan); ok {
+							made[fieldOf(ref)] = true
+						}
+						continue
+					}
+					read[fieldOf(ref)] = true
+				}
+			case *ssa.Field:
+				if st, ok := ref.X.Type().Underlying().(*types.Struct); ok {
+					read[st.Field(ref.Field).Origin()] = true
+				}
+			case *ssa.UnOp:
+				if ref.Op != token.MUL || v != alloc || !use(ref) {
+					return false
+				}
+			case *ssa.Store:
+				// v := T{...}: the variable is assigned a copy of a
+				// composite literal, whose fields count as its own.
+				if ref.Addr != alloc || !copiesLiteral(ref.Val, made) {
+					return false
+				}
+			case *ssa.Call:
+				callee := ref.Call.StaticCallee()
+				if callee == nil || callee.Signature.Recv() == nil || len(ref.Call.Args) == 0 || ref.Call.Args[0] != v {
+					return false
+				}
+				for _, a := range ref.Call.Args[1:] {
+					if a == v {
+						return false
+					}
+				}
+				calls = append(calls, ref)
+			case *ssa.DebugRef:
+			default:
+				return false // stored, returned, captured, handed on
+			}
+		}
+		return true
+	}
+	if !use(alloc) {
+		return
+	}
+	for _, call := range calls {
+		c := s.contractOf(call.Call.StaticCallee())
+		if c == nil || !made[c.field] || read[c.field] {
+			continue
+		}
+		stopped := false
+		for _, other := range calls {
+			for _, stop := range c.stoppers {
+				if other.Call.StaticCallee() == stop || other.Call.StaticCallee().Origin() == stop {
+					stopped = true
+				}
+			}
+		}
+		if stopped {
+			continue
+		}
+		name := s.assignedTo(alloc.Pos())
+		if name == "" {
+			name = alloc.Comment
+		}
+		method := call.Call.StaticCallee()
+		stop := c.stoppers[0]
+		d := analysis.Diagnostic{
+			Pos: s.callStart(call),
+			Message: fmt.Sprintf("goroutine started by %s.%s never stops: its only way out is field %s, which only %s signals, and %s never calls %s.%s; defer %s.%s()",
+				name, method.Name(), c.field.Name(), stop.Name(), s.funcName(fn), name, stop.Name(), name, stop.Name()),
+			Related: []analysis.RelatedInformation{related(c.start, "the goroutine starts here")},
+		}
+		if c.waits.IsValid() {
+			d.Related = append(d.Related, related(c.waits, "it waits here for "+c.field.Name()))
+		}
+		s.report("gostop", d)
+		return // once per value
+	}
+}
