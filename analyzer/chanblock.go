@@ -145,6 +145,9 @@ type chanWalk struct {
 	// code outside the package may receive from it.
 	accessors *state
 	outRecv   bool
+	// field, if set, is the struct field being followed: storing the
+	// channel there is no escape.
+	field *types.Var
 }
 
 // walkCtx says where the values being followed are used: in which
@@ -209,6 +212,9 @@ func (w *chanWalk) value(v ssa.Value, c walkCtx) {
 		case *ssa.MakeClosure:
 			w.closure(in, v, false, c)
 		case *ssa.Store:
+			if fa, ok := in.Addr.(*ssa.FieldAddr); ok && in.Val == v && w.field != nil && fieldOf(fa) == w.field {
+				continue // into the field being followed: its loads are followed too
+			}
 			alloc, ok := in.Addr.(*ssa.Alloc)
 			if !ok || in.Val != v {
 				w.escapes = true

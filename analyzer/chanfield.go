@@ -2,8 +2,12 @@ package analyzer
 
 import (
 	"fmt"
+	"go/parser"
 	"go/token"
 	"go/types"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -59,9 +63,12 @@ func (s *state) checkFieldChans() {
 			}
 		}
 	}
+	if len(order) == 0 || !s.hasAllTests() {
+		return
+	}
 	for _, fc := range order {
-		if fc.unknown {
-			continue
+		if fc.unknown || len(fc.bufs) == 0 {
+			continue // never assigned a channel made here
 		}
 		var send, recv bool
 		for _, op := range fc.ops {
@@ -84,6 +91,40 @@ func (s *state) checkFieldChans() {
 			}
 		}
 	}
+}
+
+// hasAllTests reports whether the package being analyzed includes the
+// in-package test files of its directory, if it has any: a field the
+// package's code leaves alone may be sent on, received from or closed by
+// them, so its findings wait for the test variant of the package (which go
+// vet analyzes too).
+func (s *state) hasAllTests() bool {
+	if len(s.pass.Files) == 0 {
+		return false
+	}
+	dir := ""
+	for _, f := range s.pass.Files {
+		name := s.pass.Fset.File(f.Pos()).Name()
+		if strings.HasSuffix(name, "_test.go") {
+			return true
+		}
+		dir = filepath.Dir(name)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	fset := token.NewFileSet()
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, e.Name()), nil, parser.PackageClauseOnly)
+		if err != nil || f.Name.Name == s.pass.Pkg.Name() {
+			return false // in-package tests this variant does not include
+		}
+	}
+	return true
 }
 
 // chanField reports whether f is an unexported field of a channel type of
@@ -119,6 +160,7 @@ func (s *state) fieldAddrUses(fc *fieldChan, fa *ssa.FieldAddr) {
 			switch v := ref.Val.(type) {
 			case *ssa.MakeChan:
 				fc.bufs = append(fc.bufs, bufSize(v))
+				s.followField(fc, v) // its uses before (and besides) the store
 			case *ssa.Const: // nil
 			default:
 				fc.unknown = true // a channel made elsewhere
@@ -139,7 +181,7 @@ func (s *state) followField(fc *fieldChan, v ssa.Value) {
 		return
 	}
 	w := newChanWalk(&s.sums)
-	w.accessors = s
+	w.accessors, w.field = s, fc.field
 	w.value(v, walkCtx{})
 	fc.ops = append(fc.ops, w.ops...)
 	fc.unknown = fc.unknown || w.escapes

@@ -188,6 +188,13 @@
 // functions and their stop methods are the knowledge table's stoppedby
 // entries.
 //
+// A type can make stopping its goroutine a contract: a method (Start)
+// starts a goroutine whose only way out is a stop channel kept in a field,
+// and only another method (Stop) closes or sends on it. gostop reports, at
+// the call of Start, a function that makes such a value (with the channel),
+// starts it, and neither calls Stop on it nor lets it go (returns it,
+// stores it, hands it on).
+//
 // It stays silent on finite goroutines, on loops with any way out (a
 // receive from ctx.Done() or a stop channel followed by a return, a range
 // over a channel that may be closed, a loop condition such as ctx.Err() ==

@@ -357,3 +357,16 @@ func twoGoroutines() {
 	<-done
 	<-done
 }
+
+// The field holds a channel whose local name sends on it too.
+type apply struct {
+	notifyc chan struct{}
+}
+
+func applyAll(out chan<- apply) { // want applyAll:`chan\[0\]\(sends=1\)`
+	notifyc := make(chan struct{}, 1)
+	out <- apply{notifyc: notifyc}
+	notifyc <- struct{}{}
+}
+
+func (a apply) wait() { <-a.notifyc }
