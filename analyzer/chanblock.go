@@ -286,7 +286,7 @@ func (w *chanWalk) closure(mc *ssa.MakeClosure, bound ssa.Value, isVar bool, c w
 			case common.Value == mc:
 				runs = append(runs, walkCtx{start: c.start, sync: true})
 			case w.m.launchedBy(common, mc):
-				runs = append(runs, walkCtx{start: in.(ssa.Instruction)})
+				runs = append(runs, walkCtx{start: in})
 			case w.m.passedToInvoker(common, mc):
 				runs = append(runs, walkCtx{start: c.start, sync: true})
 			default:
