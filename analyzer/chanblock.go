@@ -714,13 +714,17 @@ func (s *state) checkReceivers(ch *chanInfo) {
 	// senders may close it.
 	senders := make(map[ssa.Instruction][]chanOp)
 	var recvs []chanOp
+	looped := false // a receive in a `for {}` loop: left only by its cases
 	for _, op := range ch.ops {
 		switch {
 		case op.kind == chanSend && op.start != nil:
 			senders[op.start] = append(senders[op.start], op)
 		case op.kind == chanRecv && op.start == nil && !op.sync && op.callee == nil && !op.commaOk:
 			if inLoop(op.instr.Block(), ch.make.Block()) {
-				return
+				if !s.onlyBareLoops(op.instr) {
+					return // a loop that may end before receiving: we cannot count
+				}
+				looped = true
 			}
 			recvs = append(recvs, op)
 		case op.kind == chanClose && op.start != nil:
@@ -751,7 +755,7 @@ func (s *state) checkReceivers(ch *chanInfo) {
 		started := related(start.Pos(), "the goroutine starts here")
 		if inLoop(start.Block(), ch.make.Block()) {
 			// Each goroutine sends on every path, the maker receives once.
-			if ch.buf != 0 || len(recvs) != 1 || sends[0].instr == start {
+			if ch.buf != 0 || len(recvs) != 1 || looped || sends[0].instr == start {
 				continue
 			}
 			if sent, _ := fewestOps(last.instr.Parent(), nil, sends); sent == 0 {
@@ -785,6 +789,29 @@ func (s *state) checkReceivers(ch *chanInfo) {
 		}
 		s.reportOpDiag(last, d)
 	}
+}
+
+// onlyBareLoops reports whether every loop around in, in its function, is
+// a bare `for { ... }`: one left only by a return, a break or a goto, not
+// by a condition the analysis would have to evaluate.
+func (s *state) onlyBareLoops(in ssa.Instruction) bool {
+	path := s.enclosing(in.Pos())
+	if len(path) == 0 {
+		return false
+	}
+	for _, n := range path {
+		switch n := n.(type) {
+		case *ast.ForStmt:
+			if n.Init != nil || n.Cond != nil || n.Post != nil {
+				return false
+			}
+		case *ast.RangeStmt:
+			return false
+		case *ast.FuncLit, *ast.FuncDecl:
+			return true
+		}
+	}
+	return true
 }
 
 // bufferRemedy names the fix: a buffer with room for every send, or a

@@ -370,3 +370,22 @@ func applyAll(out chan<- apply) { // want applyAll:`chan\[0\]\(sends=1\)`
 }
 
 func (a apply) wait() { <-a.notifyc }
+
+// A bare loop inside a counted one: the count may end the outer loop
+// before any receive, which the analysis cannot evaluate.
+func nestedLoops(n int) {
+	ch := make(chan int)
+	go func() {
+		ch <- compute()
+	}()
+	for i := 0; i < n; i++ {
+		for {
+			select {
+			case <-ch:
+				return
+			case <-time.After(time.Millisecond):
+				continue
+			}
+		}
+	}
+}

@@ -207,3 +207,22 @@ func reportedOnce() {
 		}
 	}()
 }
+
+// A receive in a bare loop whose other case returns: the timeout leak with
+// a retry.
+func pollUntil(ctx context.Context, tick <-chan time.Time) error { // want pollUntil:`chan\[1\]\(recv\?\)`
+	errc := make(chan error)
+	go func() {
+		errc <- validate() // want `send on errc blocks forever if pollUntil returns without receiving; make errc with a buffer of 1`
+	}()
+	for {
+		select {
+		case err := <-errc:
+			return err
+		case <-tick:
+			compute()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
