@@ -286,6 +286,10 @@ func (w *chanWalk) closure(mc *ssa.MakeClosure, bound ssa.Value, isVar bool, c w
 			case common.Value == mc:
 				runs = append(runs, walkCtx{start: c.start, sync: true})
 			case w.m.launchedBy(common, mc):
+				if w.m.mayNotRun(common) {
+					w.escapes = true // its sends may never happen
+					return
+				}
 				runs = append(runs, walkCtx{start: in})
 			case w.m.passedToInvoker(common, mc):
 				runs = append(runs, walkCtx{start: c.start, sync: true})
@@ -329,6 +333,17 @@ func (m *summaries) launchedBy(common *ssa.CallCommon, fn ssa.Value) bool {
 		}
 	}
 	return false
+}
+
+// mayNotRun reports whether the launcher the call hands a function to may
+// never run it (time.AfterFunc's timer can be stopped first).
+func (m *summaries) mayNotRun(common *ssa.CallCommon) bool {
+	callee := common.StaticCallee()
+	if callee == nil {
+		return false
+	}
+	obj, ok := callee.Object().(*types.Func)
+	return ok && m.s.know.mayNotRun(obj)
 }
 
 // call follows the channel into a call: close, len and cap use it in

@@ -28,6 +28,9 @@ type knowledge struct {
 	// launchers maps a function's full name to the arguments (receiver
 	// first) that it runs in a new goroutine.
 	launchers map[string][]int
+	// maybe holds the launchers that may never run their argument (a
+	// timer that can be stopped first).
+	maybe map[string]bool
 	// neverClosed holds the functions whose result, and the struct fields
 	// ("time.Ticker.C"), that are channels nobody closes.
 	neverClosed map[string]bool
@@ -39,6 +42,11 @@ type knowledge struct {
 // launcherParams returns the arguments of fn that it runs in a new goroutine.
 func (k *knowledge) launcherParams(fn *types.Func) []int {
 	return k.launchers[fn.FullName()]
+}
+
+// mayNotRun reports whether fn, a launcher, may never run its argument.
+func (k *knowledge) mayNotRun(fn *types.Func) bool {
+	return k.maybe[fn.FullName()]
 }
 
 // doneContext returns the result of fn, a context, once done of which its
@@ -79,14 +87,17 @@ func (k *knowledge) parse(name, text string) error {
 				k.doneCtx[f[1]] = d
 			}
 		case "launcher":
-			if len(f) != 3 {
-				return fmt.Errorf("%s:%d: want \"launcher FUNCTION ARGUMENT\", got %q", name, i+1, line)
+			if len(f) != 3 && (len(f) != 4 || f[3] != "maybe") {
+				return fmt.Errorf("%s:%d: want \"launcher FUNCTION ARGUMENT [maybe]\", got %q", name, i+1, line)
 			}
 			a, err := strconv.Atoi(f[2])
 			if err != nil || a < 0 {
 				return fmt.Errorf("%s:%d: argument index %q is not a non-negative integer", name, i+1, f[2])
 			}
 			k.launchers[f[1]] = append(k.launchers[f[1]], a)
+			if len(f) == 4 {
+				k.maybe[f[1]] = true
+			}
 		case "stoppedby":
 			if len(f) != 2 && len(f) != 3 {
 				return fmt.Errorf("%s:%d: want \"stoppedby FUNCTION [STOP,STOP...]\", got %q", name, i+1, line)
@@ -124,6 +135,7 @@ func loadKnowledge(extra string) (*knowledge, error) {
 		cancels:     make(map[string][]int),
 		doneCtx:     make(map[string]int),
 		launchers:   make(map[string][]int),
+		maybe:       make(map[string]bool),
 		neverClosed: make(map[string]bool),
 		stoppedBy:   make(map[string][]string),
 	}

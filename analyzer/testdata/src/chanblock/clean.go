@@ -389,3 +389,14 @@ func nestedLoops(n int) {
 		}
 	}
 }
+
+// A timer's function may never run: it is stopped when the wait ends.
+func timerSend(ctx context.Context, d time.Duration) {
+	ch := make(chan struct{})
+	t := time.AfterFunc(d, func() { ch <- struct{}{} })
+	select {
+	case <-ch:
+	case <-ctx.Done():
+		t.Stop()
+	}
+}
