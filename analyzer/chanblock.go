@@ -27,11 +27,11 @@ func runChanblock(s *state) {
 					s.checkChan(in)
 				case *ssa.Send:
 					if isNilChan(in.Chan) {
-						s.reportOp(in.Pos(), "send on a nil channel blocks forever; make the channel before sending on it")
+						s.reportNilOp(in, "send on a nil channel blocks forever; make the channel before sending on it")
 					}
 				case *ssa.UnOp:
 					if in.Op == token.ARROW && isNilChan(in.X) {
-						s.reportOp(in.Pos(), "receive from a nil channel blocks forever; make the channel before receiving from it")
+						s.reportNilOp(in, "receive from a nil channel blocks forever; make the channel before receiving from it")
 					}
 				}
 			}
@@ -120,7 +120,7 @@ type chanOp struct {
 	sync bool
 }
 
-// pos is where a finding about op is reported: the operation itself, or
+// opPos is where a finding about op is reported: the operation itself, or
 // the call that performs it.
 func (s *state) opPos(op chanOp) token.Pos {
 	if call, ok := op.instr.(*ssa.Call); ok {
@@ -1026,7 +1026,7 @@ func (s *state) reportOpDiag(op chanOp, d analysis.Diagnostic) {
 	s.report("chanblock", d)
 }
 
-// reportOp reports a blocking operation that concerns no tracked channel.
-func (s *state) reportOp(pos token.Pos, msg string) {
-	s.report("chanblock", analysis.Diagnostic{Pos: pos, Message: msg})
+// reportNilOp reports an operation on a nil channel.
+func (s *state) reportNilOp(in ssa.Instruction, msg string) {
+	s.reportOpDiag(chanOp{instr: in}, analysis.Diagnostic{Pos: in.Pos(), Message: msg})
 }
