@@ -799,7 +799,7 @@ func (s *state) checkReceivers(ch *chanInfo) {
 				s.opWhat(last, ch), s.funcName(owner), what, s.bufferRemedy(ch, n, len(senders))),
 			Related: []analysis.RelatedInformation{returns, started, related(ch.make.Pos(), ch.name+" is made here")},
 		}
-		if n == 1 && len(senders) == 1 && ch.buf == 0 {
+		if len(senders) == 1 {
 			d.SuggestedFixes = s.bufferFix(ch, n)
 		}
 		s.reportOpDiag(last, d)

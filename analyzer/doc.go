@@ -115,9 +115,10 @@
 //   - a send on, or a receive from, a nil channel outside a select.
 //
 // A goroutine blocked this way is reported here, at the operation, and not
-// also by gostop. For the single send of a goroutine started once, the
-// suggested fix gives the channel a buffer of one: the send then completes
-// whoever receives, and the channel is collected with the goroutine.
+// also by gostop. When one goroutine, started once, is the only sender and
+// sends a known number of values on a path (one, two), the suggested fix
+// gives the channel a buffer of that many: its sends then complete whoever
+// receives, and the channel is collected with the goroutine.
 //
 // It stays silent when a channel escapes (stored in a field or a global,
 // returned, passed to a function value, an interface method or a function

@@ -49,3 +49,18 @@ func twoSenders(ctx context.Context) {
 	case <-ctx.Done():
 	}
 }
+
+func check() error { return nil }
+
+// A goroutine that sends twice on one path, and a starter that receives
+// once: a buffer of two lets both sends complete.
+func twice() error {
+	errc := make(chan error)
+	go func() {
+		if err := check(); err != nil {
+			errc <- err
+		}
+		errc <- nil // want `send on errc blocks forever if twice returns after receiving 1 of 2 values; make errc with a buffer of 2`
+	}()
+	return <-errc
+}
