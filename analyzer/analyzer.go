@@ -155,7 +155,15 @@ func run(pass *analysis.Pass) (_ any, err error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &state{pass: pass, know: know, generated: make(map[string]bool), sups: parseSuppressions(pass), blockedStarts: make(map[ssa.Instruction]bool), blockedFuncs: make(map[*ssa.Function]bool), contracts: make(map[*ssa.Function]*stopContract)}
+	s := &state{
+		pass:          pass,
+		know:          know,
+		generated:     make(map[string]bool),
+		sups:          parseSuppressions(pass),
+		blockedStarts: make(map[ssa.Instruction]bool),
+		blockedFuncs:  make(map[*ssa.Function]bool),
+		contracts:     make(map[*ssa.Function]*stopContract),
+	}
 	if !needsSSA(pass, know) {
 		s.sups.reportMisuse(pass)
 		return nil, nil

@@ -25,6 +25,8 @@ type fieldChan struct {
 	// bufs are the buffer sizes of the channels stored in the field (-1: not
 	// a constant).
 	bufs []int
+	// followed holds the values whose operations are collected.
+	followed map[ssa.Value]bool
 }
 
 // checkFieldChans reports the blocking operations on channels kept in
@@ -175,11 +177,16 @@ func (s *state) fieldAddrUses(fc *fieldChan, fa *ssa.FieldAddr) {
 	}
 }
 
-// followField collects the operations on a value loaded from the field.
+// followField collects the operations on a value loaded from the field
+// (or made to be stored there).
 func (s *state) followField(fc *fieldChan, v ssa.Value) {
-	if fc.unknown {
+	if fc.unknown || fc.followed[v] {
 		return
 	}
+	if fc.followed == nil {
+		fc.followed = make(map[ssa.Value]bool)
+	}
+	fc.followed[v] = true
 	w := newChanWalk(&s.sums)
 	w.accessors, w.field = s, fc.field
 	w.value(v, walkCtx{})
