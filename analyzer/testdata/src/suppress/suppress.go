@@ -44,3 +44,18 @@ func unknownCheck() {}
 
 //golifecheck:ignore ctxcancel nothing to silence here // want `golifecheck:ignore ctxcancel silences nothing here; remove it`
 func unused() {}
+
+func silencedChanblock() {
+	ready := make(chan struct{})
+	go func() {
+		<-ready //golifecheck:ignore chanblock parks the goroutine for the heap dump under test
+	}()
+}
+
+func chanblockNotSilencedByGostop() {
+	ready := make(chan struct{})
+	go func() {
+		//golifecheck:ignore gostop wrong check // want `golifecheck:ignore gostop silences nothing here; remove it`
+		<-ready // want `receive from ready blocks forever: nothing sends on ready or closes it`
+	}()
+}
