@@ -114,6 +114,14 @@
 //     forever;
 //   - a send on, or a receive from, a nil channel outside a select.
 //
+// Channels kept in an unexported field of the package's structs are
+// followed across the package (every read of the field, and the channel
+// made to be stored there): a receive from such a field that nothing in the
+// package sends on or closes, and a send on an unbuffered one that nothing
+// in the package receives from, block forever. These findings are made only
+// on the package variant that includes its in-package tests, which may be
+// the ones that send.
+//
 // A goroutine blocked this way is reported here, at the operation, and not
 // also by gostop. When one goroutine, started once, is the only sender and
 // sends a known number of values on a path (one, two), the suggested fix
@@ -125,8 +133,9 @@
 // it has no fact for), on buffered channels with room for every send, on
 // channels closed by anyone (a deferred close, the WaitGroup-then-close
 // fan-in idiom), on a send or receive in a select with another case or a
-// default, when the receives are in a loop (it does not count loop trips),
-// and on main.main waiting forever on purpose.
+// default, when the receives are in a loop that a condition or a range
+// ends (it does not count loop trips; a bare for {} loop, left only by its
+// cases, is fine), and on main.main waiting forever on purpose.
 //
 // Wrong:
 //
