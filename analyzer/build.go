@@ -59,9 +59,10 @@ func buildSSA(pass *analysis.Pass) (*ssa.Package, []*ssa.Function) {
 // the package, so that SSA must be built: for ctxcancel, a call of a
 // function that returns a cancel or a function whose summary other
 // packages may need (one taking or returning a cancel-like function); for
-// gostop, a go statement, a loop, a select, or a call of a function whose
-// summary says it launches or runs forever; for chanblock, a channel made
-// or declared nil, or a function taking a channel (other packages need its
+// gostop, a go statement, a loop with no condition (outside generated
+// files) or over a channel, a select, or a call of a function whose summary
+// says it launches or runs forever; for chanblock, a channel made or
+// declared nil, or a function taking a channel (other packages need its
 // summary).
 func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 	ctxcancel, chanblock := enabled("ctxcancel"), enabled("chanblock")
@@ -80,30 +81,47 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 			}
 		}
 	}
+	gostop := enabled("gostop")
 	for _, obj := range pass.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
 		if !ok || fn.Pkg() == nil {
 			continue
 		}
-		if know.cancelResults(fn) != nil || know.launcherParams(fn) != nil {
+		if (ctxcancel && know.cancelResults(fn) != nil) || (gostop && know.launcherParams(fn) != nil) {
 			return true
 		}
-		if fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn, new(funcFact)) {
-			return true
+		if fn.Pkg() == pass.Pkg {
+			continue
+		}
+		// A call of a function whose summary a check acts on. (chanParam
+		// summaries matter only where a channel is made: see below.)
+		var f funcFact
+		if pass.ImportObjectFact(fn, &f) {
+			if ctxcancel && (len(f.Cancels) > 0 || len(f.Drops) > 0) {
+				return true
+			}
+			if gostop && (f.Forever != "" || len(f.StopsOnlyVia) > 0 || len(f.Launches) > 0) {
+				return true
+			}
 		}
 	}
-	gostop := enabled("gostop")
 	if !gostop && !chanblock {
 		return false
 	}
 	found := false
 	for _, f := range pass.Files {
+		generated := ast.IsGenerated(f) // protobuf's for shift := 0; ; shift += 7
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
-			case *ast.GoStmt, *ast.RangeStmt, *ast.SelectStmt:
+			case *ast.GoStmt, *ast.SelectStmt:
 				found = found || gostop
+			case *ast.RangeStmt:
+				if t := pass.TypesInfo.TypeOf(n.X); t != nil {
+					_, overChan := t.Underlying().(*types.Chan)
+					found = found || (gostop && overChan) // for range ticker.C
+				}
 			case *ast.ForStmt:
-				found = found || (gostop && n.Cond == nil)
+				found = found || (gostop && n.Cond == nil && !generated)
 			case *ast.CallExpr:
 				found = found || (chanblock && makesChan(pass, n))
 			case *ast.ValueSpec:
