@@ -138,8 +138,8 @@ type state struct {
 	// operation that blocks forever: gostop does not report goroutines
 	// started to run them.
 	blockedFuncs map[*ssa.Function]bool
-	// contracts memoizes contractOf.
-	contracts map[*ssa.Function]*stopContract
+	// contracts memoizes contractOf, ctors ctorContract.
+	contracts, ctors map[*ssa.Function]*stopContract
 	// calls indexes the package's static calls by callee (see callsOf).
 	calls map[*ssa.Function][]*ssa.Call
 }
@@ -163,6 +163,7 @@ func run(pass *analysis.Pass) (_ any, err error) {
 		blockedStarts: make(map[ssa.Instruction]bool),
 		blockedFuncs:  make(map[*ssa.Function]bool),
 		contracts:     make(map[*ssa.Function]*stopContract),
+		ctors:         make(map[*ssa.Function]*stopContract),
 	}
 	if !needsSSA(pass, know) {
 		s.sups.reportMisuse(pass)

@@ -972,6 +972,9 @@ func (s *state) assignedTo(pos token.Pos) string {
 		}
 		switch n := n.(type) {
 		case *ast.AssignStmt:
+			if len(n.Rhs) == 1 && n.Rhs[0] == path[i-1] && len(n.Lhs) > 1 {
+				n = &ast.AssignStmt{Lhs: n.Lhs[:1], Rhs: n.Rhs} // v, err := f(): the first result
+			}
 			if len(n.Lhs) != len(n.Rhs) {
 				return ""
 			}

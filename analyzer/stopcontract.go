@@ -1,9 +1,12 @@
 package analyzer
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -117,12 +120,58 @@ func (s *state) stoppersOf(f *types.Var, recv types.Type) []*ssa.Function {
 					if !signalsOnly(load) || !onReceiver(fn, fa.X) || !types.Identical(fn.Signature.Recv().Type(), recv) {
 						return nil
 					}
-					stoppers = append(stoppers, fn)
+					if !slices.Contains(stoppers, fn) {
+						stoppers = append(stoppers, fn)
+					}
 				}
 			}
 		}
 	}
+	if len(stoppers) == 0 {
+		return nil
+	}
+	// A method that calls a stop method on its receiver stops too
+	// (Stop calling stop).
+	for grown := true; grown; {
+		grown = false
+		for _, fn := range s.funcs {
+			if slices.Contains(stoppers, fn) || fn.Signature.Recv() == nil || !types.Identical(fn.Signature.Recv().Type(), recv) {
+				continue
+			}
+			if callsOnReceiver(fn, stoppers) {
+				stoppers = append(stoppers, fn)
+				grown = true
+			}
+		}
+	}
+	// Name an exported one first: it is the one callers can call.
+	slices.SortStableFunc(stoppers, func(a, b *ssa.Function) int {
+		ea, eb := token.IsExported(a.Name()), token.IsExported(b.Name())
+		switch {
+		case ea && !eb:
+			return -1
+		case eb && !ea:
+			return 1
+		}
+		return 0
+	})
 	return stoppers
+}
+
+// callsOnReceiver reports whether fn calls one of funcs on its receiver.
+func callsOnReceiver(fn *ssa.Function, funcs []*ssa.Function) bool {
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			call, ok := in.(ssa.CallInstruction)
+			if !ok || call.Common().StaticCallee() == nil || len(call.Common().Args) == 0 {
+				continue
+			}
+			if slices.Contains(funcs, call.Common().StaticCallee()) && onReceiver(fn, call.Common().Args[0]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // signalsOnly reports whether the channel ch is only closed, sent on,
@@ -178,11 +227,12 @@ func onReceiver(fn *ssa.Function, x ssa.Value) bool {
 func (s *state) checkContracts(fn *ssa.Function) {
 	for _, b := range fn.Blocks {
 		for _, in := range b.Instrs {
-			alloc, ok := in.(*ssa.Alloc)
-			if !ok {
-				continue
+			switch in := in.(type) {
+			case *ssa.Alloc:
+				s.checkLocalValue(fn, in)
+			case *ssa.Call:
+				s.checkCtorCall(fn, in)
 			}
-			s.checkLocalValue(fn, alloc)
 		}
 	}
 }
@@ -313,4 +363,245 @@ func (s *state) checkLocalValue(fn *ssa.Function, alloc *ssa.Alloc) {
 		s.report("gostop", d)
 		return // once per value
 	}
+}
+
+// ctorContract returns, for a function that makes a value, starts its
+// goroutine and returns it (a constructor, NewPoller), the contract its
+// callers inherit: the names of the stop methods they must call on the
+// result. It returns nil if fn is no such function.
+func (s *state) ctorContract(fn *ssa.Function) *stopContract {
+	if c, ok := s.ctors[fn]; ok {
+		return c
+	}
+	s.ctors[fn] = nil // recursion
+	c := s.computeCtorContract(fn)
+	s.ctors[fn] = c
+	return c
+}
+
+func (s *state) computeCtorContract(fn *ssa.Function) *stopContract {
+	if fn.Blocks == nil || fn.Pkg != s.pkg || fn.Parent() != nil {
+		return nil
+	}
+	res := fn.Signature.Results()
+	if res.Len() == 0 || res.Len() > 2 || (res.Len() == 2 && !types.Identical(res.At(1).Type(), types.Universe.Lookup("error").Type())) {
+		return nil
+	}
+	ptr, ok := res.At(0).Type().(*types.Pointer)
+	if !ok || structOf(ptr) == nil {
+		return nil
+	}
+	// Every return hands back the same fresh value, or nil.
+	var made *ssa.Alloc
+	for _, b := range fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok {
+			continue
+		}
+		switch v := ret.Results[0].(type) {
+		case *ssa.Alloc:
+			if made != nil && made != v {
+				return nil
+			}
+			made = v
+		case *ssa.Const: // nil, on an error path
+		default:
+			return nil
+		}
+	}
+	if made == nil || !made.Heap {
+		return nil
+	}
+	u := s.valueUses(made, true)
+	if !u.ok {
+		return nil
+	}
+	c := s.startedContract(u, ptr)
+	if c == nil {
+		return nil
+	}
+	for _, call := range u.calls {
+		if c.stoppedBy(call) {
+			return nil // it stops the value itself
+		}
+	}
+	return c
+}
+
+// startedContract returns the contract of the goroutine that a function
+// starts with a value it makes (see valueUses), if any.
+func (s *state) startedContract(u *valueUses, ptr types.Type) *stopContract {
+	// The goroutine it starts: a method of the value run by a go
+	// statement, a closure capturing it, or a method with a contract.
+	for _, g := range u.starts {
+		target := funcOf(g.Call.Value)
+		if target == nil || target.Blocks == nil || target.Pkg != s.pkg {
+			continue
+		}
+		if desc, _ := s.sums.runsForever(target, s.neverSignalled); desc != "" {
+			continue // it never stops anyway: gostop reports it
+		}
+		fields := slices.SortedFunc(maps.Keys(u.made), func(a, b *types.Var) int { return cmp.Compare(a.Pos(), b.Pos()) })
+		for _, f := range fields {
+			if u.read[f] || !s.chanField(f) {
+				continue
+			}
+			waits := func(ch ssa.Value) bool { return isFieldLoad(ch, f) || s.neverSignalled(ch) }
+			if desc, at := s.sums.runsForever(target, waits); desc != "" {
+				if stoppers := s.stoppersOf(f, ptr); len(stoppers) > 0 {
+					return &stopContract{field: f, start: g.Pos(), waits: at, stoppers: stoppers}
+				}
+			}
+		}
+	}
+	for _, call := range u.calls {
+		if c := s.contractOf(call.Common().StaticCallee()); c != nil && u.made[c.field] && !u.read[c.field] {
+			return c
+		}
+	}
+	return nil
+}
+
+// valueUses describes how a function uses a value of a struct type (or a
+// pointer to one): the methods called on it, the goroutines started with
+// it, the fields assigned a channel made there and the fields read.
+type valueUses struct {
+	ok         bool // no other use: the value goes nowhere else
+	calls      []ssa.CallInstruction
+	starts     []*ssa.Go
+	made, read map[*types.Var]bool
+}
+
+// stoppedBy reports whether call calls one of c's stop methods.
+func (c *stopContract) stoppedBy(call ssa.CallInstruction) bool {
+	callee := call.Common().StaticCallee()
+	if callee == nil {
+		return false
+	}
+	if o := callee.Origin(); o != nil {
+		callee = o
+	}
+	for _, stop := range c.stoppers {
+		if callee == stop {
+			return true
+		}
+	}
+	return false
+}
+
+// checkCtorCall reports a call of a constructor whose result must be
+// stopped (by its contract, or its mustStop fact for another package's)
+// when the caller neither stops the result nor lets it go.
+func (s *state) checkCtorCall(fn *ssa.Function, call *ssa.Call) {
+	callee := call.Call.StaticCallee()
+	if callee == nil {
+		return
+	}
+	if o := callee.Origin(); o != nil {
+		callee = o
+	}
+	var stops []string
+	var c *stopContract
+	if callee.Pkg == s.pkg {
+		if c = s.ctorContract(callee); c == nil {
+			return
+		}
+		for _, stop := range c.stoppers {
+			stops = append(stops, stop.Name())
+		}
+	} else if stops = s.sums.of(callee).MustStop; len(stops) == 0 {
+		return
+	}
+	result := ssa.Value(call)
+	if call.Call.Signature().Results().Len() > 1 {
+		result = nil
+		for _, ref := range *call.Referrers() {
+			if ex, ok := ref.(*ssa.Extract); ok && ex.Index == 0 {
+				result = ex
+			}
+		}
+		if result == nil {
+			return // discarded: nothing can stop it either, but say nothing
+		}
+	}
+	u := s.valueUses(result, false)
+	if !u.ok {
+		return // it goes where a stop method may be called
+	}
+	for _, other := range u.calls {
+		if callee := other.Common().StaticCallee(); callee != nil && slices.Contains(stops, callee.Name()) {
+			return
+		}
+	}
+	name := s.assignedTo(call.Pos())
+	if name == "" {
+		name = "its result"
+	}
+	d := analysis.Diagnostic{
+		Pos: s.callStart(call),
+		Message: fmt.Sprintf("goroutine started by %s never stops: only %s.%s stops it, and %s never calls it; defer %s.%s()",
+			s.funcName(callee), name, stops[0], s.funcName(fn), name, stops[0]),
+	}
+	if c != nil {
+		d.Related = append(d.Related, related(c.start, "the goroutine starts here"))
+		if c.waits.IsValid() {
+			d.Related = append(d.Related, related(c.waits, "it waits here for "+c.field.Name()))
+		}
+	}
+	s.report("gostop", d)
+}
+
+// valueUses follows v (the value, or a composite literal's address when
+// returned is set: its function may return it).
+func (s *state) valueUses(v ssa.Value, returned bool) *valueUses {
+	u := &valueUses{ok: true, made: make(map[*types.Var]bool), read: make(map[*types.Var]bool)}
+	for _, ref := range *v.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.FieldAddr:
+			for _, fref := range *ref.Referrers() {
+				if st, ok := fref.(*ssa.Store); ok && st.Addr == ref {
+					if _, ok := st.Val.(*ssa.MakeChan); ok {
+						u.made[fieldOf(ref)] = true
+					}
+					continue
+				}
+				u.read[fieldOf(ref)] = true
+			}
+		case *ssa.Go:
+			if len(ref.Call.Args) > 0 && ref.Call.Args[0] == v && funcOf(ref.Call.Value) != nil && funcOf(ref.Call.Value).Signature.Recv() != nil {
+				u.starts = append(u.starts, ref)
+				continue
+			}
+			u.ok = false
+		case *ssa.Call, *ssa.Defer:
+			common := ref.(ssa.CallInstruction).Common()
+			callee := common.StaticCallee()
+			if callee == nil || callee.Signature.Recv() == nil || len(common.Args) == 0 || common.Args[0] != v || slices.Contains(common.Args[1:], v) {
+				u.ok = false
+				continue
+			}
+			u.calls = append(u.calls, ref.(ssa.CallInstruction))
+		case *ssa.MakeClosure:
+			// A closure capturing the value: fine if it is the goroutine.
+			var g *ssa.Go
+			for _, r := range *ref.Referrers() {
+				if gg, ok := r.(*ssa.Go); ok && gg.Call.Value == ref {
+					g = gg
+				}
+			}
+			if g == nil || len(*ref.Referrers()) != 1 {
+				u.ok = false
+				continue
+			}
+			u.starts = append(u.starts, g)
+		case *ssa.Return:
+			if !returned {
+				u.ok = false
+			}
+		case *ssa.BinOp, *ssa.DebugRef:
+		default:
+			u.ok = false // stored, handed on, converted
+		}
+	}
+	return u
 }

@@ -37,6 +37,10 @@ type funcFact struct {
 	Launches []int
 	// Chans summarizes the channel parameters that do not escape.
 	Chans []chanParam
+	// MustStop names the methods of which one must be called on the
+	// function's result to stop the goroutine it started (a constructor
+	// whose goroutine's only way out is a stop method).
+	MustStop []string
 }
 
 func (*funcFact) AFact() {}
@@ -61,11 +65,14 @@ func (f *funcFact) String() string {
 	for _, cp := range f.Chans {
 		parts = append(parts, cp.String())
 	}
+	if len(f.MustStop) > 0 {
+		parts = append(parts, fmt.Sprintf("mustStop%v", f.MustStop))
+	}
 	return strings.Join(parts, " ")
 }
 
 func (f *funcFact) empty() bool {
-	return len(f.Cancels) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0
+	return len(f.Cancels) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0 && len(f.MustStop) == 0
 }
 
 // summaries computes funcFacts for the functions of the package being
@@ -160,6 +167,11 @@ func (m *summaries) compute(fn *ssa.Function, f *funcFact) {
 	m.computeForever(fn, f)
 	m.computeLaunches(fn, f)
 	m.computeChans(fn, f)
+	if c := m.s.ctorContract(fn); c != nil {
+		for _, stop := range c.stoppers {
+			f.MustStop = append(f.MustStop, stop.Name())
+		}
+	}
 }
 
 // isCancelType reports whether t can hold a cancel function: a func with no

@@ -80,7 +80,7 @@ func halts() int {
 }
 
 // Returned: the caller owns it and may stop it.
-func started() *queue {
+func started() *queue { // want started:`mustStop\[Stop\]`
 	q := &queue{items: make(chan int), done: make(chan struct{})}
 	q.Start()
 	return q
@@ -139,4 +139,126 @@ func closeLoose(l *loose) { close(l.done) }
 func startsLoose() {
 	l := &loose{done: make(chan struct{})}
 	l.Start()
+}
+
+// A constructor that starts the goroutine: its callers must stop what it
+// returns.
+type ticker struct {
+	stop chan struct{}
+	ch   chan int
+}
+
+func newTicker() *ticker { // want newTicker:`mustStop\[Stop\]`
+	t := &ticker{stop: make(chan struct{}), ch: make(chan int)}
+	go t.loop()
+	return t
+}
+
+func (t *ticker) loop() {
+	for i := 0; ; i++ {
+		select {
+		case t.ch <- i:
+		case <-t.stop:
+			return
+		}
+	}
+}
+
+func (t *ticker) Stop() { close(t.stop) }
+
+func (t *ticker) Next() int { return <-t.ch }
+
+func forgetsTicker() int {
+	t := newTicker() // want `goroutine started by newTicker never stops: only t.Stop stops it, and forgetsTicker never calls it; defer t.Stop\(\)`
+	return t.Next()
+}
+
+// With an error result, too.
+func openTicker(fail bool) (*ticker, error) { // want openTicker:`mustStop\[Stop\]`
+	if fail {
+		return nil, context.Canceled
+	}
+	t := &ticker{stop: make(chan struct{}), ch: make(chan int)}
+	go t.loop()
+	return t, nil
+}
+
+func forgetsOpened() error {
+	t, err := openTicker(false) // want `goroutine started by openTicker never stops: only t.Stop stops it, and forgetsOpened never calls it; defer t.Stop\(\)`
+	if err != nil {
+		return err
+	}
+	t.Next()
+	return nil
+}
+
+// The same, stopped or let go.
+
+func stopsTicker() int {
+	t := newTicker()
+	defer t.Stop()
+	return t.Next()
+}
+
+func returnsTicker() *ticker {
+	return newTicker()
+}
+
+var tickers []*ticker
+
+func keepsTicker() {
+	t := newTicker()
+	tickers = append(tickers, t)
+}
+
+func stopsOpened() error {
+	t, err := openTicker(true)
+	if err != nil {
+		return err
+	}
+	t.Stop()
+	return nil
+}
+
+// A constructor that stops its goroutine itself passes no contract on.
+func selfStopping() *ticker {
+	t := &ticker{stop: make(chan struct{}), ch: make(chan int)}
+	go t.loop()
+	t.Stop()
+	return t
+}
+
+func usesSelfStopping() { selfStopping().Next() }
+
+// Stop calls stop, which closes the channel: calling Stop stops it too.
+type watcher2 struct {
+	input chan int
+}
+
+func newWatcher2() *watcher2 { // want newWatcher2:`mustStop\[Stop stop\]`
+	w := &watcher2{input: make(chan int)}
+	go w.process()
+	return w
+}
+
+func (w *watcher2) process() {
+	for {
+		if _, ok := <-w.input; !ok {
+			return
+		}
+	}
+}
+
+func (w *watcher2) Stop() { w.stop() }
+
+func (w *watcher2) stop() { close(w.input) }
+
+func stopsThroughStop() {
+	w := newWatcher2()
+	w.Stop()
+}
+
+func neverStopsWatcher() {
+	w := newWatcher2() // want `goroutine started by newWatcher2 never stops: only w.Stop stops it, and neverStopsWatcher never calls it; defer w.Stop\(\)`
+	_ = w
 }

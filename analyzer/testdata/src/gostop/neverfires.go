@@ -85,7 +85,7 @@ type stoppable struct {
 	quit chan struct{}
 }
 
-func newStoppable() *stoppable {
+func newStoppable() *stoppable { // want newStoppable:`mustStop\[Close\]`
 	s := &stoppable{quit: make(chan struct{})}
 	go s.run()
 	return s

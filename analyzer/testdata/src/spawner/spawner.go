@@ -31,3 +31,30 @@ func PollUntil(d time.Duration, f func(), stop <-chan struct{}) { // want PollUn
 		}
 	}
 }
+
+// Refresher calls its function every interval until Stop is called.
+type Refresher struct {
+	f    func()
+	stop chan struct{}
+}
+
+// NewRefresher starts a Refresher: the caller must Stop it.
+func NewRefresher(d time.Duration, f func()) *Refresher { // want NewRefresher:`mustStop\[Stop\]`
+	r := &Refresher{f: f, stop: make(chan struct{})}
+	go r.run(d)
+	return r
+}
+
+func (r *Refresher) run(d time.Duration) {
+	for {
+		select {
+		case <-r.stop:
+			return
+		case <-time.After(d):
+			r.f()
+		}
+	}
+}
+
+// Stop stops the Refresher.
+func (r *Refresher) Stop() { close(r.stop) }

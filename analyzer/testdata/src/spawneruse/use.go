@@ -22,3 +22,14 @@ func pollsUntilStopped(stop chan struct{}) {
 	go spawner.PollUntil(time.Second, refresh, stop)
 	spawner.Go(refresh)
 }
+
+func refreshesForever() {
+	r := spawner.NewRefresher(time.Second, refresh) // want `goroutine started by spawner.NewRefresher never stops: only r.Stop stops it, and refreshesForever never calls it; defer r.Stop\(\)`
+	_ = r
+}
+
+func refreshesAWhile() {
+	r := spawner.NewRefresher(time.Second, refresh)
+	defer r.Stop()
+	time.Sleep(time.Second)
+}
