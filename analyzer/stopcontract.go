@@ -3,9 +3,9 @@ package analyzer
 import (
 	"cmp"
 	"fmt"
-	"maps"
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 
 	"golang.org/x/tools/go/analysis"
