@@ -66,7 +66,7 @@ func (s *state) computeContract(m *ssa.Function, recv types.Type) *stopContract 
 					continue
 				}
 				stoppers := s.stoppersOf(f, recv)
-				if len(stoppers) == 0 {
+				if len(stoppers) == 0 || !s.receiverStaysHome(recv) {
 					continue
 				}
 				return &stopContract{field: f, start: g.Pos(), waits: at, stoppers: stoppers}
@@ -448,7 +448,7 @@ func (s *state) startedContract(u *valueUses, ptr types.Type) *stopContract {
 			}
 			waits := func(ch ssa.Value) bool { return isFieldLoad(ch, f) || s.neverSignalled(ch) }
 			if desc, at := s.sums.runsForever(target, waits); desc != "" {
-				if stoppers := s.stoppersOf(f, ptr); len(stoppers) > 0 {
+				if stoppers := s.stoppersOf(f, ptr); len(stoppers) > 0 && s.receiverStaysHome(ptr) {
 					return &stopContract{field: f, start: g.Pos(), waits: at, stoppers: stoppers}
 				}
 			}
@@ -604,4 +604,65 @@ func (s *state) valueUses(v ssa.Value, returned bool) *valueUses {
 		}
 	}
 	return u
+}
+
+// receiverStaysHome reports whether no method of the type recv (of the
+// package) lets its receiver go anywhere but its own fields, calls of the
+// type's methods and the closures it runs: then whoever holds the value is
+// the only one who can stop it.
+func (s *state) receiverStaysHome(recv types.Type) bool {
+	for _, fn := range s.funcs {
+		sig := fn.Signature.Recv()
+		if sig == nil || len(fn.Params) == 0 || !types.Identical(sig.Type(), recv) {
+			continue
+		}
+		if !staysHome(fn.Params[0], recv, false) {
+			return false
+		}
+	}
+	return true
+}
+
+// staysHome checks the uses of v: the receiver, or (isAddr) the address
+// of a variable holding it (a receiver captured by a closure).
+func staysHome(v ssa.Value, recv types.Type, isAddr bool) bool {
+	for _, ref := range *v.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.FieldAddr, *ssa.Field, *ssa.BinOp, *ssa.DebugRef:
+		case *ssa.UnOp:
+			// A load of the variable is the receiver again; a load
+			// through the receiver copies the value out.
+			if ref.Op != token.MUL || !isAddr || !staysHome(ref, recv, false) {
+				return false
+			}
+		case *ssa.Store:
+			switch {
+			case isAddr && ref.Addr == v: // the variable assigned
+			case !isAddr && ref.Val == v:
+				alloc, ok := ref.Addr.(*ssa.Alloc)
+				if !ok || !staysHome(alloc, recv, true) {
+					return false
+				}
+			default:
+				return false
+			}
+		case ssa.CallInstruction:
+			common := ref.Common()
+			callee := common.StaticCallee()
+			if isAddr || callee == nil || callee.Signature.Recv() == nil || !types.Identical(callee.Signature.Recv().Type(), recv) ||
+				len(common.Args) == 0 || common.Args[0] != v || slices.Contains(common.Args[1:], v) {
+				return false
+			}
+		case *ssa.MakeClosure:
+			fn := ref.Fn.(*ssa.Function)
+			for i, b := range ref.Bindings {
+				if b == v && !staysHome(fn.FreeVars[i], recv, isAddr) {
+					return false
+				}
+			}
+		default:
+			return false // stored elsewhere, passed, returned, converted
+		}
+	}
+	return true
 }

@@ -1,6 +1,9 @@
 package gostop
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // queue's Start goroutine stops only when Stop closes done: every queue
 // a function starts must be stopped.
@@ -261,4 +264,37 @@ func stopsThroughStop() {
 func neverStopsWatcher() {
 	w := newWatcher2() // want `goroutine started by newWatcher2 never stops: only w.Stop stops it, and neverStopsWatcher never calls it; defer w.Stop\(\)`
 	_ = w
+}
+
+// A method hands the receiver to a registry, which may stop it: no
+// contract for its callers.
+type registered struct {
+	stop chan struct{}
+}
+
+var registry []*registered
+
+func newRegistered() *registered {
+	r := &registered{stop: make(chan struct{})}
+	go r.run()
+	return r
+}
+
+func (r *registered) run() {
+	for {
+		select {
+		case <-r.stop:
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (r *registered) Register() { registry = append(registry, r) }
+
+func (r *registered) Stop() { close(r.stop) }
+
+func registers() {
+	r := newRegistered()
+	r.Register()
 }
