@@ -274,95 +274,54 @@ func copiesLiteral(v ssa.Value, made map[*types.Var]bool) bool {
 }
 
 // checkLocalValue checks a local variable (or composite literal) alloc:
-// its fields are assigned channels made here, and it is used only as the
-// receiver of the type's methods.
+// its fields are assigned channels made here, it is used only as the
+// receiver of the type's methods, and one of them (Start), or a go
+// statement of the function, starts a goroutine that only a stop method
+// the function never calls can stop.
 func (s *state) checkLocalValue(fn *ssa.Function, alloc *ssa.Alloc) {
-	var calls []*ssa.Call
-	made := make(map[*types.Var]bool) // fields assigned a channel made here
-	read := make(map[*types.Var]bool) // fields read: their channel may go anywhere
-	var use func(v ssa.Value) bool
-	use = func(v ssa.Value) bool {
-		for _, ref := range *v.Referrers() {
-			switch ref := ref.(type) {
-			case *ssa.FieldAddr:
-				for _, fref := range *ref.Referrers() {
-					if st, ok := fref.(*ssa.Store); ok && st.Addr == ref {
-						if _, ok := st.Val.(*ssa.MakeChan); ok {
-							made[fieldOf(ref)] = true
-						}
-						continue
-					}
-					read[fieldOf(ref)] = true
-				}
-			case *ssa.Field:
-				if st, ok := ref.X.Type().Underlying().(*types.Struct); ok {
-					read[st.Field(ref.Field).Origin()] = true
-				}
-			case *ssa.UnOp:
-				if ref.Op != token.MUL || v != alloc || !use(ref) {
-					return false
-				}
-			case *ssa.Store:
-				// v := T{...}: the variable is assigned a copy of a
-				// composite literal, whose fields count as its own.
-				if ref.Addr != alloc || !copiesLiteral(ref.Val, made) {
-					return false
-				}
-			case *ssa.Call:
-				callee := ref.Call.StaticCallee()
-				if callee == nil || callee.Signature.Recv() == nil || len(ref.Call.Args) == 0 || ref.Call.Args[0] != v {
-					return false
-				}
-				for _, a := range ref.Call.Args[1:] {
-					if a == v {
-						return false
-					}
-				}
-				calls = append(calls, ref)
-			case *ssa.DebugRef:
-			default:
-				return false // stored, returned, captured, handed on
-			}
-		}
-		return true
-	}
-	if !use(alloc) {
+	u := s.valueUses(alloc, false)
+	if !u.ok {
 		return
 	}
-	for _, call := range calls {
-		c := s.contractOf(call.Call.StaticCallee())
-		if c == nil || !made[c.field] || read[c.field] {
-			continue
+	c := s.startedContract(u) // go v.loop() here
+	var start ssa.CallInstruction
+	for _, call := range u.calls {
+		if c != nil {
+			break
 		}
-		stopped := false
-		for _, other := range calls {
-			for _, stop := range c.stoppers {
-				if other.Call.StaticCallee() == stop || other.Call.StaticCallee().Origin() == stop {
-					stopped = true
-				}
-			}
+		if c = s.contractOf(call.Common().StaticCallee()); c != nil {
+			start = call // v.Start()
 		}
-		if stopped {
-			continue
-		}
-		name := s.assignedTo(alloc.Pos())
-		if name == "" {
-			name = alloc.Comment
-		}
-		method := call.Call.StaticCallee()
-		stop := c.stoppers[0]
-		d := analysis.Diagnostic{
-			Pos: s.callStart(call),
-			Message: fmt.Sprintf("goroutine started by %s.%s never stops: its only way out is field %s, which only %s signals, and %s never calls %s.%s; defer %s.%s()",
-				name, method.Name(), c.field.Name(), stop.Name(), s.funcName(fn), name, stop.Name(), name, stop.Name()),
-			Related: []analysis.RelatedInformation{related(c.start, "the goroutine starts here")},
-		}
-		if c.waits.IsValid() {
-			d.Related = append(d.Related, related(c.waits, "it waits here for "+c.field.Name()))
-		}
-		s.report("gostop", d)
-		return // once per value
 	}
+	if c == nil || !u.made[c.field] || u.read[c.field] {
+		return
+	}
+	for _, call := range u.calls {
+		if c.stoppedBy(call) {
+			return
+		}
+	}
+	name := s.assignedTo(alloc.Pos())
+	if name == "" {
+		name = alloc.Comment
+	}
+	stop := c.stoppers[0].Name()
+	d := analysis.Diagnostic{Pos: c.start}
+	by := "here"
+	if start != nil {
+		by = "by " + name + "." + start.Common().StaticCallee().Name()
+		d.Pos = start.Pos()
+		if call, ok := start.(*ssa.Call); ok {
+			d.Pos = s.callStart(call)
+		}
+		d.Related = append(d.Related, related(c.start, "the goroutine starts here"))
+	}
+	if c.waits.IsValid() {
+		d.Related = append(d.Related, related(c.waits, "it waits here for "+c.field.Name()))
+	}
+	d.Message = fmt.Sprintf("goroutine started %s never stops: its only way out is field %s, which only %s signals, and %s never calls %s.%s; defer %s.%s()",
+		by, c.field.Name(), stop, s.funcName(fn), name, stop, name, stop)
+	s.report("gostop", d)
 }
 
 // ctorContract returns, for a function that makes a value, starts its
@@ -416,8 +375,13 @@ func (s *state) computeCtorContract(fn *ssa.Function) *stopContract {
 	if !u.ok {
 		return nil
 	}
-	c := s.startedContract(u, ptr)
-	if c == nil {
+	c := s.startedContract(u) // go v.loop()
+	for _, call := range u.calls {
+		if c == nil {
+			c = s.contractOf(call.Common().StaticCallee()) // v.Start()
+		}
+	}
+	if c == nil || !u.made[c.field] || u.read[c.field] {
 		return nil
 	}
 	for _, call := range u.calls {
@@ -428,15 +392,20 @@ func (s *state) computeCtorContract(fn *ssa.Function) *stopContract {
 	return c
 }
 
-// startedContract returns the contract of the goroutine that a function
-// starts with a value it makes (see valueUses), if any.
-func (s *state) startedContract(u *valueUses, ptr types.Type) *stopContract {
+// startedContract returns the contract of a goroutine that a function
+// starts itself, with a go statement, on a value it makes (see
+// valueUses), if any.
+func (s *state) startedContract(u *valueUses) *stopContract {
 	// The goroutine it starts: a method of the value run by a go
 	// statement, a closure capturing it, or a method with a contract.
 	for _, g := range u.starts {
 		target := funcOf(g.Call.Value)
 		if target == nil || target.Blocks == nil || target.Pkg != s.pkg {
 			continue
+		}
+		recv := u.typ // the value's own type, for a closure
+		if sig := target.Signature.Recv(); sig != nil {
+			recv = sig.Type()
 		}
 		if desc, _ := s.sums.runsForever(target, s.neverSignalled); desc != "" {
 			continue // it never stops anyway: gostop reports it
@@ -448,15 +417,10 @@ func (s *state) startedContract(u *valueUses, ptr types.Type) *stopContract {
 			}
 			waits := func(ch ssa.Value) bool { return isFieldLoad(ch, f) || s.neverSignalled(ch) }
 			if desc, at := s.sums.runsForever(target, waits); desc != "" {
-				if stoppers := s.stoppersOf(f, ptr); len(stoppers) > 0 && s.receiverStaysHome(ptr) {
+				if stoppers := s.stoppersOf(f, recv); len(stoppers) > 0 && s.receiverStaysHome(recv) {
 					return &stopContract{field: f, start: g.Pos(), waits: at, stoppers: stoppers}
 				}
 			}
-		}
-	}
-	for _, call := range u.calls {
-		if c := s.contractOf(call.Common().StaticCallee()); c != nil && u.made[c.field] && !u.read[c.field] {
-			return c
 		}
 	}
 	return nil
@@ -466,7 +430,8 @@ func (s *state) startedContract(u *valueUses, ptr types.Type) *stopContract {
 // pointer to one): the methods called on it, the goroutines started with
 // it, the fields assigned a channel made there and the fields read.
 type valueUses struct {
-	ok         bool // no other use: the value goes nowhere else
+	ok         bool       // no other use: the value goes nowhere else
+	typ        types.Type // the value's type (a pointer, for an address)
 	calls      []ssa.CallInstruction
 	starts     []*ssa.Go
 	made, read map[*types.Var]bool
@@ -554,9 +519,33 @@ func (s *state) checkCtorCall(fn *ssa.Function, call *ssa.Call) {
 // valueUses follows v (the value, or a composite literal's address when
 // returned is set: its function may return it).
 func (s *state) valueUses(v ssa.Value, returned bool) *valueUses {
-	u := &valueUses{ok: true, made: make(map[*types.Var]bool), read: make(map[*types.Var]bool)}
+	u := &valueUses{ok: true, typ: v.Type(), made: make(map[*types.Var]bool), read: make(map[*types.Var]bool)}
+	s.addUses(u, v, returned)
+	return u
+}
+
+func (s *state) addUses(u *valueUses, v ssa.Value, returned bool) {
+	_, isVar := v.(*ssa.Alloc)
 	for _, ref := range *v.Referrers() {
 		switch ref := ref.(type) {
+		case *ssa.Field:
+			if st, ok := ref.X.Type().Underlying().(*types.Struct); ok {
+				u.read[st.Field(ref.Field).Origin()] = true
+			}
+		case *ssa.UnOp:
+			// A copy of a variable's value: its uses count as the
+			// variable's (the copies share the channels).
+			if ref.Op != token.MUL || !isVar {
+				u.ok = false
+				continue
+			}
+			s.addUses(u, ref, false)
+		case *ssa.Store:
+			// v := T{...}: the variable is assigned a copy of a
+			// composite literal, whose fields count as its own.
+			if !isVar || ref.Addr != v || !copiesLiteral(ref.Val, u.made) {
+				u.ok = false
+			}
 		case *ssa.FieldAddr:
 			for _, fref := range *ref.Referrers() {
 				if st, ok := fref.(*ssa.Store); ok && st.Addr == ref {
@@ -603,7 +592,6 @@ func (s *state) valueUses(v ssa.Value, returned bool) *valueUses {
 			u.ok = false // stored, handed on, converted
 		}
 	}
-	return u
 }
 
 // receiverStaysHome reports whether no method of the type recv (of the

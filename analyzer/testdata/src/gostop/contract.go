@@ -298,3 +298,17 @@ func registers() {
 	r := newRegistered()
 	r.Register()
 }
+
+// A function that starts the goroutine itself owes the same stop.
+func startsItself() int {
+	t := &ticker{stop: make(chan struct{}), ch: make(chan int)}
+	go t.loop() // want `goroutine started here never stops: its only way out is field stop, which only Stop signals, and startsItself never calls t.Stop; defer t.Stop\(\)`
+	return t.Next()
+}
+
+func startsAndStops() int {
+	t := &ticker{stop: make(chan struct{}), ch: make(chan int)}
+	go t.loop()
+	defer t.Stop()
+	return t.Next()
+}
