@@ -202,8 +202,9 @@
 // starts a goroutine whose only way out is a stop channel kept in a field,
 // and only another method (Stop) closes or sends on it. gostop reports, at
 // the call of Start, a function that makes such a value (with the channel),
-// starts it, and neither calls Stop on it nor lets it go (returns it,
-// stores it, hands it on). A constructor that makes the value, starts its
+// starts it (or starts the goroutine itself, with a go statement), and
+// neither calls Stop on it nor lets it go (returns it, stores it, hands it
+// on). A constructor that makes the value, starts its
 // goroutine and returns it passes the contract on to its callers (its fact
 // is mustStop[Stop]): a caller that neither stops the result nor lets it go
 // is reported at the call.
