@@ -140,8 +140,10 @@ type state struct {
 	blockedFuncs map[*ssa.Function]bool
 	// contracts memoizes contractOf, ctors ctorContract.
 	contracts, ctors map[*ssa.Function]*stopContract
-	// calls indexes the package's static calls by callee (see callsOf).
-	calls map[*ssa.Function][]*ssa.Call
+	// calls indexes the package's static calls by callee (see callsOf),
+	// funcValues the functions used as values (see usedAsValue).
+	calls      map[*ssa.Function][]*ssa.Call
+	funcValues map[*ssa.Function]bool
 }
 
 func run(pass *analysis.Pass) (_ any, err error) {

@@ -609,14 +609,69 @@ func panics(b *ssa.BasicBlock) bool {
 	return ok && p.Pos().IsValid()
 }
 
-// bufSize is the constant buffer size of a make, or -1.
-func bufSize(mk *ssa.MakeChan) int {
-	if c, ok := mk.Size.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.Int {
+// bufSize is the constant buffer size of a make, or -1. A size that is a
+// parameter of an unexported function counts as constant when every call
+// of the function (all in this package, none through a function value)
+// passes the same constant.
+func (s *state) bufSize(mk *ssa.MakeChan) int {
+	if n, ok := intConst(mk.Size); ok {
+		return n
+	}
+	p, ok := mk.Size.(*ssa.Parameter)
+	if !ok {
+		return -1
+	}
+	fn := p.Parent()
+	obj, ok := fn.Object().(*types.Func)
+	if !ok || obj.Exported() || fn.Signature.Recv() != nil || s.usedAsValue(fn) {
+		return -1
+	}
+	i := slices.Index(fn.Params, p)
+	size := -1
+	calls := s.callsOf(fn)
+	for _, call := range calls {
+		n, ok := intConst(call.Call.Args[i])
+		if !ok || (size >= 0 && n != size) {
+			return -1
+		}
+		size = n
+	}
+	return size
+}
+
+// intConst returns the value of an integer constant.
+func intConst(v ssa.Value) (int, bool) {
+	if c, ok := v.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.Int {
 		if n, ok := constant.Int64Val(c.Value); ok {
-			return int(n)
+			return int(n), true
 		}
 	}
-	return -1
+	return 0, false
+}
+
+// usedAsValue reports whether fn is used otherwise than called: as a
+// function value, which may be called from anywhere.
+func (s *state) usedAsValue(fn *ssa.Function) bool {
+	if s.funcValues == nil {
+		s.funcValues = make(map[*ssa.Function]bool)
+		var ops []*ssa.Value
+		for _, f := range s.funcs {
+			for _, b := range f.Blocks {
+				for _, in := range b.Instrs {
+					var callee ssa.Value // go and defer count as uses as values
+					if call, ok := in.(*ssa.Call); ok {
+						callee = call.Call.Value
+					}
+					for _, op := range in.Operands(ops[:0]) {
+						if g, ok := (*op).(*ssa.Function); ok && *op != callee {
+							s.funcValues[g] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	return s.funcValues[fn]
 }
 
 // A tracked channel and what is known of its uses.
@@ -636,7 +691,7 @@ func (s *state) checkChan(mk *ssa.MakeChan) {
 	if w.escapes {
 		return
 	}
-	ch := &chanInfo{make: mk, name: s.chanName(mk), buf: bufSize(mk), ops: w.ops}
+	ch := &chanInfo{make: mk, name: s.chanName(mk), buf: s.bufSize(mk), ops: w.ops}
 	for _, op := range ch.ops {
 		switch op.kind {
 		case chanSend:

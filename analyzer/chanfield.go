@@ -161,7 +161,7 @@ func (s *state) fieldAddrUses(fc *fieldChan, fa *ssa.FieldAddr) {
 		case *ssa.Store:
 			switch v := ref.Val.(type) {
 			case *ssa.MakeChan:
-				fc.bufs = append(fc.bufs, bufSize(v))
+				fc.bufs = append(fc.bufs, s.bufSize(v))
 				s.followField(fc, v) // its uses before (and besides) the store
 			case *ssa.Const: // nil
 			default:

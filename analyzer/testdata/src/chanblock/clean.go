@@ -400,3 +400,25 @@ func timerSend(ctx context.Context, d time.Duration) {
 		t.Stop()
 	}
 }
+
+// The buffer size is a parameter the calls disagree on.
+func emitSome(size int) {
+	out := make(chan int, size)
+	out <- 1
+}
+
+func emitBoth() {
+	emitSome(0)
+	emitSome(1)
+}
+
+// Or one the function is also handed around for.
+func emitLater(size int) {
+	out := make(chan int, size)
+	out <- 1
+}
+
+func emitViaValue(run func(func(int))) {
+	emitLater(0)
+	run(emitLater)
+}

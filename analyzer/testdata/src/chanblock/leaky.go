@@ -226,3 +226,11 @@ func pollUntil(ctx context.Context, tick <-chan time.Time) error { // want pollU
 		}
 	}
 }
+
+// The buffer size is a parameter, and the only call passes 0.
+func emit(size int) {
+	out := make(chan int, size)
+	out <- 1 // want `send on out blocks forever: nothing receives from out`
+}
+
+func emitUnbuffered() { emit(0) }
