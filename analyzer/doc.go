@@ -122,6 +122,9 @@
 // on the package variant that includes its in-package tests, which may be
 // the ones that send.
 //
+// A buffer size is known when it is a constant, or a parameter of an
+// unexported function that every call passes the same constant.
+//
 // A goroutine blocked this way is reported here, at the operation, and not
 // also by gostop. When one goroutine, started once, is the only sender and
 // sends a known number of values on a path (one, two), the suggested fix
