@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
-	"maps"
 	"slices"
 
 	"golang.org/x/tools/go/analysis"
@@ -42,35 +41,47 @@ func (s *state) computeContract(m *ssa.Function, recv types.Type) *stopContract 
 	if st == nil {
 		return nil
 	}
+	var fields []*types.Var
+	for i := range st.NumFields() {
+		fields = append(fields, st.Field(i))
+	}
 	for _, b := range m.Blocks {
 		for _, in := range b.Instrs {
-			g, ok := in.(*ssa.Go)
-			if !ok {
-				continue
-			}
-			fn := funcOf(g.Call.Value)
-			if fn == nil || fn.Blocks == nil || fn.Pkg != s.pkg {
-				continue
-			}
-			if desc, _ := s.sums.runsForever(fn, s.neverSignalled); desc != "" {
-				continue // it never stops anyway: gostop reports it
-			}
-			for i := range st.NumFields() {
-				f := st.Field(i)
-				if !s.chanField(f) {
-					continue
+			if g, ok := in.(*ssa.Go); ok {
+				if c := s.goContract(g, recv, fields); c != nil {
+					return c
 				}
-				waits := func(ch ssa.Value) bool { return isFieldLoad(ch, f) || s.neverSignalled(ch) }
-				desc, at := s.sums.runsForever(fn, waits)
-				if desc == "" {
-					continue
-				}
-				stoppers := s.stoppersOf(f, recv)
-				if len(stoppers) == 0 || !s.receiverStaysHome(recv) {
-					continue
-				}
-				return &stopContract{field: f, start: g.Pos(), waits: at, stoppers: stoppers}
 			}
+		}
+	}
+	return nil
+}
+
+// goContract returns the contract of the goroutine g starts, if its only
+// way out is one of fields (of a value of type recv) and only stop methods
+// of recv signal it.
+func (s *state) goContract(g *ssa.Go, recv types.Type, fields []*types.Var) *stopContract {
+	fn := funcOf(g.Call.Value)
+	if fn == nil || fn.Blocks == nil || fn.Pkg != s.pkg {
+		return nil
+	}
+	if sig := fn.Signature.Recv(); sig != nil {
+		recv = sig.Type() // go v.loop(): loop's receiver
+	}
+	if desc, _ := s.sums.runsForever(fn, s.neverSignalled); desc != "" {
+		return nil // it never stops anyway: gostop reports it
+	}
+	for _, f := range fields {
+		if !s.chanField(f) {
+			continue
+		}
+		waits := func(ch ssa.Value) bool { return isFieldLoad(ch, f) || s.neverSignalled(ch) }
+		desc, at := s.sums.runsForever(fn, waits)
+		if desc == "" {
+			continue
+		}
+		if stoppers := s.stoppersOf(f, recv); len(stoppers) > 0 && s.receiverStaysHome(recv) {
+			return &stopContract{field: f, start: g.Pos(), waits: at, stoppers: stoppers}
 		}
 	}
 	return nil
@@ -396,31 +407,16 @@ func (s *state) computeCtorContract(fn *ssa.Function) *stopContract {
 // starts itself, with a go statement, on a value it makes (see
 // valueUses), if any.
 func (s *state) startedContract(u *valueUses) *stopContract {
-	// The goroutine it starts: a method of the value run by a go
-	// statement, a closure capturing it, or a method with a contract.
+	var fields []*types.Var
+	for f := range u.made {
+		if !u.read[f] {
+			fields = append(fields, f)
+		}
+	}
+	slices.SortFunc(fields, func(a, b *types.Var) int { return cmp.Compare(a.Pos(), b.Pos()) })
 	for _, g := range u.starts {
-		target := funcOf(g.Call.Value)
-		if target == nil || target.Blocks == nil || target.Pkg != s.pkg {
-			continue
-		}
-		recv := u.typ // the value's own type, for a closure
-		if sig := target.Signature.Recv(); sig != nil {
-			recv = sig.Type()
-		}
-		if desc, _ := s.sums.runsForever(target, s.neverSignalled); desc != "" {
-			continue // it never stops anyway: gostop reports it
-		}
-		fields := slices.SortedFunc(maps.Keys(u.made), func(a, b *types.Var) int { return cmp.Compare(a.Pos(), b.Pos()) })
-		for _, f := range fields {
-			if u.read[f] || !s.chanField(f) {
-				continue
-			}
-			waits := func(ch ssa.Value) bool { return isFieldLoad(ch, f) || s.neverSignalled(ch) }
-			if desc, at := s.sums.runsForever(target, waits); desc != "" {
-				if stoppers := s.stoppersOf(f, recv); len(stoppers) > 0 && s.receiverStaysHome(recv) {
-					return &stopContract{field: f, start: g.Pos(), waits: at, stoppers: stoppers}
-				}
-			}
+		if c := s.goContract(g, u.typ, fields); c != nil {
+			return c
 		}
 	}
 	return nil
