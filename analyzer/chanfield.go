@@ -72,10 +72,11 @@ func (s *state) checkFieldChans() {
 		if fc.unknown || len(fc.bufs) == 0 {
 			continue // never assigned a channel made here
 		}
-		var send, recv bool
+		var send, recv, closed bool
 		for _, op := range fc.ops {
 			send = send || op.kind == chanSend || op.kind == chanClose
 			recv = recv || op.kind == chanRecv
+			closed = closed || op.kind == chanClose
 		}
 		name := fc.field.Name()
 		switch {
@@ -86,9 +87,13 @@ func (s *state) checkFieldChans() {
 				}
 			}
 		case !recv && !fc.outRecv && allUnbuffered(fc.bufs):
+			msg := fmt.Sprintf("send on field %s blocks forever: nothing in the package receives from %s", name, name)
+			if closed {
+				msg = fmt.Sprintf("send on field %s never completes: nothing in the package receives from %s, and closing it makes the send panic", name, name)
+			}
 			for _, op := range fc.ops {
 				if op.kind == chanSend && !op.optional {
-					s.reportChanOp(op, fmt.Sprintf("send on field %s blocks forever: nothing in the package receives from %s", name, name))
+					s.reportChanOp(op, msg)
 				}
 			}
 		}

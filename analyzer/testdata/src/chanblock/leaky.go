@@ -234,3 +234,24 @@ func emit(size int) {
 }
 
 func emitUnbuffered() { emit(0) }
+
+// A field nothing receives from, closed when the monitor stops: the send
+// blocks until then, and then panics.
+type framer struct {
+	reset chan bool
+}
+
+func newFramer() *framer {
+	f := &framer{reset: make(chan bool)}
+	go f.monitor()
+	return f
+}
+
+func (f *framer) monitor() {
+	defer close(f.reset)
+	compute()
+}
+
+func (f *framer) write() {
+	f.reset <- true // want `send on field reset never completes: nothing in the package receives from reset, and closing it makes the send panic`
+}
