@@ -118,7 +118,8 @@
 // followed across the package (every read of the field, and the channel
 // made to be stored there): a receive from such a field that nothing in the
 // package sends on or closes, and a send on an unbuffered one that nothing
-// in the package receives from, block forever. These findings are made only
+// in the package receives from, block forever (or, for the send, until a
+// close makes it panic). These findings are made only
 // on the package variant that includes its in-package tests, which may be
 // the ones that send.
 //
