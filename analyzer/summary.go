@@ -523,8 +523,9 @@ func (m *summaries) launched(v ssa.Value, seen map[ssa.Value]bool) bool {
 }
 
 // invoked reports whether the function value v (or, for a variable's
-// address, a value loaded from it) is called in its function, directly or
-// by a static callee it is passed to.
+// address, a value loaded from it) is called in its function, directly, by
+// a static callee it is passed to, or by a closure that captures it and is
+// itself invoked there.
 func (m *summaries) invoked(v ssa.Value) bool {
 	return m.invokedSeen(v, make(map[ssa.Value]bool))
 }
@@ -547,6 +548,14 @@ func (m *summaries) invokedSeen(v ssa.Value, seen map[ssa.Value]bool) bool {
 		case *ssa.ChangeType, *ssa.Phi:
 			if m.invokedSeen(in.(ssa.Value), seen) {
 				return true
+			}
+		case *ssa.MakeClosure:
+			// Captured by a closure that invokes it and is invoked here.
+			fn := in.Fn.(*ssa.Function)
+			for i, b := range in.Bindings {
+				if b == v && m.invokedSeen(fn.FreeVars[i], seen) && m.invokedSeen(in, seen) {
+					return true
+				}
 			}
 		}
 	}
