@@ -26,21 +26,7 @@ func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case v, ok := <-in:
-					if !ok {
-						return
-					}
-					select {
-					case out <- v:
-					case <-ctx.Done():
-						return
-					}
-				}
-			}
+			relay(ctx, in, out, func(v T) T { return v })
 		}()
 	}
 	go func() {
@@ -48,4 +34,24 @@ func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
 		close(out)
 	}()
 	return out
+}
+
+// relay sends conv(v) on out for each v received from in, until in is
+// closed or ctx is done (dropping the value it holds, if any).
+func relay[In, Out any](ctx context.Context, in <-chan In, out chan<- Out, conv func(In) Out) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case v, ok := <-in:
+			if !ok {
+				return
+			}
+			select {
+			case out <- conv(v):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
 }

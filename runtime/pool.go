@@ -37,23 +37,11 @@ func Pool[In, Out any](ctx context.Context, n int, in <-chan In, f func(context.
 	for range n {
 		go func() {
 			defer wg.Done()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case v, ok := <-in:
-					if !ok {
-						return
-					}
-					var r Result[Out]
-					r.Value, r.Err = apply(ctx, f, v)
-					select {
-					case out <- r:
-					case <-ctx.Done():
-						return
-					}
-				}
-			}
+			relay(ctx, in, out, func(v In) Result[Out] {
+				var r Result[Out]
+				r.Value, r.Err = apply(ctx, f, v)
+				return r
+			})
 		}()
 	}
 	go func() {
