@@ -110,7 +110,7 @@ func resultValue(call *ssa.Call, r int) ssa.Value {
 // passing through a block of done, where the value's context is done and
 // its cancel has nothing left to release. Calls that never return end
 // their block in a panic, so they end paths too.
-func (fl *flow) leak(def ssa.Instruction, done map[*ssa.BasicBlock]bool) (exit *ssa.Return, again bool) {
+func (fl *flow) leak(def ssa.Instruction, done doneAt) (exit *ssa.Return, again bool) {
 	type node struct {
 		b    *ssa.BasicBlock
 		done bool
@@ -118,8 +118,9 @@ func (fl *flow) leak(def ssa.Instruction, done map[*ssa.BasicBlock]bool) (exit *
 	seen := make(map[node]bool)
 	var visit func(b *ssa.BasicBlock, from int, isDone bool) *ssa.Return
 	visit = func(b *ssa.BasicBlock, from int, isDone bool) *ssa.Return {
-		isDone = isDone || done[b]
+		isDone = isDone || done.blocks[b]
 		succs := b.Succs
+		caseDone := false // the true edge takes a select case on ctx.Done()
 		for _, in := range b.Instrs[from:] {
 			if in == def {
 				again = again || !isDone
@@ -135,12 +136,14 @@ func (fl *flow) leak(def ssa.Instruction, done map[*ssa.BasicBlock]bool) (exit *
 				if succ := fl.nonNilBranch(in); succ != nil {
 					succs = []*ssa.BasicBlock{succ}
 				}
+				caseDone = done.cases[in]
 			}
 		}
-		for _, succ := range succs {
-			if st := (node{succ, isDone}); !seen[st] {
+		for i, succ := range succs {
+			d := isDone || (caseDone && i == 0)
+			if st := (node{succ, d}); !seen[st] {
 				seen[st] = true
-				if ret := visit(succ, 0, isDone); ret != nil {
+				if ret := visit(succ, 0, d); ret != nil {
 					return ret
 				}
 			}
@@ -157,27 +160,35 @@ func (fl *flow) leak(def ssa.Instruction, done map[*ssa.BasicBlock]bool) (exit *
 	return exit, again
 }
 
-// doneBlocks returns the blocks that run only once the context returned by
-// call is done, when the knowledge table says that releases its cancel:
-// those after a receive from ctx.Done(), and select cases receiving from it.
-func (s *state) doneBlocks(call *ssa.Call) map[*ssa.BasicBlock]bool {
+// doneAt says where the context returned by a call is done: from the
+// successors of a receive from ctx.Done(), and along the edge that takes a
+// select case receiving from it (an edge: cases with empty bodies share
+// their target block with the other cases).
+type doneAt struct {
+	blocks map[*ssa.BasicBlock]bool
+	cases  map[*ssa.If]bool // the if whose true edge takes the case
+}
+
+// doneBlocks returns where the context returned by call is done, when the
+// knowledge table says that releases its cancel.
+func (s *state) doneBlocks(call *ssa.Call) doneAt {
+	at := doneAt{blocks: make(map[*ssa.BasicBlock]bool), cases: make(map[*ssa.If]bool)}
 	callee := call.Common().StaticCallee()
 	if callee == nil {
-		return nil
+		return at
 	}
 	obj, ok := callee.Object().(*types.Func)
 	if !ok {
-		return nil
+		return at
 	}
 	k, ok := s.know.doneContext(obj)
 	if !ok {
-		return nil
+		return at
 	}
 	ctx := resultValue(call, k)
 	if ctx == nil {
-		return nil
+		return at
 	}
-	blocks := make(map[*ssa.BasicBlock]bool)
 	for _, ref := range *ctx.Referrers() {
 		done, ok := ref.(*ssa.Call)
 		if !ok || !done.Call.IsInvoke() || done.Call.Method.Name() != "Done" {
@@ -188,30 +199,21 @@ func (s *state) doneBlocks(call *ssa.Call) map[*ssa.BasicBlock]bool {
 			case *ssa.UnOp: // <-ctx.Done(): its successors run once it is done
 				if use.Op == token.ARROW {
 					for _, succ := range use.Block().Succs {
-						blocks[succ] = true
+						at.blocks[succ] = true
 					}
 				}
 			case *ssa.Select:
 				for i, st := range use.States {
 					if st.Chan == done && st.Dir == types.RecvOnly {
-						if b := selectCase(use, i); b != nil {
-							blocks[b] = true
+						if c := selectCaseIf(use, i); c != nil {
+							at.cases[c] = true
 						}
 					}
 				}
 			}
 		}
 	}
-	return blocks
-}
-
-// selectCase returns the block that runs select case i: go/ssa compares
-// the select's index result with each case number in turn.
-func selectCase(sel *ssa.Select, i int) *ssa.BasicBlock {
-	if cond := selectCaseIf(sel, i); cond != nil {
-		return cond.Block().Succs[0]
-	}
-	return nil
+	return at
 }
 
 // selectCaseIf returns the `if index == i` whose true edge takes case i

@@ -151,3 +151,20 @@ func retryWithoutCancel(parent context.Context, try func(context.Context) bool) 
 		}
 	}
 }
+
+// The other case of the select shares the (empty) target of the ctx.Done()
+// case: after it the context is not done, and the next iteration replaces
+// its cancel.
+func retryOnWake(parent context.Context, wake <-chan struct{}, try func(context.Context) bool) { // want retryOnWake:`chan\[1\]\(recv\?\)`
+	for {
+		ctx, cancel := context.WithTimeout(parent, time.Second) // want `not called before the next iteration replaces it`
+		if try(ctx) {
+			cancel()
+			return
+		}
+		select {
+		case <-ctx.Done():
+		case <-wake:
+		}
+	}
+}
