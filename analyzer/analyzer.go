@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"flag"
 	"fmt"
-	"go/ast"
 	"go/token"
 	"go/types"
 	"runtime/debug"
@@ -160,7 +159,6 @@ func run(pass *analysis.Pass) (_ any, err error) {
 	s := &state{
 		pass:          pass,
 		know:          know,
-		generated:     make(map[string]bool),
 		sups:          parseSuppressions(pass),
 		blockedStarts: make(map[ssa.Instruction]bool),
 		blockedFuncs:  make(map[*ssa.Function]bool),
@@ -173,11 +171,7 @@ func run(pass *analysis.Pass) (_ any, err error) {
 	}
 	s.pkg, s.funcs = buildSSA(pass)
 	s.sums.init(s)
-	for _, f := range pass.Files {
-		if ast.IsGenerated(f) {
-			s.generated[pass.Fset.File(f.Pos()).Name()] = true
-		}
-	}
+	s.generated = generatedFiles(pass)
 	if beforeChecks != nil {
 		beforeChecks(s)
 	}
@@ -201,7 +195,20 @@ func (s *state) report(category string, d analysis.Diagnostic) {
 		return
 	}
 	d.Category = category
-	s.pass.Report(d)
+	if s.pass.Fset.Position(d.Pos).Filename != s.pass.Fset.File(d.Pos).Name() {
+		// A //line directive (cgo's rewrite of a file importing "C"):
+		// the edits would be made to the generated copy.
+		d.SuggestedFixes = nil
+	}
+	s.pass.Report(named(d))
+}
+
+// named ends a diagnostic's message with the name of the check that made
+// it, as staticcheck names its checks, so that the text says what
+// //golifecheck:ignore CHECK must name: "... (ctxcancel)".
+func named(d analysis.Diagnostic) analysis.Diagnostic {
+	d.Message += " (" + d.Category + ")"
+	return d
 }
 
 // reportInternal turns a panic inside the analyzer into a diagnostic, so
@@ -221,11 +228,11 @@ func reportInternal(pass *analysis.Pass, r any) {
 			break
 		}
 	}
-	pass.Report(analysis.Diagnostic{
+	pass.Report(named(analysis.Diagnostic{
 		Pos:      pos,
 		Category: "internal",
 		Message:  fmt.Sprintf("internal error in golifecheck: %v%s; please report it", r, frame),
-	})
+	}))
 }
 
 // enabled reports whether the named check is switched on.

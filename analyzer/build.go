@@ -110,7 +110,7 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 	}
 	found := false
 	for _, f := range pass.Files {
-		generated := ast.IsGenerated(f) // protobuf's for shift := 0; ; shift += 7
+		generated := isGenerated(pass.Fset, f) // protobuf's for shift := 0; ; shift += 7
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.GoStmt, *ast.SelectStmt:

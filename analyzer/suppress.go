@@ -104,6 +104,6 @@ func (sups suppressions) reportMisuse(pass *analysis.Pass) {
 		default:
 			continue
 		}
-		pass.Report(analysis.Diagnostic{Pos: sup.pos, Category: "suppression", Message: msg})
+		pass.Report(named(analysis.Diagnostic{Pos: sup.pos, Category: "suppression", Message: msg}))
 	}
 }
