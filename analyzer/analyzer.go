@@ -130,6 +130,9 @@ type state struct {
 	// signalled holds the chan-typed fields that may be closed or sent on
 	// (see neverSignalled), computed on first use.
 	signalled map[*types.Var]bool
+	// unevaluated holds the ranges of operands the language never
+	// evaluates (see evaluated), computed on first use.
+	unevaluated [][2]token.Pos
 	// blockedStarts holds the goroutine starts that chanblock reported
 	// blocked forever: gostop does not report them again.
 	blockedStarts map[ssa.Instruction]bool

@@ -22,6 +22,9 @@ func runChanblock(s *state) {
 	for _, fn := range s.funcs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
+				if !s.evaluated(in.Pos()) {
+					continue
+				}
 				switch in := in.(type) {
 				case *ssa.MakeChan:
 					s.checkChan(in)
@@ -162,6 +165,9 @@ func newChanWalk(m *summaries) *chanWalk {
 }
 
 func (w *chanWalk) add(op chanOp, c walkCtx) {
+	if !w.m.s.evaluated(op.instr.Pos()) {
+		return
+	}
 	op.start = c.start
 	op.sync = op.sync || c.sync
 	w.ops = append(w.ops, op)

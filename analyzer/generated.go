@@ -4,9 +4,11 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // generatedFiles returns the names (as the file set knows them) of the
@@ -58,4 +60,43 @@ func generatedByCgo(f *ast.File) bool {
 		}
 	}
 	return false
+}
+
+// unevaluated returns the source ranges of the operands of unsafe.Sizeof,
+// unsafe.Alignof and unsafe.Offsetof in the package: the language never
+// evaluates them (go/ssa still emits their code in generic functions), so
+// a channel operation there neither blocks nor counts.
+func unevaluated(pass *analysis.Pass) [][2]token.Pos {
+	var ranges [][2]token.Pos
+	for _, f := range pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			if b, ok := typeutil.Callee(pass.TypesInfo, call).(*types.Builtin); ok {
+				switch b.Name() {
+				case "Sizeof", "Alignof", "Offsetof":
+					ranges = append(ranges, [2]token.Pos{call.Lparen, call.Rparen})
+					return false
+				}
+			}
+			return true
+		})
+	}
+	return ranges
+}
+
+// evaluated reports whether the operation at pos is ever evaluated: it is
+// not an operand of unsafe.Sizeof, Alignof or Offsetof.
+func (s *state) evaluated(pos token.Pos) bool {
+	if s.unevaluated == nil {
+		s.unevaluated = append(unevaluated(s.pass), [2]token.Pos{}) // never nil once computed
+	}
+	for _, r := range s.unevaluated {
+		if r[0] < pos && pos < r[1] {
+			return false
+		}
+	}
+	return true
 }

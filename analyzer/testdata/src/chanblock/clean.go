@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // A buffer of one lets the sender finish after an early return.
@@ -421,4 +422,32 @@ func emitLater(size int) {
 func emitViaValue(run func(func(int))) {
 	emitLater(0)
 	run(emitLater)
+}
+
+// The operands of unsafe.Sizeof, Alignof and Offsetof are never evaluated,
+// even where they are not constant (a type parameter's size): a receive
+// there does not block (Go's test/fixedbugs/issue62515.go).
+func sizeOfReceive[G int](g G) (uintptr, uintptr, uintptr) {
+	var c chan func() int
+	type s struct {
+		g G
+		x []int
+	}
+	return unsafe.Sizeof(s{g, make([]int, (<-c)())}),
+		unsafe.Alignof(s{g, make([]int, (<-c)())}),
+		unsafe.Offsetof(s{g, make([]int, (<-c)())}.x)
+}
+
+// Nor does a send there count against a receive.
+func sizeOfSend[G int](g G) uintptr {
+	ch := make(chan int)
+	go func() {
+		ch <- 1
+	}()
+	n := unsafe.Sizeof(struct {
+		g G
+		b bool
+	}{g, func() bool { ch <- 2; return true }()})
+	<-ch
+	return n
 }
