@@ -45,7 +45,7 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 	if !named && (cancel == nil || site.lhs != nil) {
 		d := site.diagnostic("is discarded; assign it and defer %s to avoid a context leak", site.callText())
 		if site.lhs != nil && site.define {
-			d.SuggestedFixes = s.deferFix(fn, call, site, true)
+			d.SuggestedFixes = s.deferFix(fn, call, site, true, nil)
 		}
 		s.report("ctxcancel", d)
 		return
@@ -72,10 +72,10 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		}
 	case !fl.releases():
 		d = site.diagnostic("is never called; defer %s after this call to avoid a context leak", site.callText())
-		d.SuggestedFixes = s.deferFix(fn, call, site, false)
+		d.SuggestedFixes = s.deferFix(fn, call, site, false, fl)
 	case exit != nil:
 		d = site.diagnostic("is not called on all paths; defer %s after this call to avoid a context leak", site.callText())
-		d.SuggestedFixes = s.deferFix(fn, call, site, false)
+		d.SuggestedFixes = s.deferFix(fn, call, site, false, fl)
 	default:
 		d = site.diagnostic("is not called before the next iteration replaces it; call %s in every iteration", site.callText())
 	}
@@ -412,13 +412,18 @@ func (s *state) enclosing(pos token.Pos) []ast.Node {
 // call (naming a discarded cancel first, if rename is set). It offers the
 // fix only where it cannot change what the program means: the statement is
 // in a statement list outside any loop, the function starts no goroutine,
-// and the call's context does not outlive the function.
-func (s *state) deferFix(fn *ssa.Function, call *ssa.Call, site *cancelSite, rename bool) []analysis.SuggestedFix {
+// and the call's context does not outlive the function. A `defer cancel()`
+// that fl, the cancel's flow, finds later in the function is moved up,
+// not repeated; if one cannot be removed cleanly, no fix is offered.
+func (s *state) deferFix(fn *ssa.Function, call *ssa.Call, site *cancelSite, rename bool, fl *flow) []analysis.SuggestedFix {
 	if site.stmt == nil || site.lhs == nil || !s.deferSafe(fn, call, site) {
 		return nil
 	}
 	name := site.lhs.Name
-	var edits []analysis.TextEdit
+	edits, ok := s.removeDefers(fl, name)
+	if !ok {
+		return nil
+	}
 	if rename {
 		name = site.noun
 		scope := s.pass.Pkg.Scope().Innermost(site.pos)
@@ -444,7 +449,83 @@ func (s *state) deferFix(fn *ssa.Function, call *ssa.Call, site *cancelSite, ren
 		at = tf.LineStart(tf.Line(at)+1) - 1
 	}
 	edits = append(edits, analysis.TextEdit{Pos: at, End: at, NewText: []byte("\n" + indent + text)})
-	return []analysis.SuggestedFix{{Message: "Add '" + text + "'", TextEdits: edits}}
+	msg := "Add '" + text + "'"
+	if len(edits) > 1 && !rename {
+		msg = "Move '" + text + "' up to the call"
+	}
+	return []analysis.SuggestedFix{{Message: msg, TextEdits: edits}}
+}
+
+// removeDefers returns the edits that delete the statements `defer
+// name()` (or `defer name(nil)`) among fl's deferred calls, each on a
+// line of its own, and false if a deferred call of the cancel cannot be
+// deleted so (another form, or a line it shares).
+func (s *state) removeDefers(fl *flow, name string) ([]analysis.TextEdit, bool) {
+	if fl == nil {
+		return nil, true
+	}
+	var edits []analysis.TextEdit
+	for _, in := range fl.anytime {
+		if _, ok := in.(*ssa.Defer); !ok {
+			continue // a closure that captured the variable
+		}
+		stmt := s.deferStmtAt(in.Pos())
+		if stmt == nil || !callsByName(stmt.Call, name) {
+			return nil, false
+		}
+		start, end, ok := s.wholeLine(stmt)
+		if !ok {
+			return nil, false
+		}
+		edits = append(edits, analysis.TextEdit{Pos: start, End: end})
+	}
+	return edits, true
+}
+
+// deferStmtAt returns the defer statement whose keyword is at pos.
+func (s *state) deferStmtAt(pos token.Pos) *ast.DeferStmt {
+	for _, n := range s.enclosing(pos) {
+		if d, ok := n.(*ast.DeferStmt); ok && d.Defer == pos {
+			return d
+		}
+	}
+	return nil
+}
+
+// callsByName reports whether call is `name()` or `name(nil)`.
+func callsByName(call *ast.CallExpr, name string) bool {
+	id, ok := call.Fun.(*ast.Ident)
+	if !ok || id.Name != name || len(call.Args) > 1 {
+		return false
+	}
+	if len(call.Args) == 1 {
+		arg, ok := call.Args[0].(*ast.Ident)
+		return ok && arg.Name == "nil"
+	}
+	return true
+}
+
+// wholeLine returns the range from the start of the line holding stmt to
+// the start of the next, if stmt is alone on its lines (white space
+// around it, no comment after it).
+func (s *state) wholeLine(stmt ast.Stmt) (token.Pos, token.Pos, bool) {
+	if _, ok := s.indentOf(stmt.Pos()); !ok {
+		return 0, 0, false
+	}
+	tf := s.pass.Fset.File(stmt.End())
+	line := tf.Line(stmt.End())
+	if line >= tf.LineCount() {
+		return 0, 0, false
+	}
+	src, err := s.pass.ReadFile(tf.Name())
+	next := tf.LineStart(line + 1)
+	if err != nil || tf.Offset(next) > len(src) {
+		return 0, 0, false
+	}
+	if strings.TrimSpace(string(src[tf.Offset(stmt.End()):tf.Offset(next)])) != "" {
+		return 0, 0, false
+	}
+	return tf.LineStart(tf.Line(stmt.Pos())), next, true
 }
 
 func (s *state) deferSafe(fn *ssa.Function, call *ssa.Call, site *cancelSite) bool {

@@ -71,3 +71,38 @@ func plainAssign(parent context.Context) {
 }
 
 func work(ctx context.Context) error { return ctx.Err() }
+
+// The fix moves a late `defer cancel()` up rather than add a second one.
+func lateDefer(parent context.Context) error {
+	ctx, cancel := context.WithTimeout(parent, time.Second) // want `not called on all paths`
+	if err := work(ctx); err != nil {
+		return err
+	}
+	defer cancel()
+	return work(ctx)
+}
+
+// Two late defers, one on each branch: both go.
+func lateDefers(parent context.Context, fast bool) error {
+	ctx, stop := context.WithCancel(parent) // want `not called on all paths`
+	if err := work(ctx); err != nil {
+		return err
+	}
+	if fast {
+		defer stop()
+		return work(ctx)
+	}
+	defer stop()
+	return nil
+}
+
+// No fix: the late defer shares its line with a comment, so deleting it
+// cleanly is not possible and adding a second one would repeat it.
+func lateDeferCommented(parent context.Context) error {
+	ctx, cancel := context.WithTimeout(parent, time.Second) // want `not called on all paths`
+	if err := work(ctx); err != nil {
+		return err
+	}
+	defer cancel() // released here
+	return work(ctx)
+}
