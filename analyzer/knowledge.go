@@ -37,11 +37,15 @@ type knowledge struct {
 	// stoppedBy maps a function that serves until stopped to the methods
 	// that stop it when called on the same receiver (none: unstoppable).
 	stoppedBy map[string][]string
+	// entries are the lines the table was parsed from, for checkEntry.
+	entries []knowledgeEntry
 }
 
-// launcherParams returns the arguments of fn that it runs in a new goroutine.
+// launcherParams returns the arguments of fn that it runs in a new
+// goroutine; an entry whose argument is not a function of fn's signature is
+// ignored (see checkEntry).
 func (k *knowledge) launcherParams(fn *types.Func) []int {
-	return k.launchers[fn.FullName()]
+	return fitting(k.launchers[fn.FullName()], func(i int) bool { return launchable(fn.Signature(), i) })
 }
 
 // mayNotRun reports whether fn, a launcher, may never run its argument.
@@ -53,12 +57,24 @@ func (k *knowledge) mayNotRun(fn *types.Func) bool {
 // cancel has nothing left to release.
 func (k *knowledge) doneContext(fn *types.Func) (int, bool) {
 	i, ok := k.doneCtx[fn.FullName()]
-	return i, ok
+	return i, ok && isContextResult(fn.Signature(), i)
 }
 
-// cancelResults returns the results of fn that the caller must call.
+// cancelResults returns the results of fn that the caller must call; an
+// entry whose result is not a function is ignored (see checkEntry).
 func (k *knowledge) cancelResults(fn *types.Func) []int {
-	return k.cancels[fn.FullName()]
+	return fitting(k.cancels[fn.FullName()], func(i int) bool { return isFuncResult(fn.Signature(), i) })
+}
+
+// fitting returns the indices that fit, nil if none does.
+func fitting(indices []int, fits func(int) bool) []int {
+	var out []int
+	for _, i := range indices {
+		if fits(i) {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // parseKnowledge adds the entries of text, read from the named file, to k.
@@ -69,6 +85,7 @@ func (k *knowledge) parse(name, text string) error {
 			continue
 		}
 		f := strings.Fields(line)
+		k.entries = append(k.entries, knowledgeEntry{file: name, line: i + 1, fields: f})
 		switch f[0] {
 		case "cancel":
 			if len(f) != 3 && (len(f) != 4 || !strings.HasPrefix(f[3], "done=")) {
@@ -118,6 +135,17 @@ func (k *knowledge) parse(name, text string) error {
 	return nil
 }
 
+func newKnowledge() *knowledge {
+	return &knowledge{
+		cancels:     make(map[string][]int),
+		doneCtx:     make(map[string]int),
+		launchers:   make(map[string][]int),
+		maybe:       make(map[string]bool),
+		neverClosed: make(map[string]bool),
+		stoppedBy:   make(map[string][]string),
+	}
+}
+
 var (
 	knowledgeMu    sync.Mutex
 	knowledgeCache = map[string]*knowledge{}
@@ -131,14 +159,7 @@ func loadKnowledge(extra string) (*knowledge, error) {
 	if k, ok := knowledgeCache[extra]; ok {
 		return k, nil
 	}
-	k := &knowledge{
-		cancels:     make(map[string][]int),
-		doneCtx:     make(map[string]int),
-		launchers:   make(map[string][]int),
-		maybe:       make(map[string]bool),
-		neverClosed: make(map[string]bool),
-		stoppedBy:   make(map[string][]string),
-	}
+	k := newKnowledge()
 	if err := k.parse("knowledge.txt", builtinKnowledge); err != nil {
 		return nil, err
 	}
