@@ -20,9 +20,14 @@
 //
 // It reports only what can really leak. Where it cannot see enough (a call
 // through an interface or an unknown function value, a value that escapes to
-// code it cannot see), it stays silent. Generated files are not reported on.
+// code it cannot see), it stays silent. Generated files are not reported on;
+// a file that imports "C" is judged by what its author wrote, not by cgo's
+// generated rewrite of it. The operands of unsafe.Sizeof, Alignof and
+// Offsetof are never evaluated, so nothing in them blocks.
 //
-// A finding is silenced by a comment on its line or the line above:
+// Every finding's message ends with the name of its check in parentheses,
+// "(ctxcancel)", the name a suppression gives. A finding is silenced by a
+// comment on its line or the line above:
 //
 //	//golifecheck:ignore CHECK REASON
 //
@@ -33,7 +38,12 @@
 //
 // What it knows about APIs whose behaviour cannot be inferred from their
 // bodies (context.WithCancel returns a cancel that must be called) is one
-// table, analyzer/knowledge.txt; -knowledge=FILE adds entries to it.
+// table, analyzer/knowledge.txt; -knowledge=FILE adds entries to it. The
+// standalone command checks such a file once, before any package, against
+// the signatures of what it names (a cancel result that is not a function,
+// a launcher argument out of range): a misfit is an error with its line,
+// exit status 2. go vet caches results without reading the file and runs the
+// tool in each package's directory, so under go vet -knowledge is refused.
 //
 // # Check ctxcancel
 //
