@@ -3,8 +3,10 @@
 // Run it standalone:
 //
 //	golifecheck ./...
+//	golifecheck -tags integration ./...
 //	golifecheck -json ./...
 //	golifecheck -fix ./...
+//	golifecheck -diff ./...
 //
 // or under go vet:
 //
@@ -12,34 +14,236 @@
 //
 // "golifecheck help" prints the documentation of every check;
 // "golifecheck help CHECK" prints one.
+//
+// Standalone, -tags LIST adds -tags=LIST to GOFLAGS so that the packages are
+// loaded with those build tags (under go vet, go vet handles -tags). -fix
+// applies every suggested fix, then reports the findings that remain; -diff
+// prints the fixes as a diff instead of applying them, then reports the
+// findings.
+//
+// Exit status, standalone: 0 when nothing is found (or, with -json, whenever
+// the analysis ran: the findings are in the JSON, as with go vet -json); 3
+// when findings are printed, including those left after -fix; 1 when a
+// package fails to load or to be analyzed; 2 for a usage error such as a bad
+// flag. Under go vet, go vet sets the exit status (1 for findings).
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer"
 	"golang.org/x/tools/go/analysis/singlechecker"
 )
 
+// fixingEnv, set in the environment of the child process that applies the
+// fixes, tells it to run as a plain checker with the flags it is given.
+const fixingEnv = "GOLIFECHECK_APPLYING_FIXES"
+
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "help" {
 		os.Exit(help(os.Args[2:]))
 	}
-	// On a bad flag, the flag package prints its error and calls this: say
-	// where help is rather than print all of it (-h still prints it all).
-	flag.CommandLine.Usage = func() {
-		for _, arg := range os.Args[1:] {
-			if arg == "-h" || arg == "-help" || arg == "--help" {
-				flag.Usage()
-				return
-			}
-		}
-		fmt.Fprintln(os.Stderr, "usage: golifecheck [-flag] [package...]; golifecheck -h lists the flags, golifecheck help the checks")
+	flag.CommandLine.Usage = usage
+	if code := standalone(); code != 0 {
+		os.Exit(code)
 	}
 	singlechecker.Main(analyzer.Analyzer)
+}
+
+// standalone, unless go vet runs golifecheck, takes -tags out of os.Args
+// into GOFLAGS and -fix and -diff out of os.Args, applying or showing the
+// fixes in a child process first, so that singlechecker.Main then reports
+// the findings. It returns the child's exit status if it failed, else 0.
+func standalone() int {
+	flags, rest := splitFlags(os.Args[1:])
+	if os.Getenv(fixingEnv) != "" || leaveAsIs(flags, rest) {
+		return 0
+	}
+	flags, fix, diff := takeFix(takeTags(flags))
+	if fix {
+		if code := applyFixes(flags, rest, diff); code != 0 {
+			return code
+		}
+	}
+	os.Args = append([]string{os.Args[0]}, joinFlags(flags, rest)...)
+	return 0
+}
+
+// usage is called by the flag package on a bad flag or -h: on a bad flag,
+// after the flag package's error, it says where help is rather than print
+// all of it; -h prints it all.
+func usage() {
+	for _, arg := range os.Args[1:] {
+		if arg == "-h" || arg == "-help" || arg == "--help" {
+			describeFlags()
+			flag.Usage()
+			return
+		}
+	}
+	fmt.Fprintln(os.Stderr, "usage: golifecheck [-flag] [package...]; golifecheck -h lists the flags, golifecheck help the checks")
+}
+
+// describeFlags corrects the usage of the flags whose meaning golifecheck
+// changes from x/tools' (which says -tags has no effect).
+func describeFlags() {
+	if f := flag.Lookup("tags"); f != nil {
+		f.Usage = "comma-separated build tags of the files to analyze (added to GOFLAGS)"
+	}
+	if f := flag.Lookup("diff"); f != nil {
+		f.Usage = "print the suggested fixes as a unified diff, without applying them, then the findings"
+	}
+	if f := flag.Lookup("fix"); f != nil {
+		f.Usage = "apply all suggested fixes, then report the findings that remain"
+	}
+}
+
+// A flagArg is a flag on the command line: its name, its value if it has
+// one, and the one or two arguments it was written as ("-c=3" or "-c 3").
+type flagArg struct {
+	name, value string
+	hasValue    bool
+	args        []string
+}
+
+// splitFlags splits the arguments into the flags and what follows them (the
+// packages, or "--" and the packages), as the flag package does.
+func splitFlags(args []string) (flags []flagArg, rest []string) {
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" || len(arg) < 2 || arg[0] != '-' {
+			return flags, args[i:]
+		}
+		f := flagArg{args: []string{arg}}
+		name := strings.TrimPrefix(arg[1:], "-") // -name or --name
+		f.name, f.value, f.hasValue = strings.Cut(name, "=")
+		if !f.hasValue && takesValue(f.name) && i+1 < len(args) {
+			i++
+			f.value, f.hasValue = args[i], true
+			f.args = append(f.args, args[i])
+		}
+		flags = append(flags, f)
+	}
+	return flags, nil
+}
+
+// takesValue reports whether the named flag takes a value, which may be the
+// next argument: the driver's string and int flags and the analyzer's
+// non-boolean ones.
+func takesValue(name string) bool {
+	switch name {
+	case "tags", "c", "debug", "cpuprofile", "memprofile", "trace":
+		return true
+	}
+	f := analyzer.Analyzer.Flags.Lookup(name)
+	if f == nil {
+		return false
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return !ok || !b.IsBoolFlag()
+}
+
+// joinFlags is the command line of the flags followed by the rest.
+func joinFlags(flags []flagArg, rest []string) []string {
+	var args []string
+	for _, f := range flags {
+		args = append(args, f.args...)
+	}
+	return append(args, rest...)
+}
+
+// leaveAsIs reports whether go vet runs golifecheck (as a unitchecker, on a
+// .cfg file, or asking for its flags or version), or whether it is asked for
+// help: then the command line is left as it is.
+func leaveAsIs(flags []flagArg, rest []string) bool {
+	if len(rest) > 0 && strings.HasSuffix(rest[len(rest)-1], ".cfg") {
+		return true
+	}
+	for _, f := range flags {
+		switch f.name {
+		case "flags", "V", "h", "help":
+			return true
+		}
+	}
+	return false
+}
+
+// takeTags removes the -tags flags and adds the last one's value to GOFLAGS,
+// where go/packages' go list finds it; a space-separated list (the old
+// syntax) becomes comma-separated. A -tags without a value is left for the
+// flag package to report.
+func takeTags(flags []flagArg) []flagArg {
+	var kept []flagArg
+	tags, found := "", false
+	for _, f := range flags {
+		if f.name == "tags" && f.hasValue {
+			tags, found = strings.Join(strings.Fields(f.value), ","), true
+			continue
+		}
+		kept = append(kept, f)
+	}
+	if found {
+		os.Setenv("GOFLAGS", strings.TrimSpace(os.Getenv("GOFLAGS")+" -tags="+tags))
+	}
+	return kept
+}
+
+// takeFix removes the -fix and -diff flags and reports whether fixes are to
+// be applied (-fix) or shown (-diff, with or without -fix). A flag with a
+// value that is not a boolean is left for the flag package to report.
+func takeFix(flags []flagArg) (kept []flagArg, fix, diff bool) {
+	for _, f := range flags {
+		if f.name != "fix" && f.name != "diff" {
+			kept = append(kept, f)
+			continue
+		}
+		on, err := true, error(nil)
+		if f.hasValue {
+			on, err = strconv.ParseBool(f.value)
+		}
+		switch {
+		case err != nil:
+			kept = append(kept, f)
+		case f.name == "fix":
+			fix = on
+		default:
+			diff = on
+		}
+	}
+	return kept, fix || diff, diff
+}
+
+// applyFixes runs golifecheck -fix (with -diff, if diff) as a child process
+// with the other flags and the packages, its output passed through, and
+// returns its exit status (1 if it could not be run).
+func applyFixes(flags []flagArg, rest []string, diff bool) int {
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "golifecheck:", err)
+		return 1
+	}
+	args := []string{"-fix"}
+	if diff {
+		args = append(args, "-diff")
+	}
+	cmd := exec.Command(exe, append(args, joinFlags(flags, rest)...)...)
+	cmd.Env = append(os.Environ(), fixingEnv+"=1")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() > 0 {
+		return exit.ExitCode()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "golifecheck:", err)
+		return 1
+	}
+	return 0
 }
 
 // help prints the documentation of the named checks, or of all of them.
