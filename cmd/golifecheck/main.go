@@ -56,13 +56,21 @@ func main() {
 	singlechecker.Main(analyzer.Analyzer)
 }
 
-// standalone, unless go vet runs golifecheck, takes -tags out of os.Args
+// standalone checks the -knowledge file (refused under go vet) and, unless
+// go vet runs golifecheck, takes -tags out of os.Args
 // into GOFLAGS and -fix and -diff out of os.Args, applying or showing the
 // fixes in a child process first, so that singlechecker.Main then reports
 // the findings. It returns the child's exit status if it failed, else 0.
 func standalone() int {
 	flags, rest := splitFlags(os.Args[1:])
-	if os.Getenv(fixingEnv) != "" || leaveAsIs(flags, rest) {
+	if os.Getenv(fixingEnv) != "" {
+		return 0
+	}
+	if err := checkKnowledge(knowledgeFlag(flags), underVet(rest)); err != nil {
+		fmt.Fprintln(os.Stderr, "golifecheck:", err)
+		return 2
+	}
+	if leaveAsIs(flags, rest) {
 		return 0
 	}
 	flags, fix, diff := takeFix(takeTags(flags))
@@ -161,7 +169,7 @@ func joinFlags(flags []flagArg, rest []string) []string {
 // .cfg file, or asking for its flags or version), or whether it is asked for
 // help: then the command line is left as it is.
 func leaveAsIs(flags []flagArg, rest []string) bool {
-	if len(rest) > 0 && strings.HasSuffix(rest[len(rest)-1], ".cfg") {
+	if underVet(rest) {
 		return true
 	}
 	for _, f := range flags {
@@ -171,6 +179,12 @@ func leaveAsIs(flags []flagArg, rest []string) bool {
 		}
 	}
 	return false
+}
+
+// underVet reports whether go vet runs golifecheck on a package: the last
+// argument is go vet's .cfg file.
+func underVet(rest []string) bool {
+	return len(rest) > 0 && strings.HasSuffix(rest[len(rest)-1], ".cfg")
 }
 
 // takeTags removes the -tags flags and adds the last one's value to GOFLAGS,

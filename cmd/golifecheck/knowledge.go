@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+	"go/types"
+
+	"github.com/golifecheck/golifecheck/analyzer"
+	"golang.org/x/tools/go/packages"
+)
+
+// knowledgeFlag returns the value of the last -knowledge flag, or "".
+func knowledgeFlag(flags []flagArg) string {
+	file := ""
+	for _, f := range flags {
+		if f.name == "knowledge" {
+			file = f.value
+		}
+	}
+	return file
+}
+
+// checkKnowledge checks the -knowledge file once, before any package is
+// analyzed, so that a bad file is one error with its line rather than one
+// per package: its syntax, then each entry against the signature of what
+// it names, in the packages that the file names and the build can load.
+// Under go vet (vet set) the flag is refused: go vet runs the tool in each
+// package's directory and caches its results by flags and sources, so a
+// relative path would be misread and an edit to the file never seen.
+func checkKnowledge(file string, vet bool) error {
+	if file == "" {
+		return nil
+	}
+	if vet {
+		return fmt.Errorf("-knowledge cannot be used under go vet, which caches results without reading %s (edits would go unseen) and runs golifecheck in each package's directory; run golifecheck -knowledge=%s ./... instead", file, file)
+	}
+	paths, err := analyzer.KnowledgePackages(file)
+	if err != nil {
+		return fmt.Errorf("-knowledge: %w", err)
+	}
+	if err := analyzer.CheckKnowledge(file, loadTypes(paths)); err != nil {
+		return fmt.Errorf("-knowledge: %w", err)
+	}
+	return nil
+}
+
+// loadTypes returns the type information of the packages of paths that
+// the build can load (from export data); the others are left out.
+func loadTypes(paths []string) map[string]*types.Package {
+	pkgs := make(map[string]*types.Package)
+	if len(paths) == 0 {
+		return pkgs
+	}
+	loaded, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedTypes}, paths...)
+	if err != nil {
+		return pkgs
+	}
+	for _, p := range loaded {
+		if len(p.Errors) == 0 && p.Types != nil {
+			pkgs[p.PkgPath] = p.Types
+		}
+	}
+	return pkgs
+}
