@@ -33,6 +33,22 @@
 // of the same names. An unknown setting, or one of the wrong type, is an
 // error, so a misspelt key does not silently leave a check on.
 //
+// golangci-lint names every issue of the linter, and its SARIF ruleId,
+// "golifecheck", and starts an issue's text with the name of the analyzer
+// that reported it when that is not the linter's. So the plugin gives
+// golangci-lint an analyzer per check (ctxcancel, gostop, chanblock, and
+// suppression and internal for misused //golifecheck:ignore comments and
+// recovered panics), and a finding reads
+//
+//	service/cache.go:19:2: gostop: goroutine never stops: ...; see cache.go:24: the goroutine never gets past here (golifecheck)
+//
+// Those analyzers only forward findings: they require the collector (named
+// golifecheck), which runs the analyzer once per package, with its facts,
+// and hands them its findings by check. A finding's related information is
+// folded into its message ("; see FILE:LINE: ..."), since golangci-lint
+// would make each entry an issue of its own. //nolint:golifecheck silences
+// any finding; an exclusion rule with text "^gostop: " all of one check.
+//
 // The module is versioned with tags golangci/vX.Y.Z; it is a module of its
 // own so that the analyzer module keeps golang.org/x/tools as its only
 // dependency.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/golangci/plugin-module-register/register"
@@ -106,9 +107,10 @@ func boolValue(b *bool) *string {
 
 type plugin struct{}
 
-// BuildAnalyzers returns golifecheck's analyzer.
+// BuildAnalyzers returns the collector, which runs golifecheck's analyzer,
+// and an analyzer per check forwarding its findings (see analyzers).
 func (plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	return []*analysis.Analyzer{analyzer.Analyzer}, nil
+	return slices.Clone(analyzers), nil
 }
 
 // GetLoadMode asks for type information: golifecheck builds SSA.

@@ -2,13 +2,20 @@ package golangci_test
 
 import (
 	"flag"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/golangci/plugin-module-register/register"
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
 
 	"github.com/golifecheck/golifecheck/analyzer"
 	"github.com/golifecheck/golifecheck/golangci"
@@ -47,6 +54,10 @@ func writeFile(t *testing.T, dir, name string) string {
 	return path
 }
 
+// TestPlugin: the plugin hands golangci-lint the collector, named after
+// the linter and carrying analyzer.Analyzer's facts, then one analyzer per
+// check and for suppressions and internal errors, each requiring the
+// collector only.
 func TestPlugin(t *testing.T) {
 	p, err := newPlugin(t, nil)
 	if err != nil {
@@ -56,12 +67,33 @@ func TestPlugin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(analyzers) != 1 || analyzers[0] != analyzer.Analyzer {
-		t.Errorf("BuildAnalyzers() = %v, want [analyzer.Analyzer]", analyzers)
+	if err := analysis.Validate(analyzers); err != nil {
+		t.Fatal(err)
+	}
+	want := append([]string{"golifecheck"}, append(analyzer.Checks(), "suppression", "internal")...)
+	if got := names(analyzers); !slices.Equal(got, want) {
+		t.Fatalf("BuildAnalyzers() = %v, want %v", got, want)
+	}
+	collector := analyzers[0]
+	if !slices.Equal(collector.FactTypes, analyzer.Analyzer.FactTypes) || !slices.Equal(collector.Requires, analyzer.Analyzer.Requires) {
+		t.Errorf("the collector has facts %v and requires %v; want analyzer.Analyzer's", collector.FactTypes, names(collector.Requires))
+	}
+	for _, a := range analyzers[1:] {
+		if len(a.Requires) != 1 || a.Requires[0] != collector || a.FactTypes != nil {
+			t.Errorf("%s requires %v and has facts %v; want the collector only, no facts", a.Name, names(a.Requires), a.FactTypes)
+		}
 	}
 	if mode := p.GetLoadMode(); mode != register.LoadModeTypesInfo {
 		t.Errorf("GetLoadMode() = %q, want %q", mode, register.LoadModeTypesInfo)
 	}
+}
+
+func names(analyzers []*analysis.Analyzer) []string {
+	var names []string
+	for _, a := range analyzers {
+		names = append(names, a.Name)
+	}
+	return names
 }
 
 // TestSettings maps settings, as golangci-lint hands them over (decoded
@@ -177,27 +209,200 @@ func equal(a, b map[string]string) bool {
 	return true
 }
 
-// TestAnalysis runs the analyzer as the plugin configured it: the settings
-// reach the checks.
-func TestAnalysis(t *testing.T) {
+// finding is a diagnostic as golangci-lint makes it an issue: the
+// analyzer's name (which prefixes the issue's text), the file's base name,
+// the line and the message.
+type finding struct {
+	analyzer, file string
+	line           int
+	message        string
+}
+
+func (f finding) String() string {
+	return fmt.Sprintf("%s:%d: %s: %s", f.file, f.line, f.analyzer, f.message)
+}
+
+// analyze runs analyzers on the testdata packages matching patterns and
+// returns the findings of the root analyzers, the only ones golangci-lint
+// reports.
+func analyze(t *testing.T, analyzers []*analysis.Analyzer, patterns ...string) []finding {
+	t.Helper()
+	graph, err := checker.Analyze(analyzers, load(t, patterns...), &checker.Options{SanityCheck: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var findings []finding
+	for _, act := range graph.Roots {
+		if act.Err != nil {
+			t.Fatalf("%s: %v", act, act.Err)
+		}
+		for _, d := range act.Diagnostics {
+			if d.Related != nil {
+				t.Errorf("%s: %q has related information %v; want it in the message", act, d.Message, d.Related)
+			}
+			p := act.Package.Fset.Position(d.Pos)
+			findings = append(findings, finding{act.Analyzer.Name, filepath.Base(p.Filename), p.Line, d.Message})
+		}
+	}
+	return findings
+}
+
+// loaded holds the testdata packages loaded so far, by pattern: loading
+// them takes most of a test's time, and analyses leave them as they were.
+var loaded = make(map[string][]*packages.Package)
+
+// load loads the testdata packages matching patterns, with their
+// dependencies' syntax, as analysistest does.
+func load(t *testing.T, patterns ...string) []*packages.Package {
+	t.Helper()
+	key := strings.Join(patterns, " ")
+	if pkgs, ok := loaded[key]; ok {
+		return pkgs
+	}
 	testdata := analysistest.TestData()
+	cfg := &packages.Config{
+		Mode: packages.LoadAllSyntax,
+		Dir:  filepath.Join(testdata, "src"),
+		Env:  append(os.Environ(), "GOPATH="+testdata, "GO111MODULE=off", "GOWORK=off"),
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if packages.PrintErrors(pkgs) > 0 {
+		t.Fatalf("loading %s failed", key)
+	}
+	loaded[key] = pkgs
+	return pkgs
+}
+
+// want is an expected finding: its analyzer, file:line and a regular
+// expression its message matches.
+type want struct{ analyzer, at, message string }
+
+// match checks that each want matches one finding, and every finding a want.
+func match(t *testing.T, findings []finding, wants []want) {
+	t.Helper()
+	used := make([]bool, len(findings))
+	for _, w := range wants {
+		re := regexp.MustCompile(w.message)
+		found := false
+		for i, f := range findings {
+			if !used[i] && f.analyzer == w.analyzer && fmt.Sprintf("%s:%d", f.file, f.line) == w.at && re.MatchString(f.message) {
+				used[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("no finding %s: %s: /%s/", w.at, w.analyzer, w.message)
+		}
+	}
+	for i, f := range findings {
+		if !used[i] {
+			t.Errorf("unexpected finding %s", f)
+		}
+	}
+}
+
+// TestAnalysis runs the plugin's analyzers as the plugin configured them:
+// each check's findings come from its own analyzer, without the check's
+// name at the end (golangci-lint puts it in front) and with their evidence
+// in the message; the settings reach the checks; facts cross packages.
+func TestAnalysis(t *testing.T) {
+	run := func(t *testing.T, settings map[string]any, patterns ...string) []finding {
+		t.Helper()
+		p, err := newPlugin(t, settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		analyzers, err := p.BuildAnalyzers()
+		if err != nil {
+			t.Fatal(err)
+		}
+		findings := analyze(t, analyzers, patterns...)
+		for _, f := range findings {
+			if strings.Contains(f.message, " ("+f.analyzer+")") {
+				t.Errorf("%s names its check twice", f)
+			}
+		}
+		return findings
+	}
+	// The findings of package both, by check.
+	both := map[string]want{
+		"ctxcancel": {"ctxcancel", "both.go:11", `^the cancel function returned by context.WithTimeout is discarded; assign it`},
+		"gostop":    {"gostop", "both.go:16", `^goroutine never stops: .*; see both.go:17: the goroutine never gets past here$`},
+		"chanblock": {"chanblock", "both.go:25", `^send on ch blocks forever: .*; see both.go:23: ch is made here; see both.go:24: the goroutine starts here$`},
+	}
+	suppression := want{"suppression", "both.go:30", `^golifecheck:ignore gostop needs a reason`}
 	t.Run("defaults", func(t *testing.T) {
-		if _, err := newPlugin(t, map[string]any{}); err != nil {
-			t.Fatal(err)
-		}
-		analysistest.Run(t, testdata, analyzer.Analyzer, "both")
+		match(t, run(t, map[string]any{}, "both"), []want{both["ctxcancel"], both["gostop"], both["chanblock"], suppression})
 	})
-	t.Run("gostop off", func(t *testing.T) {
-		if _, err := newPlugin(t, map[string]any{"gostop": false}); err != nil {
-			t.Fatal(err)
-		}
-		analysistest.Run(t, testdata, analyzer.Analyzer, "nogostop")
-	})
+	for _, check := range analyzer.Checks() {
+		t.Run(check+" off", func(t *testing.T) {
+			wants := []want{suppression}
+			for name, w := range both {
+				if name != check {
+					wants = append(wants, w)
+				}
+			}
+			match(t, run(t, map[string]any{check: false}, "both"), wants)
+		})
+	}
 	t.Run("knowledge", func(t *testing.T) {
-		extra := filepath.Join(testdata, "src", "withknowledge", "extra.txt")
-		if _, err := newPlugin(t, map[string]any{"knowledge": extra}); err != nil {
-			t.Fatal(err)
-		}
-		analysistest.Run(t, testdata, analyzer.Analyzer, "withknowledge")
+		extra := filepath.Join(analysistest.TestData(), "src", "withknowledge", "extra.txt")
+		match(t, run(t, map[string]any{"knowledge": extra}, "withknowledge"), []want{
+			{"ctxcancel", "use.go:7", `^the cancel function returned by pool.Acquire is never called`},
+		})
 	})
+	t.Run("facts", func(t *testing.T) {
+		match(t, run(t, nil, "helper", "helperuse"), []want{
+			{"ctxcancel", "use.go:11", `^the cancel function returned by helper.WithDeadline is discarded`},
+			{"gostop", "use.go:16", `^goroutine never stops: the loop in helper.Poll \(helper.go:17\) has no exit`},
+		})
+	})
+}
+
+// TestForwarding wraps a fake analyzer: it runs once per package however
+// many analyzers forward its findings; each forwarder reports its category
+// only, without " (category)" at the end if the message has it, and with
+// the related information folded in; the collector reports the categories
+// without a forwarder, as they are but for the related information.
+func TestForwarding(t *testing.T) {
+	runs := make(map[string]int)
+	fake := &analysis.Analyzer{
+		Name: "fake",
+		Doc:  "fake reports a fixed set of diagnostics",
+		Run: func(pass *analysis.Pass) (any, error) {
+			runs[pass.Pkg.Path()]++
+			pos := pass.Files[0].Package
+			for _, d := range []analysis.Diagnostic{
+				{Category: "one", Message: "named (one)"},
+				{Category: "one", Message: "unnamed"},
+				{Category: "one", Message: "named another (two)"},
+				{Category: "two", Message: "evidence (two)", Related: []analysis.RelatedInformation{
+					{Pos: pos, Message: "here"}, {Message: "nowhere"}, {Pos: pos}, {},
+				}},
+				{Category: "three", Message: "no forwarder (three)", Related: []analysis.RelatedInformation{{Pos: pos, Message: "here"}}},
+			} {
+				d.Pos = pos
+				pass.Report(d)
+			}
+			return nil, nil
+		},
+	}
+	analyzers := golangci.NewAnalyzers(fake, []string{"one", "two"})
+	if err := analysis.Validate(analyzers); err != nil {
+		t.Fatal(err)
+	}
+	findings := analyze(t, analyzers, "both")
+	match(t, findings, []want{
+		{"one", "both.go:3", `^named$`},
+		{"one", "both.go:3", `^unnamed$`},
+		{"one", "both.go:3", `^named another \(two\)$`},
+		{"two", "both.go:3", `^evidence; see both.go:3: here; see nowhere; see both.go:3$`},
+		{"fake", "both.go:3", `^no forwarder \(three\); see both.go:3: here$`},
+	})
+	if want := map[string]int{"both": 1}; !maps.Equal(runs, want) {
+		t.Errorf("the fake analyzer ran %v times by package, want %v", runs, want)
+	}
 }

@@ -4,13 +4,19 @@
 # `golangci-lint custom` does, without cloning from GitHub: golangci-lint's
 # source comes from the Go module proxy), then runs it on a copy of demo/ and
 # checks that
-#   (a) findings are printed as file:line:col: message (golifecheck),
-#       of every check;
+#   (a) findings are printed as file:line:col: CHECK: message (golifecheck),
+#       of every check, the check named once, with their evidence (the
+#       diagnostics' related information) in the message ("; see
+#       FILE:LINE: ...") and not as issues of its own;
 #   (b) //nolint:golifecheck on one finding's line silences exactly that one;
-#   (c) --output.sarif.path=stdout gives SARIF 2.1.0 with the same findings;
+#   (c) --output.sarif.path=stdout gives SARIF 2.1.0 with the same findings:
+#       ruleId golifecheck (golangci-lint's rule id is the linter's name),
+#       the message starting with the check's name;
 #   (d) the plugin's settings reach the analyzer ({gostop: false},
 #       {ctxcancel: false}, {chanblock: false});
-#   (e) an unknown setting makes golangci-lint fail, naming it.
+#   (e) an unknown setting makes golangci-lint fail, naming it;
+#   (f) rules matching the text "^CHECK: " pick one check's findings: an
+#       exclusion rule drops them, a severity rule sets their SARIF level.
 # Needs only Go and the module proxy. The binary (about 2 minutes to build
 # on 2 cores) is cached in $GOLIFECHECK_CACHE (default
 # ~/.cache/golifecheck), keyed by golangci-lint's version, the Go version and
@@ -90,9 +96,10 @@ pass() { echo "PASS: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 show() { [[ -z $1 ]] || sed 's/^/    | /' <<<"$1"; }
 
-# config DIR SETTINGS: a v2 .golangci.yml enabling golifecheck alone, with
-# SETTINGS (a YAML flow mapping) as the plugin's settings. No issue is
-# capped, so that counts compare.
+# config DIR SETTINGS [EXCLUSIONS [SEVERITY]]: a v2 .golangci.yml enabling
+# golifecheck alone, with SETTINGS (a YAML flow mapping) as the plugin's
+# settings, and EXCLUSIONS and SEVERITY, if given, as linters.exclusions and
+# severity (YAML flow mappings). No issue is capped, so that counts compare.
 config() {
 	cat >"$1/.golangci.yml" <<EOF
 version: "2"
@@ -106,6 +113,8 @@ linters:
         type: module
         description: goroutine lifecycle checks
         settings: $2
+${3:+  exclusions: $3}
+${4:+severity: $4}
 issues:
   max-issues-per-linter: 0
   max-same-issues: 0
@@ -122,25 +131,33 @@ lint() {
 	errout=$(<"$tmp/stderr")
 }
 
-# text DIR: lint with text output; the findings in $findings, one a line
-# (not their related information, which golangci-lint prints as issues of
-# their own, "golifecheck(related information): ...").
-finding_re='^[^ :]+\.go:[0-9]+:[0-9]+: .* \(golifecheck\)$'
+# text DIR: lint with text output; the findings in $findings, one a line:
+# each golifecheck issue, which must read file:line:col: CHECK: message
+# (golifecheck); any other golifecheck line in $strays.
+checks='ctxcancel|gostop|chanblock|suppression|internal'
+finding_re="^[^ :]+\\.go:[0-9]+:[0-9]+: ($checks): .* \\(golifecheck\\)\$"
 text() {
 	lint "$1" --output.text.path=stdout --output.text.print-issued-lines=false --output.text.colors=false
-	findings=$(grep -E "$finding_re" <<<"$out" | grep -v '(related information)' || true)
+	findings=$(grep -E "$finding_re" <<<"$out" || true)
+	strays=$(grep -F 'golifecheck' <<<"$out" | grep -vE "$finding_re" || true)
 }
 # count TEXT PATTERN: lines of TEXT matching PATTERN.
 count() { if [[ -z $1 ]]; then echo 0; else grep -c -e "$2" <<<"$1" || true; fi; }
-ctx_re='cancel function\|stop function'
-gostop_re='goroutine never stops'
-chan_re='blocks forever\|never ends'
+# The findings of each check: golangci-lint puts the analyzer's name, here
+# the check's, in front of the message.
+ctx_re=': ctxcancel: '
+gostop_re=': gostop: '
+chan_re=': chanblock: '
+# A finding's evidence, folded into its message; the check named twice.
+evidence_re='; see [^ :]*\.go:[0-9]*: '
+twice_re=" ($checks): .*\\(($checks)\\) \\(golifecheck\\)\$"
 
 demo="$tmp/demo"
 cp -r "$root/demo" "$demo"
 config "$demo" '{}'
 
-# (a) findings, as file:line:col: message (golifecheck), of every check.
+# (a) findings, as file:line:col: CHECK: message (golifecheck), of every
+# check, with their evidence, and nothing else of golifecheck's.
 text "$demo"
 base=$findings
 n=$(count "$base" .)
@@ -150,9 +167,30 @@ chan=$(count "$base" "$chan_re")
 show "$out"
 show "$errout"
 if [[ $status == 1 && $ctx -ge 1 && $gostop -ge 1 && $chan -ge 1 ]]; then
-	pass "(a) $n findings as file:line:col: message (golifecheck): $ctx ctxcancel, $gostop gostop, $chan chanblock"
+	pass "(a) $n findings as file:line:col: CHECK: message (golifecheck): $ctx ctxcancel, $gostop gostop, $chan chanblock"
 else
 	fail "(a) want exit status 1 and at least one finding of each check; got status $status, $ctx ctxcancel, $gostop gostop, $chan chanblock"
+fi
+if [[ -z $strays ]] && ! grep -q 'related information' <<<"$out"; then
+	pass "(a) no golifecheck issue but the findings: no related-information ones"
+else
+	fail "(a) want only findings as file:line:col: CHECK: message (golifecheck); got"
+	show "$strays"
+fi
+twice=$(grep -E "$twice_re" <<<"$base" || true)
+with_evidence=$(grep -e "$evidence_re" <<<"$base" || true)
+each_check() { # each_check TEXT: TEXT has a finding of each check
+	local re
+	for re in "$ctx_re" "$gostop_re" "$chan_re"; do
+		grep -q -e "$re" <<<"$1" || return 1
+	done
+}
+if [[ -z $twice ]] && each_check "$with_evidence"; then
+	pass "(a) each check named once; evidence in the messages of $(count "$with_evidence" .) findings, e.g. '$(grep -o -e "$evidence_re.*" <<<"$with_evidence" | head -1 | sed 's/ (golifecheck)$//')'"
+else
+	fail "(a) want each check named once and a finding of each check with '; see FILE:LINE: ...' in its message; got"
+	show "$twice"
+	show "$with_evidence"
 fi
 
 # (b) //nolint:golifecheck on one finding's line silences that finding only.
@@ -188,7 +226,9 @@ fi
 
 # (c) SARIF 2.1.0 on stdout, with the findings. A small Go program reads it
 # (no python or jq needed) and prints its version, then each result as the
-# text output prints a finding.
+# text output prints a finding: file:line:col: message (ruleId). The message
+# starts with the check's name; the ruleId is the linter's, golifecheck, for
+# every golangci-lint issue of a module plugin's (FromLinter).
 mkdir -p "$tmp/sarifcheck"
 cat >"$tmp/sarifcheck/main.go" <<'EOF'
 package main
@@ -205,6 +245,7 @@ func main() {
 		Runs    []struct {
 			Results []struct {
 				RuleID    string `json:"ruleId"`
+				Level     string `json:"level"`
 				Message   struct{ Text string } `json:"message"`
 				Locations []struct {
 					PhysicalLocation struct {
@@ -224,6 +265,9 @@ func main() {
 		for _, r := range run.Results {
 			for _, l := range r.Locations {
 				p := l.PhysicalLocation
+				if len(os.Args) > 1 && os.Args[1] == "-level" {
+					fmt.Print(r.Level, " ")
+				}
 				fmt.Printf("%s:%d:%d: %s (%s)\n", p.ArtifactLocation.URI, p.Region.StartLine, p.Region.StartColumn, r.Message.Text, r.RuleID)
 			}
 		}
@@ -234,10 +278,11 @@ EOF
 lint "$demo" --output.sarif.path=stdout
 sarif=$out
 sarif_read=$("$tmp/sarifcheck/sarifcheck" <<<"$sarif") || true
-sarif_findings=$(grep -E "$finding_re" <<<"$sarif_read" | grep -v '(related information)' || true)
+sarif_results=$(tail -n +2 <<<"$sarif_read")
+rule_ids=$(grep -o '"ruleId": *"[^"]*"' <<<"$sarif" | sed 's/.*"\([^"]*\)"$/\1/' | sort | uniq -c | sed 's/^ *//')
 if [[ $status == 1 && $(head -1 <<<"$sarif_read") == "version 2.1.0" ]] &&
-	grep -q '"ruleId": *"golifecheck"' <<<"$sarif" && [[ $(sort <<<"$sarif_findings") == "$(sort <<<"$base")" ]]; then
-	pass "(c) --output.sarif.path=stdout gives SARIF 2.1.0 with the $n findings (ruleId golifecheck)"
+	[[ $rule_ids == "$n golifecheck" && $(sort <<<"$sarif_results") == "$(sort <<<"$base")" ]]; then
+	pass "(c) --output.sarif.path=stdout gives SARIF 2.1.0 with the $n findings, ruleId golifecheck, messages 'CHECK: ...'"
 else
 	fail "(c) want SARIF 2.1.0 with the $n findings of (a); got status $status and"
 	show "$sarif_read"
@@ -268,6 +313,29 @@ if [[ $status != 0 && $status != 1 ]] && grep -q 'unknown field "gostopp"' <<<"$
 else
 	fail "(e) settings {gostopp: false}: want golangci-lint to fail naming the setting; got status $status and"
 	show "$out"
+	show "$errout"
+fi
+
+# (f) rules by text: an exclusion rule drops the gostop findings; a
+# severity rule makes the chanblock ones warnings in SARIF, the rest errors.
+config "$demo" '{}' '{rules: [{linters: [golifecheck], text: "^gostop: "}]}' \
+	'{default: error, rules: [{linters: [golifecheck], text: "^chanblock: ", severity: warning}]}'
+text "$demo"
+if [[ $status == 1 && $findings == "$(grep -v -e "$gostop_re" <<<"$base")" ]]; then
+	pass "(f) an exclusion rule with text \"^gostop: \" drops the $gostop gostop finding(s) only"
+else
+	fail "(f) exclusion rule text \"^gostop: \": want every finding but the gostop ones; got status $status and"
+	show "$findings"
+	show "$errout"
+fi
+lint "$demo" --output.sarif.path=stdout
+# Each result as "LEVEL CHECK:", counted.
+levels=$("$tmp/sarifcheck/sarifcheck" -level <<<"$out" | tail -n +2 | awk '{print $1, $3}' | sort | uniq -c | sed 's/^ *//' | tr '\n' ' ') || true
+want_levels="$ctx error ctxcancel: $chan warning chanblock: "
+if [[ $status == 1 && $levels == "$want_levels" ]]; then
+	pass "(f) a severity rule with text \"^chanblock: \" sets their SARIF level: $levels"
+else
+	fail "(f) severity rule text \"^chanblock: \": want SARIF levels '$want_levels'; got status $status and '$levels'"
 	show "$errout"
 fi
 

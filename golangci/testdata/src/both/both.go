@@ -1,5 +1,5 @@
-// Package both has a finding of each check: with the default settings all
-// are reported.
+// Package both has a finding of each check, and a misused suppression
+// comment: with the default settings all are reported.
 package both
 
 import (
@@ -8,12 +8,12 @@ import (
 )
 
 func discard(parent context.Context) context.Context {
-	ctx, _ := context.WithTimeout(parent, time.Second) // want `the cancel function returned by context.WithTimeout is discarded`
+	ctx, _ := context.WithTimeout(parent, time.Second)
 	return ctx
 }
 
 func spin() {
-	go func() { // want `goroutine never stops`
+	go func() {
 		for range time.Tick(time.Second) {
 		}
 	}()
@@ -22,6 +22,11 @@ func spin() {
 func noReader() {
 	ch := make(chan int)
 	go func() {
-		ch <- 1 // want `send on ch blocks forever: nothing receives from ch`
+		ch <- 1
 	}()
+}
+
+func quiet() {
+	//golifecheck:ignore gostop
+	time.Sleep(time.Millisecond)
 }

@@ -1,0 +1,5 @@
+package golangci
+
+// NewAnalyzers exposes newAnalyzers to the tests, which wrap a fake
+// analyzer with it.
+var NewAnalyzers = newAnalyzers
