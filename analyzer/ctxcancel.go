@@ -32,6 +32,14 @@ func runCtxcancel(s *state) {
 	}
 }
 
+// funcNoun names fn for a message: its name, or "the function literal".
+func funcNoun(fn *ssa.Function) string {
+	if fn.Parent() != nil {
+		return "the function literal"
+	}
+	return fn.Name()
+}
+
 func isMainMain(fn *ssa.Function) bool {
 	return fn.Name() == "main" && fn.Parent() == nil && fn.Signature.Recv() == nil &&
 		fn.Pkg != nil && fn.Pkg.Pkg.Name() == "main"
@@ -54,12 +62,15 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 	if fl.releasedBefore(call) {
 		return
 	}
-	exit, again := fl.leak(call, s.doneBlocks(call))
-	if exit == nil && !again {
+	exit, again, piled := fl.leak(call, s.doneBlocks(call))
+	if exit == nil && !again && piled == nil {
 		return
 	}
 	var d analysis.Diagnostic
 	switch {
+	case exit == nil && !again:
+		d = site.diagnostic("is deferred inside a loop, so each iteration's context lives until %s returns; call %s at the end of each iteration or move the body into a function", funcNoun(fn), site.callText())
+		d.Related = append(d.Related, related(piled.Pos(), "deferred here, run only when the function returns"))
 	case !fl.releases() && len(fl.drops) > 0:
 		dr := fl.drops[0]
 		if dr.field != nil {
@@ -110,27 +121,43 @@ func resultValue(call *ssa.Call, r int) ssa.Value {
 // passing through a block of done, where the value's context is done and
 // its cancel has nothing left to release. Calls that never return end
 // their block in a panic, so they end paths too.
-func (fl *flow) leak(def ssa.Instruction, done doneAt) (exit *ssa.Return, again bool) {
+func (fl *flow) leak(def ssa.Instruction, done doneAt) (exit *ssa.Return, again bool, piled *ssa.Defer) {
 	type node struct {
-		b    *ssa.BasicBlock
-		done bool
+		b              *ssa.BasicBlock
+		done, deferred bool
 	}
 	seen := make(map[node]bool)
-	var visit func(b *ssa.BasicBlock, from int, isDone bool) *ssa.Return
-	visit = func(b *ssa.BasicBlock, from int, isDone bool) *ssa.Return {
+	var deferredAt *ssa.Defer // the defer that a path in deferred mode passed
+	var visit func(b *ssa.BasicBlock, from int, isDone, deferred bool) *ssa.Return
+	visit = func(b *ssa.BasicBlock, from int, isDone, deferred bool) *ssa.Return {
 		isDone = isDone || done.blocks[b]
 		succs := b.Succs
 		caseDone := false // the true edge takes a select case on ctx.Done()
 		for _, in := range b.Instrs[from:] {
 			if in == def {
-				again = again || !isDone
+				switch {
+				case isDone:
+				case deferred:
+					piled = deferredAt
+				default:
+					again = true
+				}
 				return nil
+			}
+			if d, ok := in.(*ssa.Defer); ok && fl.released[in] != 0 {
+				// Released when the function returns, not now: a path
+				// that comes back to def piles one up per iteration.
+				deferred, deferredAt = true, d
+				continue
 			}
 			if _, ok := fl.released[in]; ok {
 				return nil
 			}
 			switch in := in.(type) {
 			case *ssa.Return:
+				if deferred {
+					return nil
+				}
 				return in
 			case *ssa.If:
 				if succ := fl.nonNilBranch(in); succ != nil {
@@ -141,9 +168,9 @@ func (fl *flow) leak(def ssa.Instruction, done doneAt) (exit *ssa.Return, again 
 		}
 		for i, succ := range succs {
 			d := isDone || (caseDone && i == 0)
-			if st := (node{succ, d}); !seen[st] {
+			if st := (node{succ, d, deferred}); !seen[st] {
 				seen[st] = true
-				if ret := visit(succ, 0, d); ret != nil {
+				if ret := visit(succ, 0, d, deferred); ret != nil {
 					return ret
 				}
 			}
@@ -153,11 +180,11 @@ func (fl *flow) leak(def ssa.Instruction, done doneAt) (exit *ssa.Return, again 
 	b := def.Block()
 	for i, in := range b.Instrs {
 		if in == def {
-			exit = visit(b, i+1, false)
+			exit = visit(b, i+1, false, false)
 			break
 		}
 	}
-	return exit, again
+	return exit, again, piled
 }
 
 // doneAt says where the context returned by a call is done: from the

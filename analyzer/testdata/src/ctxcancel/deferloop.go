@@ -1,0 +1,176 @@
+package ctxcancel
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"time"
+)
+
+// The kind: a cancel deferred inside a loop that can run many times. The
+// defer runs only when the function returns, so every iteration's context
+// (and its timer) piles up until then (go-mysql#999).
+
+func deferInForLoop(parent context.Context, events <-chan int) error { // want deferInForLoop:`chan\[1\]\(recv\?\)`
+	for {
+		ctx, cancel := context.WithTimeout(parent, time.Second) // want `deferred inside a loop, so each iteration's context lives until deferInForLoop returns`
+		defer cancel()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case e := <-events:
+			handle(e)
+		}
+	}
+}
+
+func deferInRange(parent context.Context, jobs []string) {
+	for _, j := range jobs {
+		ctx, cancel := context.WithCancel(parent) // want `deferred inside a loop`
+		defer cancel()
+		_ = run(ctx, j)
+	}
+}
+
+func deferHelperInLoop(parent context.Context, n int) {
+	for i := 0; i < n; i++ {
+		ctx, cancel := withTimeout(parent) // want `deferred inside a loop`
+		defer cancel()
+		_ = run(ctx, "x")
+	}
+}
+
+func deferClosureInLoop(parent context.Context, jobs []string) {
+	for _, j := range jobs {
+		ctx, cancel := context.WithTimeout(parent, time.Second) // want `deferred inside a loop`
+		defer func() { cancel() }()
+		_ = run(ctx, j)
+	}
+}
+
+func deferCauseInLoop(parent context.Context, jobs []string) {
+	for _, j := range jobs {
+		ctx, cancel := context.WithCancelCause(parent) // want `deferred inside a loop`
+		defer cancel(nil)
+		_ = run(ctx, j)
+	}
+}
+
+func deferSignalInLoop(jobs []string) {
+	for _, j := range jobs {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt) // want `deferred inside a loop`
+		defer stop()
+		_ = run(ctx, j)
+	}
+}
+
+// A variable declared outside the loop, assigned in it.
+func deferOuterVarInLoop(parent context.Context, jobs []string) {
+	var cancel context.CancelFunc
+	var ctx context.Context
+	for _, j := range jobs {
+		ctx, cancel = context.WithTimeout(parent, time.Second) // want `deferred inside a loop`
+		defer cancel()
+		_ = run(ctx, j)
+	}
+}
+
+// A goroutine's loop: the same pile-up, in a function literal.
+func deferInGoroutineLoop(parent context.Context, in <-chan string) {
+	go func() {
+		for j := range in {
+			ctx, cancel := context.WithTimeout(parent, time.Second) // want `deferred inside a loop, so each iteration's context lives until the function literal returns`
+			defer cancel()
+			_ = run(ctx, j)
+		}
+	}()
+}
+
+// A method.
+func (w *worker) deferInMethodLoop(jobs []string) {
+	for _, j := range jobs {
+		ctx, cancel := context.WithTimeout(w.ctx, time.Second) // want `deferred inside a loop`
+		defer cancel()
+		_ = run(ctx, j)
+	}
+}
+
+type worker struct{ ctx context.Context }
+
+func withTimeout(parent context.Context) (context.Context, context.CancelFunc) { // want withTimeout:`returnsCancel\[1\]`
+	return context.WithTimeout(parent, time.Second)
+}
+
+func handle(int) {}
+
+func run(context.Context, string) error { return nil }
+
+// Silent: the body in a function called per iteration.
+func deferInBodyFunc(parent context.Context, jobs []string) {
+	for _, j := range jobs {
+		func() {
+			ctx, cancel := context.WithTimeout(parent, time.Second)
+			defer cancel()
+			_ = run(ctx, j)
+		}()
+	}
+}
+
+// Silent: a goroutine per iteration defers its own cancel.
+func deferInGoroutinePerIteration(parent context.Context, jobs []string) {
+	for _, j := range jobs {
+		go func() {
+			ctx, cancel := context.WithTimeout(parent, time.Second)
+			defer cancel()
+			_ = run(ctx, j)
+		}()
+	}
+}
+
+// Silent: the cancel is also called at the end of every iteration.
+func deferAndCallInLoop(parent context.Context, jobs []string) {
+	for _, j := range jobs {
+		ctx, cancel := context.WithTimeout(parent, time.Second)
+		defer cancel() // for a panic in run
+		_ = run(ctx, j)
+		cancel()
+	}
+}
+
+// Silent: the loop never comes back to the call after the defer.
+func deferThenReturn(parent context.Context, jobs []string) error {
+	for _, j := range jobs {
+		if j == "" {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(parent, time.Second)
+		defer cancel()
+		return run(ctx, j)
+	}
+	return nil
+}
+
+// Silent: the loop goes round again only once the context is done (a
+// timed-out context has already released its timer).
+func deferUntilDone(parent context.Context, events <-chan int) { // want deferUntilDone:`chan\[1\]\(recv\?\)`
+	for {
+		ctx, cancel := context.WithTimeout(parent, time.Second)
+		defer cancel()
+		select {
+		case <-ctx.Done():
+			continue
+		case e := <-events:
+			handle(e)
+			return
+		}
+	}
+}
+
+// Silent: made outside the loop, deferred once.
+func deferOutsideLoop(parent context.Context, jobs []string) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	for _, j := range jobs {
+		_ = run(ctx, j)
+	}
+}
