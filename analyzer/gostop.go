@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -60,12 +61,16 @@ func (s *state) checkStart(pos token.Pos, target ssa.Value, args []ssa.Value) {
 	if s.checkServe(pos, fn, args) {
 		return
 	}
+	if s.checkStopChans(pos, fn, sum, args) {
+		return
+	}
 	// A context that is never cancelled: passed as an argument, or captured.
 	var never func(ssa.Value) bool
 	for _, i := range sum.StopsOnlyVia {
-		if i < len(args) && isBackground(args[i]) {
-			p := fn.Params[i]
-			never = func(ch ssa.Value) bool { return isDoneOf(ch, p) || s.neverSignalled(ch) }
+		if v := paramVar(fn, i); v != nil && i < len(args) && isContext(v.Type()) && isBackground(args[i]) {
+			never = func(ch ssa.Value) bool {
+				return i < len(fn.Params) && isDoneOf(ch, fn.Params[i]) || s.neverSignalled(ch)
+			}
 		}
 	}
 	if mc, ok := target.(*ssa.MakeClosure); ok {
@@ -89,6 +94,50 @@ func (s *state) checkStart(pos token.Pos, target ssa.Value, args []ssa.Value) {
 		return
 	}
 	s.reportStart(pos, "goroutine never stops: its only way out is ctx.Done(), and its context is context.Background(), which is never cancelled; pass a context that is cancelled when the work must stop", at)
+}
+
+// checkStopChans reports the goroutine started at pos to run fn(args...)
+// if its only way out is a channel parameter, and it is given a channel
+// that nothing closes or sends on: an unexported field that no code of the
+// package signals, or nil (beyla#747: informers run with a provider's stop
+// channel that nothing closes).
+func (s *state) checkStopChans(pos token.Pos, fn *ssa.Function, sum *funcFact, args []ssa.Value) bool {
+	for _, i := range sum.StopsOnlyVia {
+		v := paramVar(fn, i)
+		if i >= len(args) || v == nil || !isRecvChan(v.Type()) {
+			continue
+		}
+		var given string
+		switch {
+		case s.neverSignalled(args[i]):
+			given = "field " + fieldOf(unconverted(args[i]).(*ssa.UnOp).X.(*ssa.FieldAddr)).Name() + ", which nothing closes or sends on"
+		case isNilChan(args[i]):
+			given = "a nil channel"
+		default:
+			continue
+		}
+		msg := fmt.Sprintf("goroutine never stops: %s returns only once %s is closed or sent on, and it is given %s; close it when the work must stop (in a Stop or Close method)", qualifiedName(fn), v.Name(), given)
+		s.reportStart(pos, msg, token.NoPos)
+		return true
+	}
+	return false
+}
+
+// paramVar returns parameter i of fn in SSA numbering (a method's
+// receiver is 0), from its signature, so that it works for functions of
+// other packages, which have no SSA parameters; nil if out of range.
+func paramVar(fn *ssa.Function, i int) *types.Var {
+	sig := fn.Signature
+	if recv := sig.Recv(); recv != nil {
+		if i == 0 {
+			return recv
+		}
+		i--
+	}
+	if i < 0 || i >= sig.Params().Len() {
+		return nil
+	}
+	return sig.Params().At(i)
 }
 
 func (s *state) reportStart(pos token.Pos, msg string, at token.Pos) {
@@ -199,7 +248,7 @@ func fieldKey(fa *ssa.FieldAddr, f *types.Var) string {
 // whose value does not leave the package's sight: a receive from it never
 // completes, so a stop channel kept there stops nothing.
 func (s *state) neverSignalled(ch ssa.Value) bool {
-	load, ok := ch.(*ssa.UnOp)
+	load, ok := unconverted(ch).(*ssa.UnOp)
 	if !ok || load.Op != token.MUL {
 		return false
 	}
@@ -257,8 +306,20 @@ func (s *state) signalledFields() map[*types.Var]bool {
 	return signalled
 }
 
+// unconverted returns v without the conversions of a channel's direction.
+func unconverted(v ssa.Value) ssa.Value {
+	for {
+		ct, ok := v.(*ssa.ChangeType)
+		if !ok {
+			return v
+		}
+		v = ct.X
+	}
+}
+
 // mayBeSignalled reports whether the channel value ch may be closed or sent
-// on: it is, or it goes where the analysis does not follow.
+// on: it is, or it goes where the analysis does not follow. Passing it to
+// a function that can only receive from it (see receivesOnly) is neither.
 func mayBeSignalled(ch ssa.Value) bool {
 	for _, ref := range *ch.Referrers() {
 		switch ref := ref.(type) {
@@ -273,11 +334,69 @@ func mayBeSignalled(ch ssa.Value) bool {
 				}
 			}
 		case *ssa.BinOp, *ssa.DebugRef:
+		case *ssa.ChangeType: // chan T to <-chan T
+			if mayBeSignalled(ref) {
+				return true
+			}
+		case ssa.CallInstruction:
+			if !receivesOnly(ref.Common(), ch) {
+				return true
+			}
 		default:
-			return true // close(ch), ch <- v, passed, stored, returned...
+			return true // close(ch), ch <- v, stored, returned...
 		}
 	}
 	return false
+}
+
+// receivesOnly reports whether the call can only receive from ch, an
+// argument: the static callee takes it as a receive-only channel (<-chan
+// T), which the type system keeps from being closed or sent on, or, in
+// this package, uses the parameter for receives and comparisons alone.
+func receivesOnly(call *ssa.CallCommon, ch ssa.Value) bool {
+	callee := call.StaticCallee()
+	if callee == nil || call.Value == ch {
+		return false
+	}
+	for i, arg := range call.Args { // a static method's receiver is both's first
+		if arg != ch {
+			continue
+		}
+		if i >= len(callee.Params) {
+			return false
+		}
+		p := callee.Params[i]
+		if c, ok := p.Type().Underlying().(*types.Chan); ok && c.Dir() == types.RecvOnly {
+			continue
+		}
+		if callee.Blocks == nil || !onlyReceived(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// onlyReceived reports whether the channel parameter p is used for
+// receives and comparisons alone.
+func onlyReceived(p *ssa.Parameter) bool {
+	for _, ref := range *p.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.UnOp:
+			if ref.Op != token.ARROW {
+				return false
+			}
+		case *ssa.Select:
+			for _, st := range ref.States {
+				if st.Chan == p && st.Dir != types.RecvOnly {
+					return false
+				}
+			}
+		case *ssa.BinOp, *ssa.DebugRef:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // isMake reports whether v is a channel made only to be stored here.

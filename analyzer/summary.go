@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -27,9 +28,10 @@ type funcFact struct {
 	// entry reaches a return, a panic or an exiting call. It says what
 	// keeps it: "the loop in (*cache).janitor (cache.go:42) has no exit".
 	Forever string
-	// StopsOnlyVia lists the context parameters (SSA numbering) whose
-	// cancellation is the function's only way out: started with a context
-	// that is never cancelled, it runs forever.
+	// StopsOnlyVia lists the context and channel parameters (SSA
+	// numbering) whose cancellation, or a close of or send on which, is the
+	// function's only way out: started with a context that is never
+	// cancelled, or a channel nothing closes or sends on, it runs forever.
 	StopsOnlyVia []int
 	// Launches lists the func-typed parameters (SSA numbering) that the
 	// function runs in a new goroutine: it is a launcher, like
@@ -306,14 +308,25 @@ func (m *summaries) computeForever(fn *ssa.Function, f *funcFact) {
 		return
 	}
 	for i, p := range fn.Params {
-		if !isContext(p.Type()) {
+		var never func(ssa.Value) bool
+		switch {
+		case isContext(p.Type()):
+			never = func(ch ssa.Value) bool { return isDoneOf(ch, p) || m.s.neverSignalled(ch) }
+		case isRecvChan(p.Type()):
+			never = func(ch ssa.Value) bool { return ch == p || m.s.neverSignalled(ch) }
+		default:
 			continue
 		}
-		never := func(ch ssa.Value) bool { return isDoneOf(ch, p) || m.s.neverSignalled(ch) }
 		if desc, _ := m.runsForever(fn, never); desc != "" {
 			f.StopsOnlyVia = append(f.StopsOnlyVia, i)
 		}
 	}
+}
+
+// isRecvChan reports whether t is a channel that can be received from.
+func isRecvChan(t types.Type) bool {
+	c, ok := t.Underlying().(*types.Chan)
+	return ok && c.Dir() != types.SendOnly
 }
 
 // runsForever describes what keeps fn from ever returning ("the loop in F
@@ -328,7 +341,8 @@ func (m *summaries) runsForever(fn *ssa.Function, blocked func(ssa.Value) bool) 
 	seen := map[*ssa.BasicBlock]bool{entry: true}
 	never := map[*ssa.If]bool{} // select cases that are never taken: their if's true edge
 	stack := []*ssa.BasicBlock{entry}
-	var via string // the loop of a forever callee that ends a path
+	var via string      // the loop of a forever callee that ends a path
+	var stuck token.Pos // the first receive or select that never completes
 	for len(stack) > 0 {
 		b := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -357,15 +371,23 @@ func (m *summaries) runsForever(fn *ssa.Function, blocked func(ssa.Value) bool) 
 			case *ssa.UnOp:
 				if in.Op == token.ARROW && blocked(in.X) {
 					succs = nil // blocks here forever
+					stuck = cmp.Or(stuck, in.Pos())
 					break scan
 				}
 			case *ssa.Select:
+				firing := len(in.States)
 				for i, st := range in.States {
 					if st.Dir == types.RecvOnly && blocked(st.Chan) {
+						firing--
 						if c := selectCaseIf(in, i); c != nil {
 							never[c] = true
 						}
 					}
+				}
+				if in.Blocking && firing == 0 && len(in.States) > 0 {
+					succs = nil // no case ever fires
+					stuck = cmp.Or(stuck, in.Pos())
+					break scan
 				}
 			case *ssa.If:
 				if succ := m.s.neverClosedBranch(in); succ != nil {
@@ -390,6 +412,10 @@ func (m *summaries) runsForever(fn *ssa.Function, blocked func(ssa.Value) bool) 
 	if pos := emptySelect(seen); pos.IsValid() {
 		p := m.s.pass.Fset.Position(pos)
 		return fmt.Sprintf("%s blocks forever in select {} (%s:%d)", qualifiedName(fn), filepath.Base(p.Filename), p.Line), pos
+	}
+	if via == "" && stuck.IsValid() {
+		p := m.s.pass.Fset.Position(stuck)
+		return fmt.Sprintf("%s waits forever at %s:%d for a channel that nothing closes or sends on", qualifiedName(fn), filepath.Base(p.Filename), p.Line), stuck
 	}
 	return via, token.NoPos
 }

@@ -163,7 +163,7 @@ func goroutineCallsIt(parent context.Context) {
 	}()
 }
 
-func stopper(ctx context.Context, cancel context.CancelFunc) {
+func stopper(ctx context.Context, cancel context.CancelFunc) { // want stopper:`stopsOnlyVia\[0\]`
 	<-ctx.Done()
 	cancel()
 }

@@ -44,7 +44,7 @@ func closedOnReturn(h http.Handler, done <-chan struct{}) { // want closedOnRetu
 	<-done
 }
 
-func shutDownLater(ctx context.Context, h http.Handler) error {
+func shutDownLater(ctx context.Context, h http.Handler) error { // want shutDownLater:`stopsOnlyVia\[0\]`
 	srv := &http.Server{Addr: ":8084", Handler: h}
 	go func() {
 		if err := srv.ListenAndServe(); err != http.ErrServerClosed {
