@@ -424,13 +424,13 @@ func isMake(v ssa.Value) bool {
 // in the package calls one on that receiver, or when it cannot be stopped
 // at all (http.ListenAndServe).
 func (s *state) checkServe(pos token.Pos, fn *ssa.Function, args []ssa.Value) bool {
-	if s.serves(pos, fn, args) {
+	if s.serves(pos, fn, args, nil) {
 		return true
 	}
 	for _, b := range fn.Blocks {
 		for _, in := range b.Instrs {
 			if call, ok := in.(*ssa.Call); ok {
-				if callee := call.Call.StaticCallee(); callee != nil && s.serves(pos, callee, call.Call.Args) {
+				if callee := call.Call.StaticCallee(); callee != nil && s.serves(pos, callee, call.Call.Args, fn) {
 					return true
 				}
 			}
@@ -440,8 +440,11 @@ func (s *state) checkServe(pos token.Pos, fn *ssa.Function, args []ssa.Value) bo
 }
 
 // serves reports (and reports at pos) a call fn(args...) of a serving
-// function of the knowledge table that nothing stops.
-func (s *state) serves(pos token.Pos, fn *ssa.Function, args []ssa.Value) bool {
+// function of the knowledge table that nothing stops. The stop calls that
+// only the goroutine g itself can make, once the serving call returned (a
+// Shutdown on the server's own failure path: neon autoscaling#37), do not
+// count.
+func (s *state) serves(pos token.Pos, fn *ssa.Function, args []ssa.Value, g *ssa.Function) bool {
 	obj, ok := fn.Object().(*types.Func)
 	if !ok {
 		return false
@@ -459,12 +462,78 @@ func (s *state) serves(pos token.Pos, fn *ssa.Function, args []ssa.Value) bool {
 		return false
 	}
 	key := s.origin(args[0])
-	if key == nil || s.escapes(key) || s.stopCalledOn(key, stops) {
+	if key == nil || s.escapes(key) || listenerMayClose(fn, args) {
 		return false
 	}
-	s.reportStart(pos, "goroutine never stops: "+name+" returns only once Shutdown or Close is called, and nothing in the package calls them on this server; call Shutdown when it must stop", token.NoPos)
+	switch s.stopCalledOn(key, stops, g) {
+	case stopElsewhere:
+		return false
+	case stopOnlyAfter:
+		s.reportStart(pos, "goroutine never stops: "+name+" returns only once Shutdown or Close is called, and only this goroutine calls them, after it has returned; call Shutdown when the server's owner stops (its Close, or its context ending)", token.NoPos)
+	default:
+		s.reportStart(pos, "goroutine never stops: "+name+" returns only once Shutdown or Close is called, and nothing in the package calls them on this server; call Shutdown when it must stop", token.NoPos)
+	}
 	return true
 }
+
+// listenerMayClose reports whether a listener that the serving call
+// fn(args...) takes (Serve's net.Listener) may be closed, which also ends
+// the serving: it is used for anything but this call (ln.Close(), stored,
+// passed on), directly or through the closures that capture it.
+func listenerMayClose(fn *ssa.Function, args []ssa.Value) bool {
+	for i, a := range args {
+		if v := paramVar(fn, i); v != nil && isListener(v.Type()) && usedElsewhere(a, make(map[ssa.Value]bool)) {
+			return true
+		}
+	}
+	return false
+}
+
+// isListener reports whether t is net.Listener.
+func isListener(t types.Type) bool {
+	named, ok := types.Unalias(t).(*types.Named)
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "net" && named.Obj().Name() == "Listener"
+}
+
+// usedElsewhere reports whether v has a use besides being passed to
+// calls of serving functions, captured by closures that do the same, and
+// compared.
+func usedElsewhere(v ssa.Value, seen map[ssa.Value]bool) bool {
+	if seen[v] {
+		return false
+	}
+	seen[v] = true
+	for _, ref := range *v.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.DebugRef, *ssa.BinOp:
+		case *ssa.MakeClosure:
+			fn := ref.Fn.(*ssa.Function)
+			for i, b := range ref.Bindings {
+				if b == v && usedElsewhere(fn.FreeVars[i], seen) {
+					return true
+				}
+			}
+		case ssa.CallInstruction:
+			if ref.Common().IsInvoke() || ref.Common().Value == v {
+				return true // ln.Close(), ln.Addr()...
+			}
+			callee := ref.Common().StaticCallee()
+			if callee == nil || callee.Pkg == nil || callee.Pkg.Pkg.Path() != "net/http" {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// Where a server's stop methods are called, by stopCalledOn.
+const (
+	stopNowhere   = iota
+	stopOnlyAfter // only by the serving goroutine, after serving
+	stopElsewhere
+)
 
 // origin returns what a receiver value denotes, when the analysis can
 // tell: the allocation of a local struct (&http.Server{...}) or an
@@ -530,9 +599,11 @@ func binding(fv *ssa.FreeVar) ssa.Value {
 	return found
 }
 
-// stopCalledOn reports whether the package calls (or defers) one of the
-// stop methods on a receiver whose origin is key.
-func (s *state) stopCalledOn(key any, stops []string) bool {
+// stopCalledOn tells where the package calls (or defers) one of the stop
+// methods on a receiver whose origin is key: nowhere, only within the
+// serving goroutine g (after the serving call returned), or elsewhere.
+func (s *state) stopCalledOn(key any, stops []string, g *ssa.Function) int {
+	where := stopNowhere
 	for _, fn := range s.funcs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
@@ -545,14 +616,43 @@ func (s *state) stopCalledOn(key any, stops []string) bool {
 					continue
 				}
 				if obj, ok := callee.Object().(*types.Func); ok && slices.Contains(stops, obj.FullName()) {
-					if s.origin(call.Common().Args[0]) == key {
-						return true
+					if s.origin(call.Common().Args[0]) != key {
+						continue
 					}
+					if g == nil || !s.onlyFrom(fn, g, 0) {
+						return stopElsewhere
+					}
+					where = stopOnlyAfter
 				}
 			}
 		}
 	}
-	return false
+	return where
+}
+
+// onlyFrom reports whether fn runs only within g: it is g, a function
+// literal of a function that runs only within g, or a function of the
+// package that is not used as a value and whose every caller runs only
+// within g.
+func (s *state) onlyFrom(fn, g *ssa.Function, depth int) bool {
+	switch {
+	case fn == g:
+		return true
+	case depth > 8:
+		return false
+	case fn.Parent() != nil:
+		return s.onlyFrom(fn.Parent(), g, depth+1)
+	}
+	calls := s.callsOf(fn)
+	if len(calls) == 0 || s.usedAsValue(fn) {
+		return false
+	}
+	for _, c := range calls {
+		if !s.onlyFrom(c.Parent(), g, depth+1) {
+			return false
+		}
+	}
+	return true
 }
 
 // escapes reports whether a local allocation may reach code that could

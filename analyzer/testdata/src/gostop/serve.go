@@ -5,6 +5,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"sync"
 )
 
 // Servers that nothing shuts down.
@@ -77,4 +78,86 @@ func handedOn(h http.Handler, register func(*http.Server)) {
 
 func servesListener(srv *http.Server, l net.Listener) {
 	go srv.Serve(l) // closing l stops it
+}
+
+// Serve on a listener: the server stops when Shutdown or Close is called,
+// or when its listener is closed.
+
+// The kind: a stop reachable only from the serving goroutine's own failure
+// path cannot stop it (neon autoscaling#37).
+type informantServer struct {
+	srv      *http.Server
+	exitOnce sync.Once
+}
+
+func newInformantServer(ln net.Listener, h http.Handler) *informantServer {
+	s := &informantServer{srv: &http.Server{Handler: h}}
+	go func() { // want `goroutine never stops: \(\*http.Server\).Serve returns only once Shutdown or Close is called, and only this goroutine calls them, after it has returned`
+		if err := s.srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+			s.exit()
+		}
+	}()
+	return s
+}
+
+func (s *informantServer) exit() {
+	s.exitOnce.Do(func() { _ = s.srv.Shutdown(context.Background()) })
+}
+
+func closeOnFailure(ln net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h}
+	go func() { // want `only this goroutine calls them, after it has returned`
+		if err := srv.Serve(ln); err != nil {
+			srv.Close()
+		}
+	}()
+}
+
+func serveNeverStopped(ln net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h}
+	go srv.ServeTLS(ln, "cert.pem", "key.pem") // want `ServeTLS returns only once Shutdown or Close is called, and nothing in the package calls them on this server`
+}
+
+// Silent: the listener is closed, which ends Serve.
+func listenerClosed(h http.Handler) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	return nil
+}
+
+// Silent: the owner's Close shuts the server down.
+type ownedServer struct{ srv *http.Server }
+
+func startOwned(ln net.Listener, h http.Handler) *ownedServer {
+	o := &ownedServer{srv: &http.Server{Handler: h}}
+	go func() {
+		if err := o.srv.Serve(ln); err != nil {
+			o.srv.Close()
+		}
+	}()
+	return o
+}
+
+func (o *ownedServer) Close() error { return o.srv.Close() }
+
+// Silent: the owner's context ending shuts it down.
+func stopWithContext(ctx context.Context, ln net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h}
+	context.AfterFunc(ctx, func() { _ = srv.Shutdown(context.Background()) })
+	go srv.Serve(ln)
+}
+
+// Silent: another goroutine shuts it down when the context ends.
+func shutdownGoroutine(ctx context.Context, ln net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	go func() {
+		<-ctx.Done()
+		_ = srv.Shutdown(context.Background())
+	}()
 }
