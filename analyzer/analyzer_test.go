@@ -38,7 +38,7 @@ func TestKnowledgeFile(t *testing.T) {
 }
 
 func TestGostop(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "gostop")
+	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "gostop", "gostopmain")
 }
 
 // TestRuntimePrimitives checks functions handed to golifecheck's runtime

@@ -62,6 +62,9 @@
 //   - a cancel not called on every path to a return (path sensitive, like go
 //     vet's lostcancel, whose findings it includes);
 //   - a cancel replaced in a loop before it is called;
+//   - a cancel deferred inside a loop that comes back to the call: the defer
+//     runs only when the function returns, so every iteration's context and
+//     timer pile up until then;
 //   - a cancel passed to a function that never calls it, or stored in an
 //     unexported struct field that nothing in the package calls.
 //
@@ -75,7 +78,8 @@
 //
 // Where it is mechanical and safe (the call is outside loops, the function
 // starts no goroutine, the context does not outlive the function) the
-// finding carries the suggested fix `defer cancel()`.
+// finding carries the suggested fix `defer cancel()`; a `defer cancel()`
+// further down is moved up to the call, never repeated.
 //
 // Wrong:
 //
@@ -203,14 +207,29 @@
 // channel kept in an unexported struct field that nothing in the package
 // closes or sends on, and ctx.Done() when the goroutine is started with
 // context.Background() or context.TODO() (passed straight in, or captured).
-// A function whose only way out is its context parameter carries the fact
-// stopsOnlyVia[N]. A server is a loop too: a goroutine running
-// http.Server.ListenAndServe (or ListenAndServeTLS) stops only when Shutdown
-// or Close is called on the same server, so it is reported when nothing in
-// the package does (and the server does not leave the analysis's sight);
-// http.ListenAndServe's server cannot be shut down at all. These serving
-// functions and their stop methods are the knowledge table's stoppedby
-// entries.
+// A function whose only way out is a context or channel parameter (it
+// returns only once the context is cancelled, or the channel closed or sent
+// on) carries the fact stopsOnlyVia[N]; a goroutine started with such a
+// function and a stop channel that nothing closes or sends on (an
+// unexported field no code of the package signals, or nil) is reported. A
+// server is a loop too: a goroutine running http.Server's ListenAndServe,
+// ListenAndServeTLS, Serve or ServeTLS stops only when Shutdown or Close is
+// called on the same server (or Serve's listener is closed), so it is
+// reported when nothing in the package does, or only the serving goroutine
+// itself does, after serving has returned (and the server does not leave
+// the analysis's sight); http.ListenAndServe's server cannot be shut down
+// at all. These serving functions and their stop methods are the
+// knowledge table's stoppedby entries.
+//
+// A goroutine that starts at most once per process may run until the
+// process exits, as main.main does: a start in main.main or an init
+// function, or in a function of the package called from one place that
+// itself runs once per process, outside any loop, is not reported as never
+// stopping (a debug server, a stats ticker of a command). A start in a
+// loop, in a function called from two places or used as a value (a
+// handler), and in any exported function of a library package, is. A stop
+// channel that nothing closes is reported even there: the goroutine was
+// meant to be stopped.
 //
 // A type can make stopping its goroutine a contract: a method (Start)
 // starts a goroutine whose only way out is a stop channel kept in a field,

@@ -24,7 +24,7 @@ func runGostop(s *state) {
 				}
 				switch in := in.(type) {
 				case *ssa.Go:
-					s.checkStart(in.Pos(), in.Call.Value, in.Call.Args)
+					s.checkStart(in, in.Pos(), in.Call.Value, in.Call.Args)
 				case *ssa.Call:
 					callee := in.Call.StaticCallee()
 					if callee == nil {
@@ -32,7 +32,7 @@ func runGostop(s *state) {
 					}
 					for _, i := range s.sums.launcherParams(callee) {
 						if i < len(in.Call.Args) {
-							s.checkStart(s.callStart(in), in.Call.Args[i], nil)
+							s.checkStart(in, s.callStart(in), in.Call.Args[i], nil)
 						}
 					}
 				}
@@ -41,10 +41,12 @@ func runGostop(s *state) {
 	}
 }
 
-// checkStart reports the goroutine started at pos to run target(args...)
-// if it can never return, or if its only way out is the cancellation of a
-// context that is never cancelled.
-func (s *state) checkStart(pos token.Pos, target ssa.Value, args []ssa.Value) {
+// checkStart reports the goroutine that start (at pos) starts to run
+// target(args...) if its only way out is a stop channel that nothing
+// closes; or, unless it starts at most once per process (see
+// oncePerProcess), if it can never return or its only way out is the
+// cancellation of a context that is never cancelled.
+func (s *state) checkStart(start ssa.Instruction, pos token.Pos, target ssa.Value, args []ssa.Value) {
 	fn := funcOf(target)
 	if fn == nil {
 		return // an interface method or a function value: unknown
@@ -52,16 +54,19 @@ func (s *state) checkStart(pos token.Pos, target ssa.Value, args []ssa.Value) {
 	if s.blockedFuncs[fn] {
 		return // chanblock reported what blocks it
 	}
-	const remedy = "; return when ctx.Done() or a stop channel is closed"
 	sum := s.sums.of(fn)
+	if s.checkStopChans(pos, fn, sum, args) {
+		return // dead wiring: a bug however often the goroutine starts
+	}
+	if s.oncePerProcess(start.Block(), 0) {
+		return // it may run until the process exits, like main itself
+	}
+	const remedy = "; return when ctx.Done() or a stop channel is closed"
 	if sum.Forever != "" {
 		s.reportStart(pos, "goroutine never stops: "+sum.Forever+remedy, s.sums.loopAt[sum.Forever])
 		return
 	}
 	if s.checkServe(pos, fn, args) {
-		return
-	}
-	if s.checkStopChans(pos, fn, sum, args) {
 		return
 	}
 	// A context that is never cancelled: passed as an argument, or captured.

@@ -124,3 +124,27 @@ func (b *bounded) Start() { go pollN(3, b.stop) }
 type ctxStopped struct{ inf *informer }
 
 func (c *ctxStopped) Start(done <-chan struct{}) { go c.inf.Run(done) }
+
+// Silent: a library's init runs once per process; its goroutine may run
+// until the process exits.
+func init() {
+	go libJanitor()
+}
+
+func libJanitor() { // want libJanitor:`forever`
+	for {
+		time.Sleep(time.Minute)
+	}
+}
+
+// libStartOnce is called by init alone, once.
+func libStartOnce() {
+	go libJanitor()
+}
+
+func init() { libStartOnce() }
+
+// LibStart can be called by any importer, any number of times.
+func LibStart() {
+	go libJanitor() // want `goroutine never stops: the loop in gostop.libJanitor`
+}
