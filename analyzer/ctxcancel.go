@@ -59,6 +59,9 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		return
 	}
 	fl := s.flowOf(cancel) // with a nil cancel (assigned, then unused): an empty flow
+	if s.checkPremature(fn, call, site, fl) {
+		return
+	}
 	if fl.releasedBefore(call) {
 		return
 	}

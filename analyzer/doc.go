@@ -66,7 +66,13 @@
 //     runs only when the function returns, so every iteration's context and
 //     timer pile up until then;
 //   - a cancel passed to a function that never calls it, or stored in an
-//     unexported struct field that nothing in the package calls.
+//     unexported struct field that nothing in the package calls;
+//   - a premature cancel: the cancel is deferred, so the context ends when
+//     the function returns, yet what the function returns still uses the
+//     context: an *http.Response whose body is still to be read, *sql.Rows,
+//     a struct or closure holding it (the knowledge table's keeps entries
+//     say which results hold on to which arguments). No fix is offered: the
+//     cancel must go to the caller.
 //
 // It stays silent when ownership moves: the cancel is returned, sent on a
 // channel, stored where something calls it (a field some method calls, a

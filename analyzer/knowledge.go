@@ -37,6 +37,10 @@ type knowledge struct {
 	// stoppedBy maps a function that serves until stopped to the methods
 	// that stop it when called on the same receiver (none: unstoppable).
 	stoppedBy map[string][]string
+	// keeps maps a function's full name to the pairs (result, argument,
+	// receiver first) where the result holds on to the argument's context:
+	// http.NewRequestWithContext's request keeps its context.
+	keeps map[string][][2]int
 	// entries are the lines the table was parsed from, for checkEntry.
 	entries []knowledgeEntry
 }
@@ -128,8 +132,18 @@ func (k *knowledge) parse(name, text string) error {
 				return fmt.Errorf("%s:%d: want \"neverclosed FUNCTION-OR-FIELD\", got %q", name, i+1, line)
 			}
 			k.neverClosed[f[1]] = true
+		case "keeps":
+			if len(f) != 4 {
+				return fmt.Errorf("%s:%d: want \"keeps FUNCTION RESULT ARGUMENT\", got %q", name, i+1, line)
+			}
+			r, err1 := strconv.Atoi(f[2])
+			a, err2 := strconv.Atoi(f[3])
+			if err1 != nil || err2 != nil || r < 0 || a < 0 {
+				return fmt.Errorf("%s:%d: result and argument indices must be non-negative integers, got %q", name, i+1, line)
+			}
+			k.keeps[f[1]] = append(k.keeps[f[1]], [2]int{r, a})
 		default:
-			return fmt.Errorf("%s:%d: unknown role %q (want cancel, launcher, neverclosed or stoppedby)", name, i+1, f[0])
+			return fmt.Errorf("%s:%d: unknown role %q (want cancel, keeps, launcher, neverclosed or stoppedby)", name, i+1, f[0])
 		}
 	}
 	return nil
@@ -143,7 +157,19 @@ func newKnowledge() *knowledge {
 		maybe:       make(map[string]bool),
 		neverClosed: make(map[string]bool),
 		stoppedBy:   make(map[string][]string),
+		keeps:       make(map[string][][2]int),
 	}
+}
+
+// keptBy returns the results of fn that keep its argument i's context.
+func (k *knowledge) keptBy(fn *types.Func, i int) []int {
+	var results []int
+	for _, p := range k.keeps[fn.FullName()] {
+		if p[1] == i && p[0] < fn.Signature().Results().Len() {
+			results = append(results, p[0])
+		}
+	}
+	return results
 }
 
 var (

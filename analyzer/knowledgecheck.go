@@ -106,6 +106,16 @@ func checkEntry(f []string, pkg *types.Package) string {
 		if !launchable(fn.Signature(), a) {
 			return fmt.Sprintf("%s: argument %d is not a function (%s; a method's receiver is argument 0)", name, a, fn.Signature())
 		}
+	case "keeps":
+		r, _ := strconv.Atoi(f[2])
+		a, _ := strconv.Atoi(f[3])
+		n := fn.Signature().Params().Len()
+		if fn.Signature().Recv() != nil {
+			n++
+		}
+		if r >= fn.Signature().Results().Len() || a >= n {
+			return fmt.Sprintf("%s: result %d or argument %d out of range (%s; a method's receiver is argument 0)", name, r, a, fn.Signature())
+		}
 	case "neverclosed":
 		if !yieldsChan(obj) {
 			return fmt.Sprintf("%s is neither a function returning a channel nor a channel field", name)

@@ -8,6 +8,7 @@ package service
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"os/signal"
@@ -15,18 +16,41 @@ import (
 )
 
 // ctxcancel: the timeout's cancel is skipped on the error path.
-func Fetch(ctx context.Context, url string) (*http.Response, error) {
+func Fetch(ctx context.Context, url string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err // leaks the context and its timer
 	}
 	defer cancel()
-	return http.DefaultClient.Do(req)
+	return readAll(req)
 }
 
-// Fixed: defer cancel() right after the call.
-func FetchFixed(ctx context.Context, url string) (*http.Response, error) {
+// Fixed: defer cancel() right after the call (the body is read before
+// Fetch returns and the context is cancelled).
+func FetchFixed(ctx context.Context, url string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return readAll(req)
+}
+
+func readAll(req *http.Request) ([]byte, error) {
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
+// ctxcancel: the cancel is deferred, so the context is cancelled when Open
+// returns, but the response it returns still reads its body through that
+// context: the caller's first read fails with "context canceled".
+func Open(ctx context.Context, url string) (*http.Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -34,6 +58,36 @@ func FetchFixed(ctx context.Context, url string) (*http.Response, error) {
 		return nil, err
 	}
 	return http.DefaultClient.Do(req)
+}
+
+// Fixed: the cancel goes with the response; closing its body cancels the
+// context (and every error path cancels it at once).
+func OpenFixed(ctx context.Context, url string) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose is a response body whose Close also cancels the request's
+// context.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c cancelOnClose) Close() error {
+	defer c.cancel()
+	return c.ReadCloser.Close()
 }
 
 // ctxcancel: signal.NotifyContext's stop is never called, so the signal

@@ -1,0 +1,132 @@
+package analyzer
+
+import (
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// A premature cancel: the function defers the cancel, so the context is
+// cancelled when it returns, yet what it returns keeps the context (an
+// *http.Response whose body is still to be read, *sql.Rows still to be
+// scanned, a struct holding it). The caller then finds it cancelled:
+// "context canceled" on the first read. No peer reports this.
+
+// keptUntilReturn returns the return instruction through which something
+// holding the context that call returns (its context.Context results) leaves
+// the function, and a description of what holds it; nil if
+// nothing does. What holds a context: the context itself, the results of
+// calls that the knowledge table says keep an argument (keeps entries:
+// http.NewRequestWithContext, (*http.Client).Do...), structs and closures
+// it is stored in, interfaces it is converted to.
+func (s *state) keptUntilReturn(call *ssa.Call, r int) (*ssa.Return, string) {
+	var work []ssa.Value
+	for _, ref := range *call.Referrers() {
+		if ex, ok := ref.(*ssa.Extract); ok && ex.Index != r && isContext(ex.Type()) {
+			work = append(work, ex)
+		}
+	}
+	seen := make(map[ssa.Value]bool)
+	for len(work) > 0 {
+		v := work[len(work)-1]
+		work = work[:len(work)-1]
+		if seen[v] || v.Referrers() == nil {
+			continue
+		}
+		seen[v] = true
+		for _, ref := range *v.Referrers() {
+			if ret, ok := ref.(*ssa.Return); ok {
+				return ret, types.TypeString(v.Type(), s.qualifier)
+			}
+			work = append(work, s.holders(ref, v)...)
+		}
+	}
+	return nil, ""
+}
+
+// holders returns the values that hold on to v through the instruction
+// in, which uses v.
+func (s *state) holders(in ssa.Instruction, v ssa.Value) []ssa.Value {
+	switch in := in.(type) {
+	case *ssa.Phi, *ssa.ChangeType, *ssa.MakeInterface, *ssa.MakeClosure:
+		return []ssa.Value{in.(ssa.Value)}
+	case *ssa.UnOp:
+		if in.Op == token.MUL {
+			return []ssa.Value{in} // loaded from a variable that holds it
+		}
+	case *ssa.Store:
+		if in.Val != v {
+			return nil
+		}
+		switch addr := in.Addr.(type) {
+		case *ssa.Alloc:
+			return []ssa.Value{addr} // a local variable (a result, with a defer)
+		case *ssa.FieldAddr:
+			if alloc, ok := addr.X.(*ssa.Alloc); ok {
+				return []ssa.Value{alloc} // &T{ctx: ctx}
+			}
+		}
+	case *ssa.Call:
+		callee := in.Call.StaticCallee()
+		if callee == nil {
+			return nil
+		}
+		obj, ok := callee.Object().(*types.Func)
+		if !ok {
+			return nil
+		}
+		var held []ssa.Value
+		for i, arg := range in.Call.Args {
+			if arg != v {
+				continue
+			}
+			for _, res := range s.know.keptBy(obj, i) {
+				if rv := resultValue(in, res); rv != nil {
+					held = append(held, rv)
+				}
+			}
+		}
+		return held
+	}
+	return nil
+}
+
+// deferredRelease returns the defer statement that releases the cancel,
+// if any: it runs when the function returns, whatever the return.
+func (fl *flow) deferredRelease() token.Pos {
+	for _, in := range fl.anytime {
+		if d, ok := in.(*ssa.Defer); ok {
+			return d.Pos()
+		}
+	}
+	return token.NoPos
+}
+
+// checkPremature reports a cancel that a defer calls when fn returns while
+// what fn returns keeps the context.
+func (s *state) checkPremature(fn *ssa.Function, call *ssa.Call, site *cancelSite, fl *flow) bool {
+	at := fl.deferredRelease()
+	if !at.IsValid() {
+		return false
+	}
+	ret, what := s.keptUntilReturn(call, site.r)
+	if ret == nil {
+		return false
+	}
+	d := site.diagnostic("is deferred, so the context ends when %s returns, yet the %s it returns still uses it; hand the cancel to the caller (call it when the result is closed) or finish with the result here", funcNoun(fn), what)
+	d.Related = append(d.Related,
+		related(at, "cancelled here, when the function returns"),
+		related(returnPos(fn, ret), "the context leaves here, still in use"))
+	s.report("ctxcancel", d)
+	return true
+}
+
+// qualifier writes other packages' types with their package name, as
+// source code does: *http.Response.
+func (s *state) qualifier(p *types.Package) string {
+	if p == s.pass.Pkg {
+		return ""
+	}
+	return p.Name()
+}

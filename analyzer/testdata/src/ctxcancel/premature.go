@@ -1,0 +1,130 @@
+package ctxcancel
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"net/http"
+	"os/exec"
+	"time"
+)
+
+// The kind: a premature cancel. The cancel is deferred, so the context
+// ends when the function returns, yet what it returns still uses it.
+
+func openResponse(ctx context.Context, url string) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second) // want `is deferred, so the context ends when openResponse returns, yet the \*http.Response it returns still uses it`
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return http.DefaultClient.Do(req)
+}
+
+func queryRows(ctx context.Context, db *sql.DB) (*sql.Rows, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second) // want `yet the \*sql.Rows it returns still uses it`
+	defer cancel()
+	return db.QueryContext(ctx, "SELECT 1")
+}
+
+func command(ctx context.Context) *exec.Cmd {
+	ctx, cancel := context.WithCancel(ctx) // want `yet the \*exec.Cmd it returns still uses it`
+	defer cancel()
+	return exec.CommandContext(ctx, "true")
+}
+
+type job struct {
+	ctx  context.Context
+	name string
+}
+
+func newJob(parent context.Context, name string) *job {
+	ctx, cancel := context.WithCancel(parent) // want `yet the \*job it returns still uses it`
+	defer cancel()
+	return &job{ctx: ctx, name: name}
+}
+
+func withRequestContext(parent context.Context, req *http.Request) *http.Request {
+	ctx, cancel := context.WithTimeout(parent, time.Second) // want `yet the \*http.Request it returns still uses it`
+	defer cancel()
+	return req.WithContext(ctx)
+}
+
+func returnsContext(parent context.Context) context.Context {
+	ctx, cancel := context.WithCancel(parent) // want `yet the context.Context it returns still uses it`
+	defer cancel()
+	return ctx
+}
+
+// Silent: the body is read before the function returns.
+func readBody(ctx context.Context, url string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
+// Silent: only a status code leaves.
+func status(ctx context.Context, url string) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// Silent: the cancel leaves with the response (its body's Close calls it).
+func openWithCancel(ctx context.Context, url string) (*http.Response, context.CancelFunc, error) { // want openWithCancel:`returnsCancel\[1\]`
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	return resp, cancel, nil
+}
+
+// Silent: the returned job does not hold the context.
+func runJob(parent context.Context, name string) *job {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	_ = work(ctx)
+	return &job{name: name}
+}
+
+// Silent: rows are scanned before the function returns.
+func countRows(ctx context.Context, db *sql.DB) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	rows, err := db.QueryContext(ctx, "SELECT 1")
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	return n, rows.Err()
+}
