@@ -412,7 +412,7 @@ func nameOf(fn *ssa.Function, qual types.Qualifier) string {
 		fn = o
 	}
 	if parent := fn.Parent(); parent != nil {
-		return nameOf(parent, qual) + fn.Name()[len(parent.Name()):] // "run$1"
+		return "a function literal in " + nameOf(parent, qual) // not SSA's "run$1"
 	}
 	obj, ok := fn.Object().(*types.Func)
 	if !ok {
@@ -455,14 +455,7 @@ func (s *state) deferFix(fn *ssa.Function, call *ssa.Call, site *cancelSite, ren
 		return nil
 	}
 	if rename {
-		name = site.noun
-		scope := s.pass.Pkg.Scope().Innermost(site.pos)
-		for i := 2; scope != nil; i++ {
-			if _, obj := scope.LookupParent(name, site.pos); obj == nil {
-				break
-			}
-			name = fmt.Sprintf("%s%d", site.noun, i)
-		}
+		name = s.freshName(site)
 		edits = append(edits, analysis.TextEdit{Pos: site.lhs.Pos(), End: site.lhs.End(), NewText: []byte(name)})
 	}
 	indent, ok := s.indentOf(site.stmt.Pos())
@@ -486,6 +479,37 @@ func (s *state) deferFix(fn *ssa.Function, call *ssa.Call, site *cancelSite, ren
 	return []analysis.SuggestedFix{{Message: msg, TextEdits: edits}}
 }
 
+// freshName returns a name for a discarded cancel, site.noun or noun2,
+// noun3...: one that nothing in scope at the call declares and that no
+// identifier of the enclosing function uses, so that neither an outer
+// declaration is shadowed nor a later one (`cancel := ...` further down)
+// clashes with it.
+func (s *state) freshName(site *cancelSite) string {
+	used := make(map[string]bool)
+	for _, n := range site.path {
+		if _, ok := n.(*ast.FuncDecl); !ok {
+			if _, ok := n.(*ast.FuncLit); !ok {
+				continue
+			}
+		}
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+			return true
+		})
+		break // the innermost function holds every later declaration
+	}
+	scope := s.pass.Pkg.Scope().Innermost(site.pos)
+	name := site.noun
+	for i := 2; ; i++ {
+		if _, obj := scope.LookupParent(name, site.pos); obj == nil && !used[name] {
+			return name
+		}
+		name = fmt.Sprintf("%s%d", site.noun, i)
+	}
+}
+
 // removeDefers returns the edits that delete the statements `defer
 // name()` (or `defer name(nil)`) among fl's deferred calls, each on a
 // line of its own, and false if a deferred call of the cancel cannot be
@@ -504,12 +528,30 @@ func (s *state) removeDefers(fl *flow, name string) ([]analysis.TextEdit, bool) 
 			return nil, false
 		}
 		start, end, ok := s.wholeLine(stmt)
-		if !ok {
-			return nil, false
+		if !ok || s.commentAbove(stmt) {
+			return nil, false // deleting it would orphan or split a comment
 		}
 		edits = append(edits, analysis.TextEdit{Pos: start, End: end})
 	}
 	return edits, true
+}
+
+// commentAbove reports whether a comment ends on the line above stmt (a
+// comment about it, which a move would leave behind).
+func (s *state) commentAbove(stmt ast.Stmt) bool {
+	tf := s.pass.Fset.File(stmt.Pos())
+	line := tf.Line(stmt.Pos())
+	for _, f := range s.pass.Files {
+		if f.FileStart > stmt.Pos() || stmt.Pos() > f.FileEnd {
+			continue
+		}
+		for _, g := range f.Comments {
+			if tf.Line(g.End()) == line-1 && g.End() < stmt.Pos() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // deferStmtAt returns the defer statement whose keyword is at pos.

@@ -10,7 +10,7 @@
 //
 // # Analyzer golifecheck
 //
-// golifecheck: report goroutine lifecycle bugs (leaked goroutines, channels and contexts)
+// report goroutine lifecycle bugs (leaked goroutines, channels and contexts)
 //
 // golifecheck follows calls, closures and method values across packages:
 // what it learns about a function (it returns a fresh cancel, it never calls

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -460,9 +461,18 @@ func (s *state) serves(pos token.Pos, fn *ssa.Function, args []ssa.Value, g *ssa
 	}
 	name := s.funcName(fn)
 	if len(stops) == 0 {
-		s.reportStart(pos, "goroutine never stops: "+name+"'s server cannot be shut down; use an http.Server and call its Shutdown method when it must stop", token.NoPos)
+		remedy := "use a server that can be stopped, and stop it when it must stop"
+		if fn.Pkg != nil && fn.Pkg.Pkg.Path() == "net/http" {
+			remedy = "use an http.Server and call its Shutdown method when it must stop"
+		}
+		s.reportStart(pos, "goroutine never stops: "+name+" cannot be stopped; "+remedy, token.NoPos)
 		return true
 	}
+	var short []string
+	for _, stop := range stops {
+		short = append(short, stop[strings.LastIndex(stop, ".")+1:])
+	}
+	them := strings.Join(short, " or ")
 	if len(args) == 0 {
 		return false
 	}
@@ -474,9 +484,9 @@ func (s *state) serves(pos token.Pos, fn *ssa.Function, args []ssa.Value, g *ssa
 	case stopElsewhere:
 		return false
 	case stopOnlyAfter:
-		s.reportStart(pos, "goroutine never stops: "+name+" returns only once Shutdown or Close is called, and only this goroutine calls them, after it has returned; call Shutdown when the server's owner stops (its Close, or its context ending)", token.NoPos)
+		s.reportStart(pos, "goroutine never stops: "+name+" returns only once "+them+" is called, and only this goroutine calls it, after serving has ended; call "+short[0]+" when the server's owner stops (its Close, or its context ending)", token.NoPos)
 	default:
-		s.reportStart(pos, "goroutine never stops: "+name+" returns only once Shutdown or Close is called, and nothing in the package calls them on this server; call Shutdown when it must stop", token.NoPos)
+		s.reportStart(pos, "goroutine never stops: "+name+" returns only once "+them+" is called, and nothing in the package calls it on this server; call "+short[0]+" when it must stop", token.NoPos)
 	}
 	return true
 }

@@ -29,10 +29,16 @@ func KnowledgePackages(file string) ([]string, error) {
 	var paths []string
 	seen := make(map[string]bool)
 	for _, e := range k.entries {
-		for _, p := range candidatePaths(e.fields[1]) {
-			if !seen[p] {
-				seen[p] = true
-				paths = append(paths, p)
+		names := e.fields[1:2]
+		if e.fields[0] == "stoppedby" && len(e.fields) == 3 {
+			names = append(names, strings.Split(e.fields[2], ",")...)
+		}
+		for _, name := range names {
+			for _, p := range candidatePaths(name) {
+				if !seen[p] {
+					seen[p] = true
+					paths = append(paths, p)
+				}
 			}
 		}
 	}
@@ -44,20 +50,16 @@ func KnowledgePackages(file string) ([]string, error) {
 // path): the name must exist, a cancel result must be a function, a done=
 // result a context.Context, a launcher argument a function, a neverclosed
 // name a function returning a channel or a channel field, a stoppedby name
-// a function or method. Entries of packages missing from pkgs are not
-// checked (the analysis never meets them). It returns the first misfit as
-// "FILE:LINE: message".
+// a function or method and its stop methods. A package missing from
+// pkgs is an error too (a typo in the path is the likely cause). It returns
+// the first misfit as "FILE:LINE: message".
 func CheckKnowledge(file string, pkgs map[string]*types.Package) error {
 	k, err := parseKnowledgeFile(file)
 	if err != nil {
 		return err
 	}
 	for _, e := range k.entries {
-		pkg := packageOf(e.fields[1], pkgs)
-		if pkg == nil {
-			continue
-		}
-		if msg := checkEntry(e.fields, pkg); msg != "" {
+		if msg := checkEntry(e.fields, pkgs); msg != "" {
 			return fmt.Errorf("%s:%d: %s", e.file, e.line, msg)
 		}
 	}
@@ -78,9 +80,13 @@ func parseKnowledgeFile(file string) (*knowledge, error) {
 }
 
 // checkEntry returns what is wrong with a syntactically valid entry,
-// given the package that declares what it names, or "".
-func checkEntry(f []string, pkg *types.Package) string {
+// given the packages that declare what it names, or "".
+func checkEntry(f []string, pkgs map[string]*types.Package) string {
 	name := f[1]
+	pkg := packageOf(name, pkgs)
+	if pkg == nil {
+		return fmt.Sprintf("%s: no package of that path can be loaded here (a typo in the import path, or a module this build does not require?)", name)
+	}
 	obj := lookupFullName(pkg, name)
 	if obj == nil {
 		return fmt.Sprintf("%s: no such function, method or field in package %s", name, pkg.Path())
@@ -116,10 +122,31 @@ func checkEntry(f []string, pkg *types.Package) string {
 		if r >= fn.Signature().Results().Len() || a >= n {
 			return fmt.Sprintf("%s: result %d or argument %d out of range (%s; a method's receiver is argument 0)", name, r, a, fn.Signature())
 		}
+	case "stoppedby":
+		if len(f) == 3 {
+			for _, stop := range strings.Split(f[2], ",") {
+				if msg := checkMethod(stop, pkgs); msg != "" {
+					return msg
+				}
+			}
+		}
 	case "neverclosed":
 		if !yieldsChan(obj) {
 			return fmt.Sprintf("%s is neither a function returning a channel nor a channel field", name)
 		}
+	}
+	return ""
+}
+
+// checkMethod returns what is wrong with name as a stop method, or "".
+func checkMethod(name string, pkgs map[string]*types.Package) string {
+	pkg := packageOf(name, pkgs)
+	if pkg == nil {
+		return fmt.Sprintf("%s: no package of that path can be loaded here", name)
+	}
+	fn, ok := lookupFullName(pkg, name).(*types.Func)
+	if !ok || fn.Signature().Recv() == nil {
+		return fmt.Sprintf("%s: no such method in package %s", name, pkg.Path())
 	}
 	return ""
 }

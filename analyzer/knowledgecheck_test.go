@@ -28,7 +28,9 @@ func TestCheckKnowledge(t *testing.T) {
 		{"neverclosed time.Ticker.C", ""},
 		{"neverclosed time.After", ""},
 		{"stoppedby (*net/http.Server).ListenAndServe (*net/http.Server).Shutdown", ""},
-		{"cancel github.com/not/loaded.F 7", ""}, // its package is not loaded: unchecked
+		{"cancel github.com/not/loaded.F 7", "no package of that path can be loaded"},
+		{"stoppedby (*net/http.Server).Serve (*net/http.Server).Halt", "(*net/http.Server).Halt: no such method"},
+		{"stoppedby (*net/http.Server).Serve net/http.ListenAndServe", "net/http.ListenAndServe: no such method"},
 		{"cancel context.WithCancel 5", "result 5 is not a function"},
 		{"cancel context.WithCancel 0", "result 0 is not a function"},
 		{"cancel context.WithCancel 1 done=9", "done=9: result 9 is not a context.Context"},

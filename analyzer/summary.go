@@ -458,9 +458,34 @@ func loopOf(fn *ssa.Function, blocks map[*ssa.BasicBlock]bool) token.Pos {
 					}
 				}
 			}
+			if loop := emptyLoop(fn); loop.IsValid() {
+				return loop // `for {}`: its blocks hold no positioned instruction
+			}
 		}
 	}
 	return token.NoPos
+}
+
+// emptyLoop returns the position of a `for {}` with no condition and an
+// empty body in fn's syntax (outside its function literals), if any.
+func emptyLoop(fn *ssa.Function) token.Pos {
+	syntax := fn.Syntax()
+	if syntax == nil {
+		return token.NoPos
+	}
+	var loop token.Pos
+	ast.Inspect(syntax, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return n == syntax
+		case *ast.ForStmt:
+			if n.Cond == nil && len(n.Body.List) == 0 && !loop.IsValid() {
+				loop = n.Pos()
+			}
+		}
+		return !loop.IsValid()
+	})
+	return loop
 }
 
 // enclosingLoop returns the position of the innermost for or range

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"go/types"
 
 	"github.com/golifecheck/golifecheck/analyzer"
@@ -23,14 +26,19 @@ func knowledgeFlag(flags []flagArg) string {
 // analyzed, so that a bad file is one error with its line rather than one
 // per package: its syntax, then each entry against the signature of what
 // it names, in the packages that the file names and the build can load.
-// Under go vet (vet set) the flag is refused: go vet runs the tool in each
+// Under go vet (vet set; cfg is go vet's configuration file) the flag is
+// refused, once per package named on go vet's command line (errQuiet for
+// the dependencies go vet analyzes for their facts only): go vet runs the tool in each
 // package's directory and caches its results by flags and sources, so a
 // relative path would be misread and an edit to the file never seen.
-func checkKnowledge(file string, vet bool) error {
+func checkKnowledge(file string, vet bool, cfg string) error {
 	if file == "" {
 		return nil
 	}
 	if vet {
+		if vetxOnly(cfg) {
+			return errQuiet // a dependency, analyzed for facts only: say it once, for the packages named
+		}
 		return fmt.Errorf("-knowledge cannot be used under go vet, which caches results without reading %s (edits would go unseen) and runs golifecheck in each package's directory; run golifecheck -knowledge=%s ./... instead", file, file)
 	}
 	paths, err := analyzer.KnowledgePackages(file)
@@ -41,6 +49,20 @@ func checkKnowledge(file string, vet bool) error {
 		return fmt.Errorf("-knowledge: %w", err)
 	}
 	return nil
+}
+
+// errQuiet asks for exit status 2 with nothing printed.
+var errQuiet = errors.New("")
+
+// vetxOnly reports whether go vet's configuration file cfg asks for facts
+// only (a dependency of the packages named), not for findings.
+func vetxOnly(cfg string) bool {
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		return false
+	}
+	var c struct{ VetxOnly bool }
+	return json.Unmarshal(data, &c) == nil && c.VetxOnly
 }
 
 // loadTypes returns the type information of the packages of paths that

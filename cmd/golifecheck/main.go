@@ -66,8 +66,14 @@ func standalone() int {
 	if os.Getenv(fixingEnv) != "" {
 		return 0
 	}
-	if err := checkKnowledge(knowledgeFlag(flags), underVet(rest)); err != nil {
-		fmt.Fprintln(os.Stderr, "golifecheck:", err)
+	if err := checkKnowledge(knowledgeFlag(flags), underVet(rest), lastArg(rest)); err != nil {
+		if err != errQuiet {
+			fmt.Fprintln(os.Stderr, "golifecheck:", err)
+		}
+		return 2
+	}
+	if len(rest) == 0 && !leaveAsIs(flags, rest) {
+		fmt.Fprintln(os.Stderr, "golifecheck: no packages named; usage: golifecheck [-flag] [package...], e.g. golifecheck ./...")
 		return 2
 	}
 	if leaveAsIs(flags, rest) {
@@ -181,6 +187,14 @@ func leaveAsIs(flags []flagArg, rest []string) bool {
 	return false
 }
 
+// lastArg returns the last of args, or "".
+func lastArg(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[len(args)-1]
+}
+
 // underVet reports whether go vet runs golifecheck on a package: the last
 // argument is go vet's .cfg file.
 func underVet(rest []string) bool {
@@ -263,7 +277,7 @@ func applyFixes(flags []flagArg, rest []string, diff bool) int {
 // help prints the documentation of the named checks, or of all of them.
 func help(names []string) int {
 	if len(names) == 0 {
-		fmt.Println(analyzer.Analyzer.Doc)
+		fmt.Println(analyzer.Analyzer.Name + ": " + analyzer.Analyzer.Doc)
 		fmt.Println("\nRun 'golifecheck -h' for the flags.")
 		return 0
 	}

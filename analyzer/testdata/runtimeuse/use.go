@@ -12,7 +12,7 @@ import (
 func poll() {}
 
 func taskIgnoresContext() *runtime.Task {
-	return runtime.Start(context.Background(), func(ctx context.Context) error { // want `goroutine never stops: the loop in runtimeuse.taskIgnoresContext\$1`
+	return runtime.Start(context.Background(), func(ctx context.Context) error { // want `goroutine never stops: the loop in a function literal in runtimeuse.taskIgnoresContext`
 		for {
 			poll()
 			time.Sleep(time.Second)

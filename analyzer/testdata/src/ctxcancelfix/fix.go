@@ -106,3 +106,26 @@ func lateDeferCommented(parent context.Context) error {
 	defer cancel() // released here
 	return work(ctx)
 }
+
+// The name for a discarded cancel is one the function does not declare
+// later either.
+func laterCancelName(parent context.Context) error {
+	ctx, _ := context.WithCancel(parent) // want `discarded`
+	if err := work(ctx); err != nil {
+		return err
+	}
+	cancel := func() {}
+	cancel()
+	return nil
+}
+
+// No fix: a comment above the late defer would be left behind.
+func lateDeferCommentAbove(parent context.Context) error {
+	ctx, cancel := context.WithTimeout(parent, time.Second) // want `not called on all paths`
+	if err := work(ctx); err != nil {
+		return err
+	}
+	// released here
+	defer cancel()
+	return work(ctx)
+}

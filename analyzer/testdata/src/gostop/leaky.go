@@ -10,7 +10,7 @@ import (
 func work() {}
 
 func polling() {
-	go func() { // want `goroutine never stops: the loop in gostop.polling\$1 \(leaky.go:14\) has no exit`
+	go func() { // want `goroutine never stops: the loop in a function literal in gostop.polling \(leaky.go:14\) has no exit`
 		for {
 			work()
 			time.Sleep(time.Second)
@@ -49,7 +49,7 @@ func methodValue(c *cache) {
 }
 
 func rangeTicker(t *time.Ticker) {
-	go func() { // want `goroutine never stops: the loop in gostop.rangeTicker\$1`
+	go func() { // want `goroutine never stops: the loop in a function literal in gostop.rangeTicker`
 		for range t.C {
 			work()
 		}
@@ -108,8 +108,16 @@ func waitGroupGo(wg *sync.WaitGroup) {
 }
 
 func blockForever() {
-	go func() { // want `goroutine never stops: gostop.blockForever\$1 blocks forever in select \{\}`
+	go func() { // want `goroutine never stops: a function literal in gostop.blockForever blocks forever in select \{\}`
 		work()
 		select {}
+	}()
+}
+
+// A busy loop with an empty body.
+func spin() {
+	go func() { // want `goroutine never stops: the loop in a function literal in gostop.spin \(leaky.go:\d+\) has no exit`
+		for {
+		}
 	}()
 }

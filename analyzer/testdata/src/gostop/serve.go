@@ -11,12 +11,12 @@ import (
 // Servers that nothing shuts down.
 
 func unstoppable() {
-	go http.ListenAndServe(":8080", nil) // want `goroutine never stops: http.ListenAndServe's server cannot be shut down; use an http.Server and call its Shutdown method`
+	go http.ListenAndServe(":8080", nil) // want `goroutine never stops: http.ListenAndServe cannot be stopped; use an http.Server and call its Shutdown method`
 }
 
 func localServerNeverShutDown(h http.Handler) {
 	srv := &http.Server{Addr: ":8081", Handler: h}
-	go srv.ListenAndServe() // want `goroutine never stops: \(\*http.Server\).ListenAndServe returns only once Shutdown or Close is called, and nothing in the package calls them on this server`
+	go srv.ListenAndServe() // want `goroutine never stops: \(\*http.Server\).ListenAndServe returns only once Shutdown or Close is called, and nothing in the package calls it on this server`
 }
 
 func closureServerNeverShutDown(h http.Handler) {
@@ -33,7 +33,7 @@ type app struct {
 }
 
 func (a *app) start() {
-	go a.srv.ListenAndServe() // want `nothing in the package calls them on this server`
+	go a.srv.ListenAndServe() // want `nothing in the package calls it on this server`
 }
 
 // Servers that are shut down, or that the analysis cannot follow.
@@ -92,7 +92,7 @@ type informantServer struct {
 
 func newInformantServer(ln net.Listener, h http.Handler) *informantServer {
 	s := &informantServer{srv: &http.Server{Handler: h}}
-	go func() { // want `goroutine never stops: \(\*http.Server\).Serve returns only once Shutdown or Close is called, and only this goroutine calls them, after it has returned`
+	go func() { // want `goroutine never stops: \(\*http.Server\).Serve returns only once Shutdown or Close is called, and only this goroutine calls it, after serving has ended`
 		if err := s.srv.Serve(ln); err != nil && err != http.ErrServerClosed {
 			s.exit()
 		}
@@ -106,7 +106,7 @@ func (s *informantServer) exit() {
 
 func closeOnFailure(ln net.Listener, h http.Handler) {
 	srv := &http.Server{Handler: h}
-	go func() { // want `only this goroutine calls them, after it has returned`
+	go func() { // want `only this goroutine calls it, after serving has ended`
 		if err := srv.Serve(ln); err != nil {
 			srv.Close()
 		}
@@ -115,7 +115,7 @@ func closeOnFailure(ln net.Listener, h http.Handler) {
 
 func serveNeverStopped(ln net.Listener, h http.Handler) {
 	srv := &http.Server{Handler: h}
-	go srv.ServeTLS(ln, "cert.pem", "key.pem") // want `ServeTLS returns only once Shutdown or Close is called, and nothing in the package calls them on this server`
+	go srv.ServeTLS(ln, "cert.pem", "key.pem") // want `ServeTLS returns only once Shutdown or Close is called, and nothing in the package calls it on this server`
 }
 
 // Silent: the listener is closed, which ends Serve.

@@ -3,7 +3,7 @@ package gostop
 import "golang.org/x/sync/errgroup"
 
 func errgroupFromTable(g *errgroup.Group) {
-	g.Go(func() error { // want `goroutine never stops: the loop in gostop.errgroupFromTable\$1`
+	g.Go(func() error { // want `goroutine never stops: the loop in a function literal in gostop.errgroupFromTable`
 		for {
 			work()
 		}

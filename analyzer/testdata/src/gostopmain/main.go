@@ -18,7 +18,7 @@ func main() { // want main:`forever\(the loop in main.main \(main.go:\d+\) has n
 		go poll() // once, on one path
 	}
 	for _, j := range jobs {
-		go func() { // want `goroutine never stops: the loop in main.main\$1 \(main.go:\d+\) has no exit`
+		go func() { // want `goroutine never stops: the loop in a function literal in main.main \(main.go:\d+\) has no exit`
 			for {
 				process(j)
 				time.Sleep(time.Second)
