@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"go/types"
+	"os"
 
 	"github.com/golifecheck/golifecheck/analyzer"
 	"golang.org/x/tools/go/packages"
