@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -64,6 +65,9 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 	}
 	if fl.releasedBefore(call) {
 		return
+	}
+	if slices.Contains(s.sums.nilOnErr(call.Common()), r) {
+		fl.errVal = resultValue(call, call.Common().Signature().Results().Len()-1)
 	}
 	exit, again, piled := fl.leak(call, s.doneBlocks(call))
 	if exit == nil && !again && piled == nil {
@@ -272,12 +276,21 @@ func selectCaseIf(sel *ssa.Select, i int) *ssa.If {
 	return nil
 }
 
-// nonNilBranch returns the successor of an `if cancel != nil` (or ==) that
-// a path holding the (non-nil) value takes, or nil for other conditions.
+// nonNilBranch returns the successor of an `if cancel != nil` (or ==), or
+// of an `if err != nil` on the call's error when the cancel is nil with it
+// (see flow.errVal), that a path holding the (non-nil) value takes, or nil
+// for other conditions.
 func (fl *flow) nonNilBranch(in *ssa.If) *ssa.BasicBlock {
 	cond, ok := in.Cond.(*ssa.BinOp)
 	if !ok || (cond.Op != token.EQL && cond.Op != token.NEQ) {
 		return nil
+	}
+	if fl.errVal != nil && (cond.X == fl.errVal && isNil(cond.Y) || cond.Y == fl.errVal && isNil(cond.X)) {
+		// err != nil: the cancel is nil there, nothing is owed.
+		if cond.Op == token.NEQ {
+			return in.Block().Succs[1]
+		}
+		return in.Block().Succs[0]
 	}
 	if !(fl.seen[cond.X] && isNil(cond.Y) || fl.seen[cond.Y] && isNil(cond.X)) {
 		return nil

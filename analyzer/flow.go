@@ -28,6 +28,10 @@ type flow struct {
 	anytime []ssa.Instruction
 	// drops is the evidence of hand-overs that never call the value.
 	drops []drop
+	// errVal, if set, is the error result of the call that returned the
+	// value, which is nil whenever errVal is not (see funcFact.NilOnErr):
+	// a path on which errVal != nil owes nothing.
+	errVal ssa.Value
 }
 
 type releaseKind int

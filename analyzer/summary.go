@@ -20,6 +20,10 @@ type funcFact struct {
 	// Cancels lists the results that carry a fresh cancel function the
 	// caller must call (a helper returning context.WithCancel's cancel).
 	Cancels []int
+	// NilOnErr lists the Cancels that are nil whenever the last result,
+	// an error, is not: a caller that returns on the error owes nothing
+	// (calling the nil cancel would panic).
+	NilOnErr []int
 	// Drops lists the func-typed parameters (SSA numbering: the receiver,
 	// if any, is parameter 0) that the function neither calls nor hands
 	// on: a cancel passed there is never called.
@@ -51,6 +55,9 @@ func (f *funcFact) String() string {
 	var parts []string
 	if len(f.Cancels) > 0 {
 		parts = append(parts, fmt.Sprintf("returnsCancel%v", f.Cancels))
+	}
+	if len(f.NilOnErr) > 0 {
+		parts = append(parts, fmt.Sprintf("nilOnErr%v", f.NilOnErr))
 	}
 	if len(f.Drops) > 0 {
 		parts = append(parts, fmt.Sprintf("dropsParam%v", f.Drops))
@@ -157,6 +164,7 @@ func (m *summaries) compute(fn *ssa.Function, f *funcFact) {
 			}
 		}
 	}
+	f.NilOnErr = nilOnErr(fn, f.Cancels)
 	// Func-typed parameters never called nor handed on.
 	for i, p := range fn.Params {
 		if !isCancelType(p.Type()) {
@@ -202,6 +210,43 @@ func (m *summaries) cancelResults(call *ssa.CallCommon) []int {
 		return nil
 	}
 	return m.knownOr(callee, m.s.know.cancelResults, func(f *funcFact) []int { return f.Cancels })
+}
+
+// nilOnErr returns the cancels among fn's results that every return sets
+// to nil unless it sets fn's last result, an error, to nil: `return nil,
+// nil, err` and `return ctx, cancel, nil`.
+func nilOnErr(fn *ssa.Function, cancels []int) []int {
+	results := fn.Signature.Results()
+	last := results.Len() - 1
+	if len(cancels) == 0 || last < 1 || !types.Identical(results.At(last).Type(), types.Universe.Lookup("error").Type()) {
+		return nil
+	}
+	var out []int
+	for _, r := range cancels {
+		ok := true
+		for _, b := range fn.Blocks {
+			if ret, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return); isRet && len(ret.Results) == results.Len() {
+				ok = ok && (isNil(ret.Results[last]) || isNil(ret.Results[r]))
+			}
+		}
+		if ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// nilOnErr returns the results of the call that carry a cancel which is
+// nil whenever its error result is set, by the callee's summary.
+func (m *summaries) nilOnErr(call *ssa.CallCommon) []int {
+	callee := call.StaticCallee()
+	if callee == nil {
+		return nil
+	}
+	if o := callee.Origin(); o != nil {
+		callee = o
+	}
+	return m.of(callee).NilOnErr
 }
 
 // knownOr returns what the knowledge table says of callee, if anything,

@@ -4,6 +4,7 @@ package cancelhelper
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -38,4 +39,13 @@ func (r *Registry) Run() {
 	for _, f := range r.fns {
 		f()
 	}
+}
+
+// Open returns a nil cancel exactly when it returns an error.
+func Open(parent context.Context, ok bool) (context.Context, context.CancelFunc, error) { // want Open:`returnsCancel\[1\] nilOnErr\[1\]`
+	if !ok {
+		return nil, nil, errors.New("refused")
+	}
+	ctx, cancel := context.WithCancel(parent)
+	return ctx, cancel, nil
 }

@@ -47,3 +47,22 @@ func passesToRegistry(parent context.Context, r *cancelhelper.Registry) {
 func returnsStopper(parent context.Context) func() { // want returnsStopper:`returnsCancel\[0\]`
 	return cancelhelper.Stopper(parent)
 }
+
+// Silent: on the error path the cancel is nil (cancelhelper.Open's fact).
+func opensThenDefers(parent context.Context) error {
+	ctx, cancel, err := cancelhelper.Open(parent, true)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	return ctx.Err()
+}
+
+func opensNilCheckReversed(parent context.Context) error {
+	ctx, cancel, err := cancelhelper.Open(parent, true)
+	if err == nil {
+		defer cancel()
+		return ctx.Err()
+	}
+	return err
+}

@@ -2,6 +2,7 @@ package ctxcancel
 
 import (
 	"context"
+	"errors"
 	"log"
 	"sync"
 	"testing"
@@ -276,4 +277,23 @@ func retryAfterTimeout(parent context.Context, try func(context.Context) bool) {
 			return
 		}
 	}
+}
+
+// A helper whose cancel is nil exactly when its error is set: returning on
+// the error owes nothing.
+func openCtx(parent context.Context, ok bool) (context.Context, context.CancelFunc, error) { // want openCtx:`returnsCancel\[1\] nilOnErr\[1\]`
+	if !ok {
+		return nil, nil, errors.New("no")
+	}
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	return ctx, cancel, nil
+}
+
+func usesOpenCtx(parent context.Context) error {
+	ctx, cancel, err := openCtx(parent, true)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	return ctx.Err()
 }

@@ -168,3 +168,22 @@ func retryOnWake(parent context.Context, wake <-chan struct{}, try func(context.
 		}
 	}
 }
+
+// A helper that returns a live cancel with an error: the caller that
+// returns on the error leaks it.
+func openCtxLeaky(parent context.Context, ok bool) (context.Context, context.CancelFunc, error) { // want openCtxLeaky:`returnsCancel\[1\]`
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	if !ok {
+		return ctx, cancel, errors.New("half open")
+	}
+	return ctx, cancel, nil
+}
+
+func usesOpenCtxLeaky(parent context.Context) error {
+	ctx, cancel, err := openCtxLeaky(parent, false) // want `the cancel function returned by openCtxLeaky is not called on all paths`
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	return ctx.Err()
+}
