@@ -91,6 +91,8 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 	case !fl.releases():
 		d = site.diagnostic("is never called; defer %s after this call to avoid a context leak", site.callText())
 		d.SuggestedFixes = s.deferFix(fn, call, site, false, fl)
+	case exit != nil && fl.reassigned:
+		d = site.diagnostic("is lost when %s is reassigned before it is called; call it before reassigning, or keep each cancel in its own variable", strings.TrimSuffix(site.callText(), "()"))
 	case exit != nil:
 		d = site.diagnostic("is not called on all paths; defer %s after this call to avoid a context leak", site.callText())
 		d.SuggestedFixes = s.deferFix(fn, call, site, false, fl)
@@ -130,13 +132,13 @@ func resultValue(call *ssa.Call, r int) ssa.Value {
 // their block in a panic, so they end paths too.
 func (fl *flow) leak(def ssa.Instruction, done doneAt) (exit *ssa.Return, again bool, piled *ssa.Defer) {
 	type node struct {
-		b              *ssa.BasicBlock
-		done, deferred bool
+		b                    *ssa.BasicBlock
+		done, deferred, lost bool
 	}
 	seen := make(map[node]bool)
 	var deferredAt *ssa.Defer // the defer that a path in deferred mode passed
-	var visit func(b *ssa.BasicBlock, from int, isDone, deferred bool) *ssa.Return
-	visit = func(b *ssa.BasicBlock, from int, isDone, deferred bool) *ssa.Return {
+	var visit func(b *ssa.BasicBlock, from int, isDone, deferred, lost bool) *ssa.Return
+	visit = func(b *ssa.BasicBlock, from int, isDone, deferred, lost bool) *ssa.Return {
 		isDone = isDone || done.blocks[b]
 		succs := b.Succs
 		caseDone := false // the true edge takes a select case on ctx.Done()
@@ -150,6 +152,9 @@ func (fl *flow) leak(def ssa.Instruction, done doneAt) (exit *ssa.Return, again 
 					again = true
 				}
 				return nil
+			}
+			if lost && fl.via[in] != nil {
+				continue // through a phi that holds another value on this path
 			}
 			if d, ok := in.(*ssa.Defer); ok && fl.released[in] != 0 {
 				// Released when the function returns, not now: a path
@@ -165,6 +170,7 @@ func (fl *flow) leak(def ssa.Instruction, done doneAt) (exit *ssa.Return, again 
 				if deferred {
 					return nil
 				}
+				fl.reassigned = lost
 				return in
 			case *ssa.If:
 				if succ := fl.nonNilBranch(in); succ != nil {
@@ -175,9 +181,10 @@ func (fl *flow) leak(def ssa.Instruction, done doneAt) (exit *ssa.Return, again 
 		}
 		for i, succ := range succs {
 			d := isDone || (caseDone && i == 0)
-			if st := (node{succ, d, deferred}); !seen[st] {
+			l := lost || fl.loses(b, succ)
+			if st := (node{succ, d, deferred, l}); !seen[st] {
 				seen[st] = true
-				if ret := visit(succ, 0, d, deferred); ret != nil {
+				if ret := visit(succ, 0, d, deferred, l); ret != nil {
 					return ret
 				}
 			}
@@ -187,7 +194,7 @@ func (fl *flow) leak(def ssa.Instruction, done doneAt) (exit *ssa.Return, again 
 	b := def.Block()
 	for i, in := range b.Instrs {
 		if in == def {
-			exit = visit(b, i+1, false, false)
+			exit = visit(b, i+1, false, false, false)
 			break
 		}
 	}
@@ -535,6 +542,9 @@ func (s *state) removeDefers(fl *flow, name string) ([]analysis.TextEdit, bool) 
 	for _, in := range fl.anytime {
 		if _, ok := in.(*ssa.Defer); !ok {
 			continue // a closure that captured the variable
+		}
+		if fl.via[in] != nil {
+			return nil, false // it defers another value too: it must stay
 		}
 		stmt := s.deferStmtAt(in.Pos())
 		if stmt == nil || !callsByName(stmt.Call, name) {

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"slices"
 	"go/token"
 	"go/types"
 
@@ -28,6 +29,17 @@ type flow struct {
 	anytime []ssa.Instruction
 	// drops is the evidence of hand-overs that never call the value.
 	drops []drop
+	// phiEdges holds the phis the value flows into, with the indices of
+	// the incoming edges along which it is theirs; via maps the releases
+	// found through a phi to it, and curPhi is the phi being followed. On
+	// a path that enters a phi's block along another edge, the variable
+	// was reassigned: releases through the phi do not release this value.
+	phiEdges map[*ssa.Phi][]int
+	via      map[ssa.Instruction]*ssa.Phi
+	curPhi   *ssa.Phi
+	// reassigned says that the leaking path leak found is one on which
+	// the variable was reassigned (a phi took another value).
+	reassigned bool
 	// errVal, if set, is the error result of the call that returned the
 	// value, which is nil whenever errVal is not (see funcFact.NilOnErr):
 	// a path on which errVal != nil owes nothing.
@@ -92,7 +104,52 @@ func (fl *flow) releasedBefore(def ssa.Instruction) bool {
 // releases reports whether the value is called or handed on somewhere.
 func (fl *flow) releases() bool { return len(fl.released) > 0 }
 
+// phi follows v into phi, which holds v only when control arrives along
+// the edges whose incoming value is v; releases found through it are
+// recorded as depending on it (see flow.via).
+func (fl *flow) phi(phi *ssa.Phi, v ssa.Value) {
+	if fl.phiEdges == nil {
+		fl.phiEdges = make(map[*ssa.Phi][]int)
+		fl.via = make(map[ssa.Instruction]*ssa.Phi)
+	}
+	for i, e := range phi.Edges {
+		if e == v {
+			fl.phiEdges[phi] = append(fl.phiEdges[phi], i)
+		}
+	}
+	outer := fl.curPhi
+	if outer == nil {
+		fl.curPhi = phi
+	}
+	fl.value(phi)
+	fl.curPhi = outer
+}
+
+// loses reports whether arriving in block succ from pred replaces the
+// value in a phi it flows into: the phi takes another value on that edge.
+func (fl *flow) loses(pred, succ *ssa.BasicBlock) bool {
+	for _, in := range succ.Instrs {
+		phi, ok := in.(*ssa.Phi)
+		if !ok {
+			break
+		}
+		edges, followed := fl.phiEdges[phi]
+		if !followed {
+			continue
+		}
+		for i, p := range succ.Preds {
+			if p == pred && !slices.Contains(edges, i) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (fl *flow) release(in ssa.Instruction, how releaseKind) {
+	if fl.curPhi != nil {
+		fl.via[in] = fl.curPhi
+	}
 	if _, ok := in.(*ssa.Defer); ok {
 		fl.anytime = append(fl.anytime, in)
 	}
@@ -113,7 +170,7 @@ func (fl *flow) value(v ssa.Value) {
 		case *ssa.DebugRef, *ssa.BinOp:
 			// A comparison with nil is not a call.
 		case *ssa.Phi:
-			fl.value(in)
+			fl.phi(in, v)
 		case *ssa.ChangeType:
 			fl.value(in)
 		case ssa.CallInstruction:

@@ -297,3 +297,38 @@ func usesOpenCtx(parent context.Context) error {
 	defer cancel()
 	return ctx.Err()
 }
+
+// The first cancel is called before the variable is reassigned.
+func cancelledBeforeReassign(parent context.Context, d time.Duration) error {
+	ctx, cancel := context.WithCancel(parent)
+	if d > 0 {
+		cancel()
+		ctx, cancel = context.WithTimeout(parent, d)
+	}
+	defer cancel()
+	return ctx.Err()
+}
+
+// Each cancel in its own variable.
+func cancelsApart(parent context.Context, d time.Duration) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	if d > 0 {
+		var cancelTimeout context.CancelFunc
+		ctx, cancelTimeout = context.WithTimeout(ctx, d)
+		defer cancelTimeout()
+	}
+	return ctx.Err()
+}
+
+// A phi of one value along every edge: nothing is lost.
+func samePhi(parent context.Context, d time.Duration) error {
+	ctx, cancel := context.WithCancel(parent)
+	if d > 0 {
+		ctx = context.WithValue(ctx, key{}, d)
+	}
+	defer cancel()
+	return ctx.Err()
+}
+
+type key struct{}

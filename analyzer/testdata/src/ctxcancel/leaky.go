@@ -187,3 +187,26 @@ func usesOpenCtxLeaky(parent context.Context) error {
 	defer cancel()
 	return ctx.Err()
 }
+
+// Values, not variables: the first cancel is lost when the variable is
+// reassigned before the deferred call.
+func reassignedBeforeDefer(parent context.Context, d time.Duration) error {
+	ctx, cancel := context.WithCancel(parent) // want `is lost when cancel is reassigned before it is called`
+	if d > 0 {
+		ctx, cancel = context.WithTimeout(ctx, d)
+	}
+	defer cancel()
+	return ctx.Err()
+}
+
+func reassignedInSwitch(parent context.Context, mode int) error {
+	ctx, stop := context.WithCancel(parent) // want `is lost when stop is reassigned`
+	switch mode {
+	case 1:
+		ctx, stop = context.WithTimeout(ctx, time.Second)
+	case 2:
+		ctx, stop = context.WithDeadline(ctx, time.Now())
+	}
+	defer stop()
+	return ctx.Err()
+}
