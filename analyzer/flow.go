@@ -1,9 +1,9 @@
 package analyzer
 
 import (
-	"slices"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
