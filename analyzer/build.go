@@ -87,7 +87,7 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 		if !ok || fn.Pkg() == nil {
 			continue
 		}
-		if (ctxcancel && know.cancelResults(fn) != nil) || (gostop && know.launcherParams(fn) != nil) {
+		if (ctxcancel && know.cancelResults(fn) != nil) || (gostop && (know.launcherParams(fn) != nil || know.hasMustCall(fn))) {
 			return true
 		}
 		if fn.Pkg() == pass.Pkg {

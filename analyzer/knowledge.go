@@ -41,6 +41,9 @@ type knowledge struct {
 	// receiver first) where the result holds on to the argument's context:
 	// http.NewRequestWithContext's request keeps its context.
 	keeps map[string][][2]int
+	// mustCalls maps a function's full name to the methods of which one
+	// must be called on its result (runtime.Start's Task: Stop or Wait).
+	mustCalls map[string]mustCall
 	// entries are the lines the table was parsed from, for checkEntry.
 	entries []knowledgeEntry
 }
@@ -132,6 +135,19 @@ func (k *knowledge) parse(name, text string) error {
 				return fmt.Errorf("%s:%d: want \"neverclosed FUNCTION-OR-FIELD\", got %q", name, i+1, line)
 			}
 			k.neverClosed[f[1]] = true
+		case "mustcall":
+			if len(f) != 3 && (len(f) != 4 || !strings.HasPrefix(f[3], "background=")) {
+				return fmt.Errorf("%s:%d: want \"mustcall FUNCTION METHOD[,METHOD...] [background=ARGUMENT]\", got %q", name, i+1, line)
+			}
+			mc := mustCall{methods: strings.Split(f[2], ","), background: -1}
+			if len(f) == 4 {
+				b, err := strconv.Atoi(strings.TrimPrefix(f[3], "background="))
+				if err != nil || b < 0 {
+					return fmt.Errorf("%s:%d: %q: want background=ARGUMENT", name, i+1, f[3])
+				}
+				mc.background = b
+			}
+			k.mustCalls[f[1]] = mc
 		case "keeps":
 			if len(f) != 4 {
 				return fmt.Errorf("%s:%d: want \"keeps FUNCTION RESULT ARGUMENT\", got %q", name, i+1, line)
@@ -143,7 +159,7 @@ func (k *knowledge) parse(name, text string) error {
 			}
 			k.keeps[f[1]] = append(k.keeps[f[1]], [2]int{r, a})
 		default:
-			return fmt.Errorf("%s:%d: unknown role %q (want cancel, keeps, launcher, neverclosed or stoppedby)", name, i+1, f[0])
+			return fmt.Errorf("%s:%d: unknown role %q (want cancel, keeps, launcher, mustcall, neverclosed or stoppedby)", name, i+1, f[0])
 		}
 	}
 	return nil
@@ -158,7 +174,16 @@ func newKnowledge() *knowledge {
 		neverClosed: make(map[string]bool),
 		stoppedBy:   make(map[string][]string),
 		keeps:       make(map[string][][2]int),
+		mustCalls:   make(map[string]mustCall),
 	}
+}
+
+// A mustCall is the obligation a function's result carries: one of its
+// methods (short names) must be called on it, if the function's argument
+// background (when not -1) is a context that is never cancelled.
+type mustCall struct {
+	methods    []string
+	background int
 }
 
 // keptBy returns the results of fn that keep its argument i's context.
@@ -200,4 +225,11 @@ func loadKnowledge(extra string) (*knowledge, error) {
 	}
 	knowledgeCache[extra] = k
 	return k, nil
+}
+
+// hasMustCall reports whether the table puts a mustcall obligation on
+// fn's result.
+func (k *knowledge) hasMustCall(fn *types.Func) bool {
+	_, ok := k.mustCalls[fn.FullName()]
+	return ok
 }

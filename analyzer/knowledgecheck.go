@@ -122,6 +122,16 @@ func checkEntry(f []string, pkgs map[string]*types.Package) string {
 		if r >= fn.Signature().Results().Len() || a >= n {
 			return fmt.Sprintf("%s: result %d or argument %d out of range (%s; a method's receiver is argument 0)", name, r, a, fn.Signature())
 		}
+	case "mustcall":
+		res := fn.Signature().Results()
+		if res.Len() == 0 {
+			return fmt.Sprintf("%s has no result to call methods on", name)
+		}
+		for _, m := range strings.Split(f[2], ",") {
+			if obj, _, _ := types.LookupFieldOrMethod(res.At(0).Type(), true, fn.Pkg(), m); obj == nil {
+				return fmt.Sprintf("%s: its result %s has no method %s", name, res.At(0).Type(), m)
+			}
+		}
 	case "stoppedby":
 		if len(f) == 3 {
 			for _, stop := range strings.Split(f[2], ",") {

@@ -463,6 +463,10 @@ func (s *state) checkCtorCall(fn *ssa.Function, call *ssa.Call) {
 	}
 	var stops []string
 	var c *stopContract
+	if mc, ok := s.knownMustCall(callee, call); ok {
+		s.checkMustCall(fn, call, callee, mc)
+		return
+	}
 	if callee.Pkg == s.pkg {
 		if c = s.ctorContract(callee); c == nil {
 			return

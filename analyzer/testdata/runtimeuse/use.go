@@ -86,3 +86,57 @@ func every(ctx context.Context) error {
 		return nil
 	})
 }
+
+// runtime's own obligations (the knowledge table's mustcall entries).
+
+func waitForCtx(ctx context.Context) error { // want waitForCtx:`stopsOnlyVia\[0\]`
+	<-ctx.Done()
+	return nil
+}
+
+func taskDiscarded() {
+	runtime.Start(context.Background(), waitForCtx) // want `the \*runtime.Task that runtime.Start returns is discarded, so nothing can call its Stop`
+}
+
+func taskNeverStopped() error {
+	t := runtime.Start(context.TODO(), waitForCtx) // want `taskNeverStopped never calls t.Stop on the \*runtime.Task that runtime.Start returns`
+	return t.Err()
+}
+
+func groupNeverWaited(parent context.Context) {
+	g, ctx := runtime.WithContext(parent) // want `groupNeverWaited never calls g.Wait on the \*runtime.Group that runtime.WithContext returns`
+	g.Go(waitForCtx)
+	_ = ctx
+}
+
+// Silent: stopped, waited for, with a context the caller ends, handed on.
+func taskStopped() {
+	t := runtime.Start(context.Background(), waitForCtx)
+	defer t.Stop()
+}
+
+func taskWaited(ctx context.Context) error {
+	t := runtime.Start(context.Background(), waitForCtx)
+	return t.WaitContext(ctx)
+}
+
+func taskWithCallersContext(ctx context.Context) {
+	runtime.Start(ctx, waitForCtx)
+}
+
+func taskReturned() *runtime.Task {
+	return runtime.Start(context.Background(), waitForCtx)
+}
+
+func groupWaited(parent context.Context) error {
+	g, _ := runtime.ServiceGroup(parent)
+	g.Go(waitForCtx)
+	return g.Wait()
+}
+
+type holder struct{ g *runtime.Group }
+
+func groupStored(parent context.Context) *holder {
+	g, _ := runtime.WithContext(parent)
+	return &holder{g: g}
+}

@@ -1,0 +1,59 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/types"
+	"slices"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// knownMustCall returns the knowledge table's mustcall obligation on the
+// result of call, a call of callee, if it applies: the table names callee,
+// and its background argument, if any, is a context that is never
+// cancelled.
+func (s *state) knownMustCall(callee *ssa.Function, call *ssa.Call) (mustCall, bool) {
+	obj, ok := callee.Object().(*types.Func)
+	if !ok {
+		return mustCall{}, false
+	}
+	mc, ok := s.know.mustCalls[obj.FullName()]
+	if !ok {
+		return mc, false
+	}
+	if mc.background >= 0 {
+		args := call.Call.Args
+		if mc.background >= len(args) || !isBackground(args[mc.background]) {
+			return mc, false // the caller's context ends them
+		}
+	}
+	return mc, true
+}
+
+// checkMustCall reports a call of callee whose result carries the
+// obligation mc when the caller neither calls one of its methods nor lets
+// the result go (returns it, stores it, hands it on), or discards it.
+func (s *state) checkMustCall(fn *ssa.Function, call *ssa.Call, callee *ssa.Function, mc mustCall) {
+	result := resultValue(call, 0)
+	name := s.assignedTo(call.Pos())
+	if result != nil {
+		u := s.valueUses(result, false)
+		if !u.ok {
+			return // it goes where a method may be called
+		}
+		for _, other := range u.calls {
+			if c := other.Common().StaticCallee(); c != nil && slices.Contains(mc.methods, c.Name()) {
+				return
+			}
+		}
+	}
+	typ := types.TypeString(call.Call.Signature().Results().At(0).Type(), s.qualifier)
+	var msg string
+	if result == nil || name == "" {
+		msg = fmt.Sprintf("the %s that %s returns is discarded, so nothing can call its %s and its goroutines may run forever; keep it and defer its %s", typ, s.funcName(callee), mc.methods[0], mc.methods[0])
+	} else {
+		msg = fmt.Sprintf("%s never calls %s.%s on the %s that %s returns, so its goroutines may run forever; defer %s.%s()", funcNoun(fn), name, mc.methods[0], typ, s.funcName(callee), name, mc.methods[0])
+	}
+	s.report("gostop", analysis.Diagnostic{Pos: s.callStart(call), Message: msg})
+}
