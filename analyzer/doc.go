@@ -227,6 +227,13 @@
 // at all. These serving functions and their stop methods are the
 // knowledge table's stoppedby entries.
 //
+// A function can also make its result an obligation (the knowledge
+// table's mustcall entries): a *runtime.Task from runtime.Start with a
+// never-cancelled parent must be stopped or waited for, a *runtime.Group
+// from runtime.WithContext or ServiceGroup waited for. A caller that
+// discards such a result, or neither calls one of those methods nor lets
+// the result go, is reported at the call.
+//
 // A goroutine that starts at most once per process may run until the
 // process exits, as main.main does: a start in main.main or an init
 // function, or in a function of the package called from one place that
