@@ -22,7 +22,8 @@
 // through an interface or an unknown function value, a value that escapes to
 // code it cannot see), it stays silent. Generated files are not reported on;
 // a file that imports "C" is judged by what its author wrote, not by cgo's
-// generated rewrite of it. The operands of unsafe.Sizeof, Alignof and
+// generated rewrite of it (its findings carry no suggested fix: the edits
+// would land in cgo's copy). The operands of unsafe.Sizeof, Alignof and
 // Offsetof are never evaluated, so nothing in them blocks.
 //
 // Every finding's message ends with the name of its check in parentheses,
