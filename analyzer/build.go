@@ -57,7 +57,8 @@ func buildSSA(pass *analysis.Pass) (*ssa.Package, []*ssa.Function) {
 
 // needsSSA reports whether any enabled check has something to look at in
 // the package, so that SSA must be built: for ctxcancel, a call of a
-// function that returns a cancel or a function whose summary other
+// function that returns a cancel or keeps a context (its keeps, for the
+// package's own facts), or a function whose summary other
 // packages may need (one taking or returning a cancel-like function); for
 // gostop, a go statement, a loop with no condition (outside generated
 // files) or over a channel, a select, or a call of a function whose summary
@@ -87,7 +88,7 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 		if !ok || fn.Pkg() == nil {
 			continue
 		}
-		if (ctxcancel && know.cancelResults(fn) != nil) || (gostop && (know.launcherParams(fn) != nil || know.hasMustCall(fn))) {
+		if (ctxcancel && (know.cancelResults(fn) != nil || know.keeps[fn.FullName()] != nil)) || (gostop && (know.launcherParams(fn) != nil || know.hasMustCall(fn))) {
 			return true
 		}
 		if fn.Pkg() == pass.Pkg {
@@ -97,7 +98,7 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 		// summaries matter only where a channel is made: see below.)
 		var f funcFact
 		if pass.ImportObjectFact(fn, &f) {
-			if ctxcancel && (len(f.Cancels) > 0 || len(f.Drops) > 0) {
+			if ctxcancel && (len(f.Cancels) > 0 || len(f.Drops) > 0 || len(f.Keeps) > 0) {
 				return true
 			}
 			if gostop && (f.Forever != "" || len(f.StopsOnlyVia) > 0 || len(f.Launches) > 0 || len(f.MustStop) > 0) {

@@ -93,6 +93,9 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		d.SuggestedFixes = s.deferFix(fn, call, site, false, fl)
 	case exit != nil && fl.reassigned:
 		d = site.diagnostic("is lost when %s is reassigned before it is called; call it before reassigning, or keep each cancel in its own variable", strings.TrimSuffix(site.callText(), "()"))
+		if at := fl.reassignedAt(); at.IsValid() {
+			d.Related = append(d.Related, related(at, "reassigned here"))
+		}
 	case exit != nil:
 		d = site.diagnostic("is not called on all paths; defer %s after this call to avoid a context leak", site.callText())
 		d.SuggestedFixes = s.deferFix(fn, call, site, false, fl)

@@ -146,6 +146,25 @@ func (fl *flow) loses(pred, succ *ssa.BasicBlock) bool {
 	return false
 }
 
+// reassignedAt returns where another value is assigned to a variable
+// that held this one: the call that made a value a phi takes instead.
+func (fl *flow) reassignedAt() token.Pos {
+	for phi, edges := range fl.phiEdges {
+		for i, e := range phi.Edges {
+			if slices.Contains(edges, i) {
+				continue
+			}
+			if ex, ok := e.(*ssa.Extract); ok {
+				e = ex.Tuple
+			}
+			if e.Pos().IsValid() {
+				return e.Pos()
+			}
+		}
+	}
+	return token.NoPos
+}
+
 func (fl *flow) release(in ssa.Instruction, how releaseKind) {
 	if fl.curPhi != nil {
 		fl.via[in] = fl.curPhi

@@ -113,16 +113,18 @@ func (s *state) checkStopChans(pos token.Pos, fn *ssa.Function, sum *funcFact, a
 		if i >= len(args) || v == nil || !isRecvChan(v.Type()) {
 			continue
 		}
-		var given string
-		switch {
+		given, remedy := "", "close it when the work must stop (in a Stop or Close method)"
+		switch arg := unconverted(args[i]); {
 		case s.neverSignalled(args[i]):
-			given = "field " + fieldOf(unconverted(args[i]).(*ssa.UnOp).X.(*ssa.FieldAddr)).Name() + ", which nothing closes or sends on"
+			given = "field " + fieldOf(arg.(*ssa.UnOp).X.(*ssa.FieldAddr)).Name() + ", which nothing closes or sends on"
 		case isNilChan(args[i]):
-			given = "a nil channel"
+			given, remedy = "a nil channel", "make the channel before the go statement"
+		case isLocalMake(arg):
+			given = "a channel made here that nothing closes or sends on"
 		default:
 			continue
 		}
-		msg := fmt.Sprintf("goroutine never stops: %s returns only once %s is closed or sent on, and it is given %s; close it when the work must stop (in a Stop or Close method)", qualifiedName(fn), v.Name(), given)
+		msg := fmt.Sprintf("goroutine never stops: %s returns only once %s is closed or sent on, and it is given %s; %s", qualifiedName(fn), v.Name(), given, remedy)
 		s.reportStart(pos, msg, token.NoPos)
 		return true
 	}
@@ -368,14 +370,14 @@ func receivesOnly(call *ssa.CallCommon, ch ssa.Value) bool {
 		if arg != ch {
 			continue
 		}
-		if i >= len(callee.Params) {
+		v := paramVar(callee, i)
+		if v == nil {
 			return false
 		}
-		p := callee.Params[i]
-		if c, ok := p.Type().Underlying().(*types.Chan); ok && c.Dir() == types.RecvOnly {
+		if c, ok := v.Type().Underlying().(*types.Chan); ok && c.Dir() == types.RecvOnly {
 			continue
 		}
-		if callee.Blocks == nil || !onlyReceived(p) {
+		if callee.Blocks == nil || i >= len(callee.Params) || !onlyReceived(callee.Params[i]) {
 			return false
 		}
 	}
@@ -403,6 +405,13 @@ func onlyReceived(p *ssa.Parameter) bool {
 		}
 	}
 	return true
+}
+
+// isLocalMake reports whether v is a channel made in its function that
+// nothing closes or sends on (see mayBeSignalled).
+func isLocalMake(v ssa.Value) bool {
+	mk, ok := v.(*ssa.MakeChan)
+	return ok && !mayBeSignalled(mk)
 }
 
 // isMake reports whether v is a channel made only to be stored here.

@@ -50,10 +50,14 @@ func (s *state) checkMustCall(fn *ssa.Function, call *ssa.Call, callee *ssa.Func
 	}
 	typ := types.TypeString(call.Call.Signature().Results().At(0).Type(), s.qualifier)
 	var msg string
-	if result == nil || name == "" {
+	method := "its " + mc.methods[0]
+	if name != "" {
+		method = name + "." + mc.methods[0]
+	}
+	if result == nil && name == "" {
 		msg = fmt.Sprintf("the %s that %s returns is discarded, so nothing can call its %s and its goroutines may run forever; keep it and defer its %s", typ, s.funcName(callee), mc.methods[0], mc.methods[0])
 	} else {
-		msg = fmt.Sprintf("%s never calls %s.%s on the %s that %s returns, so its goroutines may run forever; defer %s.%s()", funcNoun(fn), name, mc.methods[0], typ, s.funcName(callee), name, mc.methods[0])
+		msg = fmt.Sprintf("%s never calls %s on the %s that %s returns, so its goroutines may run forever; defer %s()", funcNoun(fn), method, typ, s.funcName(callee), method)
 	}
 	s.report("gostop", analysis.Diagnostic{Pos: s.callStart(call), Message: msg})
 }

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -16,17 +17,41 @@ import (
 // keptUntilReturn returns the return instruction through which something
 // holding the context that call returns (its context.Context results) leaves
 // the function, and a description of what holds it; nil if
-// nothing does. What holds a context: the context itself, the results of
+// nothing does, and where a value holding it was last stored (a result
+// variable, when the function defers: its return has no position). What
+// holds a context: the context itself, the results of
 // calls that the knowledge table says keep an argument (keeps entries:
 // http.NewRequestWithContext, (*http.Client).Do...), structs and closures
 // it is stored in, interfaces it is converted to.
-func (s *state) keptUntilReturn(call *ssa.Call, r int) (*ssa.Return, string) {
-	var work []ssa.Value
+func (s *state) keptUntilReturn(call *ssa.Call, r int) (*ssa.Return, string, token.Pos) {
+	var seeds []ssa.Value
 	for _, ref := range *call.Referrers() {
 		if ex, ok := ref.(*ssa.Extract); ok && ex.Index != r && isContext(ex.Type()) {
-			work = append(work, ex)
+			seeds = append(seeds, ex)
 		}
 	}
+	var ret *ssa.Return
+	var what string
+	var stored token.Pos // the last store into a variable: a result's, with a defer
+	s.walkHolders(seeds, func(in ssa.Instruction, v ssa.Value) bool {
+		switch in := in.(type) {
+		case *ssa.Return:
+			ret, what = in, types.TypeString(v.Type(), s.qualifier)
+			return true
+		case *ssa.Store:
+			if in.Pos().IsValid() {
+				stored = in.Pos()
+			}
+		}
+		return false
+	})
+	return ret, what, stored
+}
+
+// walkHolders visits each use in of each value v that holds on to one of
+// the seeds (see holders), until visit returns true.
+func (s *state) walkHolders(seeds []ssa.Value, visit func(in ssa.Instruction, v ssa.Value) bool) {
+	work := seeds
 	seen := make(map[ssa.Value]bool)
 	for len(work) > 0 {
 		v := work[len(work)-1]
@@ -36,13 +61,30 @@ func (s *state) keptUntilReturn(call *ssa.Call, r int) (*ssa.Return, string) {
 		}
 		seen[v] = true
 		for _, ref := range *v.Referrers() {
-			if ret, ok := ref.(*ssa.Return); ok {
-				return ret, types.TypeString(v.Type(), s.qualifier)
+			if visit(ref, v) {
+				return
 			}
 			work = append(work, s.holders(ref, v)...)
 		}
 	}
-	return nil, ""
+}
+
+// resultsKeeping returns the results of fn that hold on to its parameter
+// p (see holders): fn's fact keeps[R:P].
+func (s *state) resultsKeeping(p *ssa.Parameter) []int {
+	var results []int
+	s.walkHolders([]ssa.Value{p}, func(in ssa.Instruction, v ssa.Value) bool {
+		if ret, ok := in.(*ssa.Return); ok {
+			for i, res := range ret.Results {
+				if res == v && !slices.Contains(results, i) {
+					results = append(results, i)
+				}
+			}
+		}
+		return false
+	})
+	slices.Sort(results)
+	return results
 }
 
 // holders returns the values that hold on to v through the instruction
@@ -81,7 +123,7 @@ func (s *state) holders(in ssa.Instruction, v ssa.Value) []ssa.Value {
 			if arg != v {
 				continue
 			}
-			for _, res := range s.know.keptBy(obj, i) {
+			for _, res := range s.keptBy(callee, obj, i) {
 				if rv := resultValue(in, res); rv != nil {
 					held = append(held, rv)
 				}
@@ -90,6 +132,24 @@ func (s *state) holders(in ssa.Instruction, v ssa.Value) []ssa.Value {
 		return held
 	}
 	return nil
+}
+
+// keptBy returns the results of callee (obj) that keep its argument i:
+// by the knowledge table, else by callee's keeps facts.
+func (s *state) keptBy(callee *ssa.Function, obj *types.Func, i int) []int {
+	if known := s.know.keptBy(obj, i); known != nil {
+		return known
+	}
+	if o := callee.Origin(); o != nil {
+		callee = o
+	}
+	var results []int
+	for _, k := range s.sums.of(callee).Keeps {
+		if k[1] == i {
+			results = append(results, k[0])
+		}
+	}
+	return results
 }
 
 // deferredRelease returns the defer statement that releases the cancel,
@@ -110,14 +170,18 @@ func (s *state) checkPremature(fn *ssa.Function, call *ssa.Call, site *cancelSit
 	if !at.IsValid() {
 		return false
 	}
-	ret, what := s.keptUntilReturn(call, site.r)
+	ret, what, stored := s.keptUntilReturn(call, site.r)
 	if ret == nil {
 		return false
+	}
+	leaves := returnPos(fn, ret)
+	if !ret.Pos().IsValid() && stored.IsValid() {
+		leaves = stored // the return statement stored its results for the defer
 	}
 	d := site.diagnostic("is deferred, so the context ends when %s returns, yet the %s it returns still uses it; hand the cancel to the caller (call it when the result is closed) or finish with the result here", funcNoun(fn), what)
 	d.Related = append(d.Related,
 		related(at, "cancelled here, when the function returns"),
-		related(returnPos(fn, ret), "the context leaves here, still in use"))
+		related(leaves, "the context leaves here, still in use"))
 	s.report("ctxcancel", d)
 	return true
 }

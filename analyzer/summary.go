@@ -24,6 +24,10 @@ type funcFact struct {
 	// an error, is not: a caller that returns on the error owes nothing
 	// (calling the nil cancel would panic).
 	NilOnErr []int
+	// Keeps lists the pairs (result, context parameter, SSA numbering)
+	// where the result holds on to the parameter's context (a request made
+	// with it): the context must outlive the result.
+	Keeps [][2]int
 	// Drops lists the func-typed parameters (SSA numbering: the receiver,
 	// if any, is parameter 0) that the function neither calls nor hands
 	// on: a cancel passed there is never called.
@@ -59,6 +63,9 @@ func (f *funcFact) String() string {
 	if len(f.NilOnErr) > 0 {
 		parts = append(parts, fmt.Sprintf("nilOnErr%v", f.NilOnErr))
 	}
+	for _, k := range f.Keeps {
+		parts = append(parts, fmt.Sprintf("keeps[%d:%d]", k[0], k[1]))
+	}
 	if len(f.Drops) > 0 {
 		parts = append(parts, fmt.Sprintf("dropsParam%v", f.Drops))
 	}
@@ -81,7 +88,7 @@ func (f *funcFact) String() string {
 }
 
 func (f *funcFact) empty() bool {
-	return len(f.Cancels) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0 && len(f.MustStop) == 0
+	return len(f.Cancels) == 0 && len(f.Keeps) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0 && len(f.MustStop) == 0
 }
 
 // summaries computes funcFacts for the functions of the package being
@@ -165,6 +172,13 @@ func (m *summaries) compute(fn *ssa.Function, f *funcFact) {
 		}
 	}
 	f.NilOnErr = nilOnErr(fn, f.Cancels)
+	for i, p := range fn.Params {
+		if isContext(p.Type()) {
+			for _, r := range m.s.resultsKeeping(p) {
+				f.Keeps = append(f.Keeps, [2]int{r, i})
+			}
+		}
+	}
 	// Func-typed parameters never called nor handed on.
 	for i, p := range fn.Params {
 		if !isCancelType(p.Type()) {

@@ -5,6 +5,7 @@ package cancelhelper
 import (
 	"context"
 	"errors"
+	"net/http"
 	"time"
 )
 
@@ -48,4 +49,9 @@ func Open(parent context.Context, ok bool) (context.Context, context.CancelFunc,
 	}
 	ctx, cancel := context.WithCancel(parent)
 	return ctx, cancel, nil
+}
+
+// NewRequest makes a request that keeps ctx.
+func NewRequest(ctx context.Context, url string) (*http.Request, error) { // want NewRequest:`keeps\[0:0\]`
+	return http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 }

@@ -5,6 +5,8 @@ package cancelhelperuse
 import (
 	"cancelhelper"
 	"context"
+	"net/http"
+	"time"
 )
 
 func dropsHelperCancel(parent context.Context) context.Context {
@@ -65,4 +67,26 @@ func opensNilCheckReversed(parent context.Context) error {
 		return ctx.Err()
 	}
 	return err
+}
+
+// A premature cancel through another package's helper (its keeps fact).
+func prepares(parent context.Context) (*http.Request, error) {
+	ctx, cancel := context.WithTimeout(parent, time.Second) // want `yet the \*http.Request it returns still uses it`
+	defer cancel()
+	return cancelhelper.NewRequest(ctx, "http://example.com")
+}
+
+// Silent: the request is sent and done with here.
+func sends(parent context.Context) error {
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	defer cancel()
+	req, err := cancelhelper.NewRequest(ctx, "http://example.com")
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
 }
