@@ -37,16 +37,22 @@ func (s *state) knownMustCall(callee *ssa.Function, call *ssa.Call) (mustCall, b
 func (s *state) checkMustCall(fn *ssa.Function, call *ssa.Call, callee *ssa.Function, mc mustCall) {
 	result := resultValue(call, 0)
 	name := s.assignedTo(call.Pos())
+	var somePaths bool
 	if result != nil {
 		u := s.valueUses(result, false)
 		if !u.ok {
 			return // it goes where a method may be called
 		}
+		var discharges []ssa.CallInstruction
 		for _, other := range u.calls {
 			if c := other.Common().StaticCallee(); c != nil && slices.Contains(mc.methods, c.Name()) {
-				return
+				discharges = append(discharges, other)
 			}
 		}
+		if onEveryPath(call, discharges) {
+			return
+		}
+		somePaths = len(discharges) > 0
 	}
 	typ := types.TypeString(call.Call.Signature().Results().At(0).Type(), s.qualifier)
 	var msg string
@@ -54,7 +60,9 @@ func (s *state) checkMustCall(fn *ssa.Function, call *ssa.Call, callee *ssa.Func
 	if name != "" {
 		method = name + "." + mc.methods[0]
 	}
-	if result == nil && name == "" {
+	if somePaths {
+		msg = fmt.Sprintf("%s calls %s on the %s that %s returns only on some paths; on the others its goroutines may run forever: defer %s() right after the call", funcNoun(fn), method, typ, s.funcName(callee), method)
+	} else if result == nil && name == "" {
 		msg = fmt.Sprintf("the %s that %s returns is discarded, so nothing can call its %s and its goroutines may run forever; keep it and defer its %s", typ, s.funcName(callee), mc.methods[0], mc.methods[0])
 	} else {
 		msg = fmt.Sprintf("%s never calls %s on the %s that %s returns, so its goroutines may run forever; defer %s()", funcNoun(fn), method, typ, s.funcName(callee), method)

@@ -307,10 +307,18 @@ func (s *state) checkLocalValue(fn *ssa.Function, alloc *ssa.Alloc) {
 	if c == nil || !u.made[c.field] || u.read[c.field] {
 		return
 	}
+	var discharges []ssa.CallInstruction
 	for _, call := range u.calls {
 		if c.stoppedBy(call) {
-			return
+			discharges = append(discharges, call)
 		}
+	}
+	from := ssa.Instruction(alloc)
+	if start != nil {
+		from = start
+	}
+	if onEveryPath(from, discharges) {
+		return
 	}
 	name := s.assignedTo(alloc.Pos())
 	if name == "" {
@@ -330,8 +338,12 @@ func (s *state) checkLocalValue(fn *ssa.Function, alloc *ssa.Alloc) {
 	if c.waits.IsValid() {
 		d.Related = append(d.Related, related(c.waits, "it waits here for "+c.field.Name()))
 	}
-	d.Message = fmt.Sprintf("goroutine started %s never stops: its only way out is field %s, which only %s signals, and %s never calls %s.%s; defer %s.%s()",
-		by, c.field.Name(), stop, s.funcName(fn), name, stop, name, stop)
+	never := "never calls"
+	if len(discharges) > 0 {
+		never = "only on some paths calls"
+	}
+	d.Message = fmt.Sprintf("goroutine started %s never stops: its only way out is field %s, which only %s signals, and %s %s %s.%s; defer %s.%s()",
+		by, c.field.Name(), stop, s.funcName(fn), never, name, stop, name, stop)
 	s.report("gostop", d)
 }
 
@@ -493,19 +505,27 @@ func (s *state) checkCtorCall(fn *ssa.Function, call *ssa.Call) {
 	if !u.ok {
 		return // it goes where a stop method may be called
 	}
+	var discharges []ssa.CallInstruction
 	for _, other := range u.calls {
 		if callee := other.Common().StaticCallee(); callee != nil && slices.Contains(stops, callee.Name()) {
-			return
+			discharges = append(discharges, other)
 		}
+	}
+	if onEveryPath(call, discharges) {
+		return
 	}
 	name := s.assignedTo(call.Pos())
 	if name == "" {
 		name = "its result"
 	}
+	never := "never calls it"
+	if len(discharges) > 0 {
+		never = "calls it only on some paths"
+	}
 	d := analysis.Diagnostic{
 		Pos: s.callStart(call),
-		Message: fmt.Sprintf("goroutine started by %s never stops: only %s.%s stops it, and %s never calls it; defer %s.%s()",
-			s.funcName(callee), name, stops[0], s.funcName(fn), name, stops[0]),
+		Message: fmt.Sprintf("goroutine started by %s never stops: only %s.%s stops it, and %s %s; defer %s.%s()",
+			s.funcName(callee), name, stops[0], s.funcName(fn), never, name, stops[0]),
 	}
 	if c != nil {
 		d.Related = append(d.Related, related(c.start, "the goroutine starts here"))

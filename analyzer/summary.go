@@ -232,7 +232,7 @@ func (m *summaries) cancelResults(call *ssa.CallCommon) []int {
 func nilOnErr(fn *ssa.Function, cancels []int) []int {
 	results := fn.Signature.Results()
 	last := results.Len() - 1
-	if len(cancels) == 0 || last < 1 || !types.Identical(results.At(last).Type(), types.Universe.Lookup("error").Type()) {
+	if len(cancels) == 0 || last < 1 || !isErrorType(results.At(last).Type()) {
 		return nil
 	}
 	var out []int

@@ -140,3 +140,25 @@ func groupStored(parent context.Context) *holder {
 	g, _ := runtime.WithContext(parent)
 	return &holder{g: g}
 }
+
+func load() error { return nil }
+
+// Stopped only on the error path.
+func taskStoppedOnError() error {
+	t := runtime.Start(context.Background(), waitForCtx) // want `taskStoppedOnError calls t.Stop on the \*runtime.Task that runtime.Start returns only on some paths`
+	if err := load(); err != nil {
+		t.Stop()
+		return err
+	}
+	return nil
+}
+
+// Silent: stopped on every path, each its own way.
+func taskStoppedEitherWay() error {
+	t := runtime.Start(context.Background(), waitForCtx)
+	if err := load(); err != nil {
+		t.Stop()
+		return err
+	}
+	return t.Wait()
+}

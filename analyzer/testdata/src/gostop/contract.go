@@ -312,3 +312,33 @@ func startsAndStops() int {
 	defer t.Stop()
 	return t.Next()
 }
+
+func validItem(it int) error { return nil }
+
+// Stopped only when an item is bad: on success the goroutine runs on.
+func stopsOnlyOnError(items []int) error {
+	q := &queue{items: make(chan int), done: make(chan struct{})}
+	q.Start() // want `goroutine started by q.Start never stops: its only way out is field done, which only Stop signals, and stopsOnlyOnError only on some paths calls q.Stop`
+	for _, it := range items {
+		if err := validItem(it); err != nil {
+			q.Stop()
+			return err
+		}
+		q.Add(it)
+	}
+	return nil
+}
+
+// Silent: stopped on every path (a defer).
+func stopsDeferred(items []int) error {
+	q := &queue{items: make(chan int), done: make(chan struct{})}
+	q.Start()
+	defer q.Stop()
+	for _, it := range items {
+		if err := validItem(it); err != nil {
+			return err
+		}
+		q.Add(it)
+	}
+	return nil
+}
