@@ -233,7 +233,10 @@
 // never-cancelled parent must be stopped or waited for, a *runtime.Group
 // from runtime.WithContext or ServiceGroup waited for. A caller that
 // discards such a result, or neither calls one of those methods nor lets
-// the result go, is reported at the call.
+// the result go, is reported at the call. Each of these stop obligations
+// must be met on every path from the start to a return (a deferred stop
+// counts; the failure branch of the constructor's own error result owes
+// nothing): a Stop called only on an error path is reported too.
 //
 // A goroutine that starts at most once per process may run until the
 // process exits, as main.main does: a start in main.main or an init
