@@ -152,12 +152,22 @@ func (s *state) keptBy(callee *ssa.Function, obj *types.Func, i int) []int {
 	return results
 }
 
-// deferredRelease returns the defer statement that releases the cancel,
-// if any: it runs when the function returns, whatever the return.
+// deferredRelease returns the position of a `defer cancel()` that calls
+// the cancel itself, if any: it runs when the function returns, whatever
+// the return. A deferred closure may call it only on some paths (grpc's
+// `defer func() { if err != nil { cancel() } }()`): it does not count.
 func (fl *flow) deferredRelease() token.Pos {
 	for _, in := range fl.anytime {
-		if d, ok := in.(*ssa.Defer); ok {
-			return d.Pos()
+		d, ok := in.(*ssa.Defer)
+		if !ok || fl.via[in] != nil {
+			continue
+		}
+		switch d.Call.Value.(type) {
+		case *ssa.MakeClosure, *ssa.Function:
+			// defer func() { if err != nil { cancel() } }(): it may
+			// cancel only on failure, when nothing is returned.
+		default:
+			return d.Pos() // defer cancel()
 		}
 	}
 	return token.NoPos

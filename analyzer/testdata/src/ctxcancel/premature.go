@@ -128,3 +128,16 @@ func countRows(ctx context.Context, db *sql.DB) (int, error) {
 	}
 	return n, rows.Err()
 }
+
+// Silent here: a deferred closure that cancels only on failure is no
+// premature cancel (nothing is returned then). (The closure is taken as the
+// cancel's owner, so the success path is not checked either.)
+func cancelOnFailure(ctx context.Context, url string) (_ *http.Request, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		if err != nil {
+			cancel()
+		}
+	}()
+	return http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+}
