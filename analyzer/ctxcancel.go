@@ -70,6 +70,9 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		fl.errVal = resultValue(call, call.Common().Signature().Results().Len()-1)
 	}
 	exit, again, piled := fl.leak(call, s.doneBlocks(call))
+	if piled != nil && s.boundedLoop(piled.Pos()) {
+		piled = nil // a few contexts, until the function returns
+	}
 	if exit == nil && !again && piled == nil {
 		return
 	}

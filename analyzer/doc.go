@@ -63,9 +63,11 @@
 //   - a cancel not called on every path to a return (path sensitive, like go
 //     vet's lostcancel, whose findings it includes);
 //   - a cancel replaced in a loop before it is called;
-//   - a cancel deferred inside a loop that comes back to the call: the defer
-//     runs only when the function returns, so every iteration's context and
-//     timer pile up until then;
+//   - a cancel deferred inside a loop that comes back to the call and can
+//     run without a bound fixed in advance (`for {}`, `for cond`, `for range
+//     ch`, `i < n`): the defer runs only when the function returns, so every
+//     iteration's context and timer pile up until then (a range over a
+//     slice or a constant count keeps a bounded number, and is left alone);
 //   - a cancel passed to a function that never calls it, or stored in an
 //     unexported struct field that nothing in the package calls;
 //   - a premature cancel: the cancel is deferred, so the context ends when

@@ -9,7 +9,9 @@ import (
 
 // The kind: a cancel deferred inside a loop that can run many times. The
 // defer runs only when the function returns, so every iteration's context
-// (and its timer) piles up until then (go-mysql#999).
+// (and its timer) piles up until then (go-mysql#999). A loop that runs a
+// number of times fixed before it starts (a range over a slice, a constant
+// count) keeps a bounded number: not reported.
 
 func deferInForLoop(parent context.Context, events <-chan int) error { // want deferInForLoop:`chan\[1\]\(recv\?\)`
 	for {
@@ -24,8 +26,8 @@ func deferInForLoop(parent context.Context, events <-chan int) error { // want d
 	}
 }
 
-func deferInRange(parent context.Context, jobs []string) {
-	for _, j := range jobs {
+func deferInRange(parent context.Context, jobs <-chan string) { // want deferInRange:`stopsOnlyVia\[1\] chan\[1\]\(drains\)`
+	for j := range jobs {
 		ctx, cancel := context.WithCancel(parent) // want `deferred inside a loop`
 		defer cancel()
 		_ = run(ctx, j)
@@ -40,24 +42,24 @@ func deferHelperInLoop(parent context.Context, n int) {
 	}
 }
 
-func deferClosureInLoop(parent context.Context, jobs []string) {
-	for _, j := range jobs {
+func deferClosureInLoop(parent context.Context, jobs <-chan string) { // want deferClosureInLoop:`stopsOnlyVia\[1\] chan\[1\]\(drains\)`
+	for j := range jobs {
 		ctx, cancel := context.WithTimeout(parent, time.Second) // want `deferred inside a loop`
 		defer func() { cancel() }()
 		_ = run(ctx, j)
 	}
 }
 
-func deferCauseInLoop(parent context.Context, jobs []string) {
-	for _, j := range jobs {
+func deferCauseInLoop(parent context.Context, jobs <-chan string) { // want deferCauseInLoop:`stopsOnlyVia\[1\] chan\[1\]\(drains\)`
+	for j := range jobs {
 		ctx, cancel := context.WithCancelCause(parent) // want `deferred inside a loop`
 		defer cancel(nil)
 		_ = run(ctx, j)
 	}
 }
 
-func deferSignalInLoop(jobs []string) {
-	for _, j := range jobs {
+func deferSignalInLoop(jobs <-chan string) { // want deferSignalInLoop:`stopsOnlyVia\[0\] chan\[0\]\(drains\)`
+	for j := range jobs {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt) // want `deferred inside a loop`
 		defer stop()
 		_ = run(ctx, j)
@@ -65,10 +67,10 @@ func deferSignalInLoop(jobs []string) {
 }
 
 // A variable declared outside the loop, assigned in it.
-func deferOuterVarInLoop(parent context.Context, jobs []string) {
+func deferOuterVarInLoop(parent context.Context, jobs <-chan string) { // want deferOuterVarInLoop:`stopsOnlyVia\[1\] chan\[1\]\(drains\)`
 	var cancel context.CancelFunc
 	var ctx context.Context
-	for _, j := range jobs {
+	for j := range jobs {
 		ctx, cancel = context.WithTimeout(parent, time.Second) // want `deferred inside a loop`
 		defer cancel()
 		_ = run(ctx, j)
@@ -87,8 +89,8 @@ func deferInGoroutineLoop(parent context.Context, in <-chan string) {
 }
 
 // A method.
-func (w *worker) deferInMethodLoop(jobs []string) {
-	for _, j := range jobs {
+func (w *worker) deferInMethodLoop(jobs <-chan string) { // want deferInMethodLoop:`stopsOnlyVia\[1\] chan\[1\]\(drains\)`
+	for j := range jobs {
 		ctx, cancel := context.WithTimeout(w.ctx, time.Second) // want `deferred inside a loop`
 		defer cancel()
 		_ = run(ctx, j)
@@ -172,5 +174,30 @@ func deferOutsideLoop(parent context.Context, jobs []string) {
 	defer cancel()
 	for _, j := range jobs {
 		_ = run(ctx, j)
+	}
+}
+
+// Silent: a range over a test table, a constant count: a bounded number
+// of contexts lives until the function returns.
+func deferOverTable(parent context.Context, cases []string) {
+	for _, c := range cases {
+		ctx, cancel := context.WithTimeout(parent, time.Second)
+		defer cancel()
+		_ = run(ctx, c)
+	}
+	for i := 0; i < 3; i++ {
+		ctx, cancel := context.WithTimeout(parent, time.Second)
+		defer cancel()
+		_ = run(ctx, "again")
+	}
+}
+
+// A counted loop whose bound is not a constant can run any number of
+// times (a benchmark's b.N).
+func deferCounted(parent context.Context, n int) {
+	for i := 0; i < n; i++ {
+		ctx, cancel := context.WithTimeout(parent, time.Second) // want `deferred inside a loop`
+		defer cancel()
+		_ = run(ctx, "x")
 	}
 }

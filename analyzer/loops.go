@@ -1,0 +1,71 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// boundedLoop reports whether the innermost loop enclosing pos runs a
+// number of times fixed before it starts: a range over a slice, array,
+// map, string or constant integer, or a counted loop `for i := ...; i <
+// N; ...` with a constant N. A defer in such a loop keeps a bounded number
+// of contexts until the function returns (a test's table of cases); a
+// defer in a loop that runs until something happens (`for {}`, `for
+// cond`, `for range ch`, `i < b.N`) can pile them up without end, and is
+// what ctxcancel reports.
+func (s *state) boundedLoop(pos token.Pos) bool {
+	for _, n := range s.enclosing(pos) {
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
+			return false
+		case *ast.RangeStmt:
+			return s.boundedRange(n)
+		case *ast.ForStmt:
+			return s.constantBound(n)
+		}
+	}
+	return false
+}
+
+// boundedRange reports whether a range statement ranges over a collection
+// or a constant count.
+func (s *state) boundedRange(n *ast.RangeStmt) bool {
+	tv, ok := s.pass.TypesInfo.Types[n.X]
+	if !ok {
+		return false
+	}
+	if tv.Value != nil {
+		return true // range 10
+	}
+	switch t := tv.Type.Underlying().(type) {
+	case *types.Slice, *types.Array, *types.Map:
+		return true
+	case *types.Basic:
+		return t.Info()&types.IsString != 0
+	case *types.Pointer:
+		_, isArray := t.Elem().Underlying().(*types.Array)
+		return isArray
+	}
+	return false
+}
+
+// constantBound reports whether a for statement is a counted loop with a
+// constant bound: `i < N`, `i <= N`, `i > N`, `i >= N` with N constant.
+func (s *state) constantBound(n *ast.ForStmt) bool {
+	cond, ok := n.Cond.(*ast.BinaryExpr)
+	if !ok || n.Post == nil {
+		return false
+	}
+	switch cond.Op {
+	case token.LSS, token.LEQ, token.GTR, token.GEQ:
+	default:
+		return false
+	}
+	return s.isConstant(cond.Y) || s.isConstant(cond.X)
+}
+
+func (s *state) isConstant(e ast.Expr) bool {
+	tv, ok := s.pass.TypesInfo.Types[e]
+	return ok && tv.Value != nil
+}
