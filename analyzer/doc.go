@@ -67,7 +67,9 @@
 //     run without a bound fixed in advance (`for {}`, `for cond`, `for range
 //     ch`, `i < n`): the defer runs only when the function returns, so every
 //     iteration's context and timer pile up until then (a range over a
-//     slice or a constant count keeps a bounded number, and is left alone);
+//     table the function builds itself, an array or a constant count keeps
+//     a bounded number, and is left alone; a range over a parameter's or a
+//     field's slice is reported);
 //   - a cancel passed to a function that never calls it, or stored in an
 //     unexported struct field that nothing in the package calls;
 //   - a premature cancel: the cancel is deferred, so the context ends when

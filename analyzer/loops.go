@@ -7,9 +7,9 @@ import (
 )
 
 // boundedLoop reports whether the innermost loop enclosing pos runs a
-// number of times fixed before it starts: a range over a slice, array,
-// map, string or constant integer, or a counted loop `for i := ...; i <
-// N; ...` with a constant N. A defer in such a loop keeps a bounded number
+// number of times fixed before it starts: a range over an array, over a
+// slice, map or string the function builds itself, or over a constant
+// integer, or a counted loop `for i := ...; i < N; ...` with a constant N. A defer in such a loop keeps a bounded number
 // of contexts until the function returns (a test's table of cases); a
 // defer in a loop that runs until something happens (`for {}`, `for
 // cond`, `for range ch`, `i < b.N`) can pile them up without end, and is
@@ -39,13 +39,47 @@ func (s *state) boundedRange(n *ast.RangeStmt) bool {
 		return true // range 10
 	}
 	switch t := tv.Type.Underlying().(type) {
-	case *types.Slice, *types.Array, *types.Map:
+	case *types.Slice, *types.Map:
+		return s.localCollection(n.X)
+	case *types.Array:
 		return true
 	case *types.Basic:
-		return t.Info()&types.IsString != 0
+		return t.Info()&types.IsString != 0 && s.localCollection(n.X)
 	case *types.Pointer:
 		_, isArray := t.Elem().Underlying().(*types.Array)
 		return isArray
+	}
+	return false
+}
+
+// localCollection reports whether e is a collection the function builds
+// itself (a composite literal, or a local variable other than a
+// parameter: a test's table of cases), whose size its author sees; a
+// parameter, a field, a global or a call's result may hold any number of
+// elements.
+func (s *state) localCollection(e ast.Expr) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.CompositeLit:
+		return true
+	case *ast.Ident:
+		v, ok := s.pass.TypesInfo.Uses[e].(*types.Var)
+		if !ok || v.Parent() == nil || v.Parent() == s.pass.Pkg.Scope() {
+			return false
+		}
+		return !s.isParam(v)
+	}
+	return false
+}
+
+// isParam reports whether v is a parameter or result of a function.
+func (s *state) isParam(v *types.Var) bool {
+	for _, n := range s.enclosing(v.Pos()) {
+		switch n.(type) {
+		case *ast.FieldList:
+			return true
+		case *ast.BlockStmt, *ast.FuncDecl:
+			return false
+		}
 	}
 	return false
 }

@@ -177,9 +177,10 @@ func deferOutsideLoop(parent context.Context, jobs []string) {
 	}
 }
 
-// Silent: a range over a test table, a constant count: a bounded number
-// of contexts lives until the function returns.
-func deferOverTable(parent context.Context, cases []string) {
+// Silent: a range over a test table the function builds, a constant
+// count: a bounded number of contexts lives until the function returns.
+func deferOverTable(parent context.Context) {
+	cases := []string{"a", "b"}
 	for _, c := range cases {
 		ctx, cancel := context.WithTimeout(parent, time.Second)
 		defer cancel()
@@ -199,5 +200,14 @@ func deferCounted(parent context.Context, n int) {
 		ctx, cancel := context.WithTimeout(parent, time.Second) // want `deferred inside a loop`
 		defer cancel()
 		_ = run(ctx, "x")
+	}
+}
+
+// A range over a parameter: the caller decides how many.
+func deferOverParam(parent context.Context, urls []string) {
+	for _, u := range urls {
+		ctx, cancel := context.WithTimeout(parent, time.Second) // want `deferred inside a loop`
+		defer cancel()
+		_ = run(ctx, u)
 	}
 }
