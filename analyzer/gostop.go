@@ -328,7 +328,10 @@ func unconverted(v ssa.Value) ssa.Value {
 // mayBeSignalled reports whether the channel value ch may be closed or sent
 // on: it is, or it goes where the analysis does not follow. Passing it to
 // a function that can only receive from it (see receivesOnly) is neither.
-func mayBeSignalled(ch ssa.Value) bool {
+func mayBeSignalled(ch ssa.Value) bool { return signals(ch, 0) }
+
+// signals is mayBeSignalled, following ch at most a few calls deep.
+func signals(ch ssa.Value, depth int) bool {
 	for _, ref := range *ch.Referrers() {
 		switch ref := ref.(type) {
 		case *ssa.UnOp:
@@ -343,11 +346,11 @@ func mayBeSignalled(ch ssa.Value) bool {
 			}
 		case *ssa.BinOp, *ssa.DebugRef:
 		case *ssa.ChangeType: // chan T to <-chan T
-			if mayBeSignalled(ref) {
+			if signals(ref, depth) {
 				return true
 			}
 		case ssa.CallInstruction:
-			if !receivesOnly(ref.Common(), ch) {
+			if depth > 3 || !receivesOnly(ref.Common(), ch, depth) {
 				return true
 			}
 		default:
@@ -360,8 +363,8 @@ func mayBeSignalled(ch ssa.Value) bool {
 // receivesOnly reports whether the call can only receive from ch, an
 // argument: the static callee takes it as a receive-only channel (<-chan
 // T), which the type system keeps from being closed or sent on, or, in
-// this package, uses the parameter for receives and comparisons alone.
-func receivesOnly(call *ssa.CallCommon, ch ssa.Value) bool {
+// this package, does nothing with the parameter that signals it.
+func receivesOnly(call *ssa.CallCommon, ch ssa.Value, depth int) bool {
 	callee := call.StaticCallee()
 	if callee == nil || call.Value == ch {
 		return false
@@ -377,30 +380,7 @@ func receivesOnly(call *ssa.CallCommon, ch ssa.Value) bool {
 		if c, ok := v.Type().Underlying().(*types.Chan); ok && c.Dir() == types.RecvOnly {
 			continue
 		}
-		if callee.Blocks == nil || i >= len(callee.Params) || !onlyReceived(callee.Params[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// onlyReceived reports whether the channel parameter p is used for
-// receives and comparisons alone.
-func onlyReceived(p *ssa.Parameter) bool {
-	for _, ref := range *p.Referrers() {
-		switch ref := ref.(type) {
-		case *ssa.UnOp:
-			if ref.Op != token.ARROW {
-				return false
-			}
-		case *ssa.Select:
-			for _, st := range ref.States {
-				if st.Chan == p && st.Dir != types.RecvOnly {
-					return false
-				}
-			}
-		case *ssa.BinOp, *ssa.DebugRef:
-		default:
+		if callee.Blocks == nil || i >= len(callee.Params) || signals(callee.Params[i], depth+1) {
 			return false
 		}
 	}
