@@ -481,16 +481,110 @@ func (s *state) serves(pos token.Pos, fn *ssa.Function, args []ssa.Value, g *ssa
 }
 
 // listenerMayClose reports whether a listener that the serving call
-// fn(args...) takes (Serve's net.Listener) may be closed, which also ends
-// the serving: it is used for anything but this call (ln.Close(), stored,
-// passed on), directly or through the closures that capture it.
+// fn(args...) takes (Serve's net.Listener) may end the serving: it does
+// not come from package net or crypto/tls, or it is used for anything but
+// this call (ln.Close(), stored, passed on), directly or through the
+// closures that capture it.
 func listenerMayClose(fn *ssa.Function, args []ssa.Value) bool {
 	for i, a := range args {
-		if v := paramVar(fn, i); v != nil && isListener(v.Type()) && usedElsewhere(a, make(map[ssa.Value]bool)) {
-			return true
+		v := paramVar(fn, i)
+		if v == nil || !isListener(v.Type()) {
+			continue
+		}
+		origins, uses := listenerValues(a)
+		seen := make(map[ssa.Value]bool)
+		for _, o := range origins {
+			if !fromNet(o) {
+				return true
+			}
+		}
+		for _, u := range uses {
+			if usedElsewhere(u, seen) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// listenerValues returns what a listener argument stands for: the values
+// it was made from (origins: the value converted to net.Listener; for a
+// variable captured by a closure, what its function stored there), and
+// the values whose other uses may close it (those, and the variable's
+// loads).
+func listenerValues(a ssa.Value) (origins, uses []ssa.Value) {
+	if mi, ok := a.(*ssa.MakeInterface); ok {
+		a = mi.X
+	}
+	captured := a
+	if load, ok := a.(*ssa.UnOp); ok && load.Op == token.MUL {
+		captured = load.X
+	}
+	fv, ok := captured.(*ssa.FreeVar)
+	if !ok {
+		return []ssa.Value{a}, []ssa.Value{a}
+	}
+	for _, b := range bindings(fv) {
+		if _, isVar := b.(*ssa.Alloc); !isVar || captured == a {
+			origins, uses = append(origins, b), append(uses, b)
+			continue
+		}
+		for _, ref := range *b.Referrers() {
+			switch ref := ref.(type) {
+			case *ssa.Store:
+				origins, uses = append(origins, ref.Val), append(uses, ref.Val)
+			case *ssa.UnOp:
+				uses = append(uses, ref)
+			}
+		}
+	}
+	if len(origins) == 0 {
+		return []ssa.Value{a}, nil // made elsewhere: fromNet says no
+	}
+	return origins, uses
+}
+
+// bindings returns the values that the function literals of fv's function
+// were made with for fv.
+func bindings(fv *ssa.FreeVar) []ssa.Value {
+	closure := fv.Parent()
+	idx := slices.Index(closure.FreeVars, fv)
+	parent := closure.Parent()
+	if parent == nil {
+		return nil
+	}
+	var vals []ssa.Value
+	for _, b := range parent.Blocks {
+		for _, in := range b.Instrs {
+			if mc, ok := in.(*ssa.MakeClosure); ok && mc.Fn == closure && idx < len(mc.Bindings) {
+				vals = append(vals, mc.Bindings[idx])
+			}
+		}
+	}
+	return vals
+}
+
+// fromNet reports whether a listener comes from package net or crypto/tls
+// (net.Listen, tls.Listen...), which keep accepting until closed; any other
+// (a parameter, a test's one-connection fake) may stop Serve by itself.
+func fromNet(v ssa.Value) bool {
+	if ex, ok := v.(*ssa.Extract); ok {
+		v = ex.Tuple
+	}
+	call, ok := v.(*ssa.Call)
+	if !ok {
+		return false
+	}
+	callee := call.Call.StaticCallee()
+	if callee == nil {
+		return false
+	}
+	obj, ok := callee.Object().(*types.Func)
+	if !ok || obj.Pkg() == nil {
+		return false
+	}
+	path := obj.Pkg().Path()
+	return path == "net" || path == "crypto/tls"
 }
 
 // isListener reports whether t is net.Listener.
@@ -510,6 +604,10 @@ func usedElsewhere(v ssa.Value, seen map[ssa.Value]bool) bool {
 	for _, ref := range *v.Referrers() {
 		switch ref := ref.(type) {
 		case *ssa.DebugRef, *ssa.BinOp:
+		case *ssa.Store:
+			if _, isVar := ref.Addr.(*ssa.Alloc); !isVar || ref.Val != v {
+				return true // a variable's loads are followed by listenerValues
+			}
 		case *ssa.MakeClosure:
 			fn := ref.Fn.(*ssa.Function)
 			for i, b := range ref.Bindings {

@@ -90,21 +90,26 @@ type informantServer struct {
 	exitOnce sync.Once
 }
 
-func newInformantServer(ln net.Listener, h http.Handler) *informantServer {
+func newInformantServer(h http.Handler) (*informantServer, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
 	s := &informantServer{srv: &http.Server{Handler: h}}
 	go func() { // want `goroutine never stops: \(\*http.Server\).Serve returns only once Shutdown or Close is called, and only this goroutine calls it, after serving has ended`
 		if err := s.srv.Serve(ln); err != nil && err != http.ErrServerClosed {
 			s.exit()
 		}
 	}()
-	return s
+	return s, nil
 }
 
 func (s *informantServer) exit() {
 	s.exitOnce.Do(func() { _ = s.srv.Shutdown(context.Background()) })
 }
 
-func closeOnFailure(ln net.Listener, h http.Handler) {
+func closeOnFailure(h http.Handler) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	srv := &http.Server{Handler: h}
 	go func() { // want `only this goroutine calls it, after serving has ended`
 		if err := srv.Serve(ln); err != nil {
@@ -113,7 +118,8 @@ func closeOnFailure(ln net.Listener, h http.Handler) {
 	}()
 }
 
-func serveNeverStopped(ln net.Listener, h http.Handler) {
+func serveNeverStopped(h http.Handler) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	srv := &http.Server{Handler: h}
 	go srv.ServeTLS(ln, "cert.pem", "key.pem") // want `ServeTLS returns only once Shutdown or Close is called, and nothing in the package calls it on this server`
 }
@@ -160,4 +166,26 @@ func shutdownGoroutine(ctx context.Context, ln net.Listener, h http.Handler) {
 		<-ctx.Done()
 		_ = srv.Shutdown(context.Background())
 	}()
+}
+
+// Silent: a listener that does not come from package net (a parameter, a
+// test's fake that accepts one connection) may end Serve by itself.
+func serveGivenListener(ln net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+}
+
+type oneConnListener struct{ net.Listener }
+
+func serveFake(h http.Handler) {
+	srv := &http.Server{Handler: h}
+	go srv.Serve(&oneConnListener{})
+}
+
+// Silent: the listener is closed by the function that captured it.
+func serveClosedInParent(h http.Handler) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	srv := &http.Server{Handler: h}
+	go func() { _ = srv.Serve(ln) }()
 }
