@@ -52,21 +52,43 @@ func (s *state) boundedRange(n *ast.RangeStmt) bool {
 	return false
 }
 
-// localCollection reports whether e is a collection the function builds
-// itself (a composite literal, or a local variable other than a
-// parameter: a test's table of cases), whose size its author sees; a
-// parameter, a field, a global or a call's result may hold any number of
-// elements.
+// localCollection reports whether e is a collection whose size its author
+// sees: a composite literal, a local variable other than a parameter, or a
+// package-level variable declared with a composite literal (a test's table
+// of cases); a parameter, a field, another global or a call's result may
+// hold any number of elements.
 func (s *state) localCollection(e ast.Expr) bool {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.CompositeLit:
 		return true
 	case *ast.Ident:
 		v, ok := s.pass.TypesInfo.Uses[e].(*types.Var)
-		if !ok || v.Parent() == nil || v.Parent() == s.pass.Pkg.Scope() {
+		if !ok || v.Parent() == nil {
 			return false
 		}
+		if v.Parent() == s.pass.Pkg.Scope() {
+			return s.literalGlobal(v)
+		}
 		return !s.isParam(v)
+	}
+	return false
+}
+
+// literalGlobal reports whether v, a package-level variable, is declared
+// with a composite literal: a table of cases written out in the source.
+func (s *state) literalGlobal(v *types.Var) bool {
+	for _, n := range s.enclosing(v.Pos()) {
+		spec, ok := n.(*ast.ValueSpec)
+		if !ok {
+			continue
+		}
+		for i, name := range spec.Names {
+			if name.Pos() == v.Pos() && i < len(spec.Values) {
+				_, lit := ast.Unparen(spec.Values[i]).(*ast.CompositeLit)
+				return lit
+			}
+		}
+		return false
 	}
 	return false
 }

@@ -211,3 +211,14 @@ func deferOverParam(parent context.Context, urls []string) {
 		_ = run(ctx, u)
 	}
 }
+
+var table = []string{"a", "b", "c"}
+
+// Silent: a range over a package-level table written out in the source.
+func deferOverGlobalTable(parent context.Context) {
+	for _, c := range table {
+		ctx, cancel := context.WithCancel(parent)
+		defer cancel()
+		_ = run(ctx, c)
+	}
+}
