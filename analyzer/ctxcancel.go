@@ -67,7 +67,7 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		return
 	}
 	if slices.Contains(s.sums.nilOnErr(call.Common()), r) {
-		fl.errVal = resultValue(call, call.Common().Signature().Results().Len()-1)
+		fl.errVal = errResult(call)
 	}
 	exit, again, piled := fl.leak(call, s.doneBlocks(call))
 	if piled != nil && s.boundedLoop(piled.Pos()) {
@@ -298,12 +298,8 @@ func (fl *flow) nonNilBranch(in *ssa.If) *ssa.BasicBlock {
 	if !ok || (cond.Op != token.EQL && cond.Op != token.NEQ) {
 		return nil
 	}
-	if fl.errVal != nil && (cond.X == fl.errVal && isNil(cond.Y) || cond.Y == fl.errVal && isNil(cond.X)) {
-		// err != nil: the cancel is nil there, nothing is owed.
-		if cond.Op == token.NEQ {
-			return in.Block().Succs[1]
-		}
-		return in.Block().Succs[0]
+	if succ := errBranch(in.Block(), fl.errVal); succ != nil {
+		return succ // where err != nil the cancel is nil: nothing is owed
 	}
 	if !(fl.seen[cond.X] && isNil(cond.Y) || fl.seen[cond.Y] && isNil(cond.X)) {
 		return nil

@@ -158,16 +158,26 @@ func (s *state) reportStart(pos token.Pos, msg string, at token.Pos) {
 
 // isBackground reports whether v is context.Background() or context.TODO().
 func isBackground(v ssa.Value) bool {
+	obj := calledFunc(v)
+	return obj != nil && (obj.FullName() == "context.Background" || obj.FullName() == "context.TODO")
+}
+
+// calledFunc returns the declared function that v, a call's result (or a
+// result of it), is the result of, or nil.
+func calledFunc(v ssa.Value) *types.Func {
+	if ex, ok := v.(*ssa.Extract); ok {
+		v = ex.Tuple
+	}
 	call, ok := v.(*ssa.Call)
 	if !ok {
-		return false
+		return nil
 	}
 	callee := call.Call.StaticCallee()
 	if callee == nil {
-		return false
+		return nil
 	}
-	obj, ok := callee.Object().(*types.Func)
-	return ok && (obj.FullName() == "context.Background" || obj.FullName() == "context.TODO")
+	obj, _ := callee.Object().(*types.Func)
+	return obj
 }
 
 // holdsBackground reports whether a closure's binding is, or is a variable
@@ -568,19 +578,8 @@ func bindings(fv *ssa.FreeVar) []ssa.Value {
 // (net.Listen, tls.Listen...), which keep accepting until closed; any other
 // (a parameter, a test's one-connection fake) may stop Serve by itself.
 func fromNet(v ssa.Value) bool {
-	if ex, ok := v.(*ssa.Extract); ok {
-		v = ex.Tuple
-	}
-	call, ok := v.(*ssa.Call)
-	if !ok {
-		return false
-	}
-	callee := call.Call.StaticCallee()
-	if callee == nil {
-		return false
-	}
-	obj, ok := callee.Object().(*types.Func)
-	if !ok || obj.Pkg() == nil {
+	obj := calledFunc(v)
+	if obj == nil || obj.Pkg() == nil {
 		return false
 	}
 	path := obj.Pkg().Path()
@@ -588,10 +587,7 @@ func fromNet(v ssa.Value) bool {
 }
 
 // isListener reports whether t is net.Listener.
-func isListener(t types.Type) bool {
-	named, ok := types.Unalias(t).(*types.Named)
-	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "net" && named.Obj().Name() == "Listener"
-}
+func isListener(t types.Type) bool { return isNamed(t, "net", "Listener") }
 
 // usedElsewhere reports whether v has a use besides being passed to
 // calls of serving functions, captured by closures that do the same, and
@@ -678,27 +674,10 @@ func (s *state) loaded(p ssa.Value, depth int) any {
 // binding returns the value the only closure made of fv's function binds
 // to fv, or nil.
 func binding(fv *ssa.FreeVar) ssa.Value {
-	fn := fv.Parent()
-	parent := fn.Parent()
-	if parent == nil {
-		return nil
+	if vals := bindings(fv); len(vals) == 1 {
+		return vals[0]
 	}
-	var found ssa.Value
-	for _, b := range parent.Blocks {
-		for _, in := range b.Instrs {
-			if mc, ok := in.(*ssa.MakeClosure); ok && mc.Fn == fn {
-				for i, v := range mc.Bindings {
-					if fn.FreeVars[i] == fv {
-						if found != nil {
-							return nil
-						}
-						found = v
-					}
-				}
-			}
-		}
-	}
-	return found
+	return nil
 }
 
 // stopCalledOn tells where the package calls (or defers) one of the stop

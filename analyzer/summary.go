@@ -480,9 +480,12 @@ func (m *summaries) runsForever(fn *ssa.Function, blocked func(ssa.Value) bool) 
 }
 
 // isContext reports whether t is context.Context.
-func isContext(t types.Type) bool {
+func isContext(t types.Type) bool { return isNamed(t, "context", "Context") }
+
+// isNamed reports whether t is the named type path.name.
+func isNamed(t types.Type, path, name string) bool {
 	named, ok := types.Unalias(t).(*types.Named)
-	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "context" && named.Obj().Name() == "Context"
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == path && named.Obj().Name() == name
 }
 
 // isDoneOf reports whether ch is ctx.Done() for the context ctx (or for
