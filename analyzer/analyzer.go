@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/ssa"
@@ -123,6 +124,8 @@ type state struct {
 	funcs []*ssa.Function // source functions, closures included
 	know  *knowledge
 	sums  summaries
+	// own is the ownership model of the package's cancels and stops.
+	own *obligation.Model
 	// generated holds the names of generated files, which are not reported on.
 	generated map[string]bool
 	// sups are the package's suppression comments.
@@ -174,6 +177,7 @@ func run(pass *analysis.Pass) (_ any, err error) {
 	}
 	s.pkg, s.funcs = buildSSA(pass)
 	s.sums.init(s)
+	s.own = obligation.New(s.pass.Pkg, s.funcs, &s.sums)
 	s.generated = generatedFiles(pass)
 	if beforeChecks != nil {
 		beforeChecks(s)

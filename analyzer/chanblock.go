@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -50,7 +51,7 @@ func isNilChan(v ssa.Value) bool {
 	}
 	load, ok := v.(*ssa.UnOp)
 	if !ok || load.Op != token.MUL {
-		return isNil(v)
+		return obligation.IsNil(v)
 	}
 	addr := load.X
 	for {
@@ -218,7 +219,7 @@ func (w *chanWalk) value(v ssa.Value, c walkCtx) {
 		case *ssa.MakeClosure:
 			w.closure(in, v, false, c)
 		case *ssa.Store:
-			if fa, ok := in.Addr.(*ssa.FieldAddr); ok && in.Val == v && w.field != nil && fieldOf(fa) == w.field {
+			if fa, ok := in.Addr.(*ssa.FieldAddr); ok && in.Val == v && w.field != nil && obligation.FieldOf(fa) == w.field {
 				continue // into the field being followed: its loads are followed too
 			}
 			alloc, ok := in.Addr.(*ssa.Alloc)

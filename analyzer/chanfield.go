@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -50,7 +51,7 @@ func (s *state) checkFieldChans() {
 			for _, in := range b.Instrs {
 				switch in := in.(type) {
 				case *ssa.FieldAddr:
-					if f := fieldOf(in); s.chanField(f) {
+					if f := obligation.FieldOf(in); s.chanField(f) {
 						s.fieldAddrUses(get(f), in)
 					}
 				case *ssa.Field:

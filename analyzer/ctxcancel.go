@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/ssa"
@@ -49,7 +50,7 @@ func isMainMain(fn *ssa.Function) bool {
 // checkCancel checks result r of call, a cancel the caller must call.
 func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 	site := s.cancelSiteOf(call, r)
-	cancel := resultValue(call, r)
+	cancel := obligation.ResultValue(call, r)
 	named := site.lhs != nil && site.lhs.Name != "_"
 	if !named && (cancel == nil || site.lhs != nil) {
 		d := site.diagnostic("is discarded; assign it and defer %s to avoid a context leak", site.callText())
@@ -63,13 +64,13 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 	if s.checkPremature(fn, call, site, fl) {
 		return
 	}
-	if fl.releasedBefore(call) {
+	if fl.ReleasedBefore(call) {
 		return
 	}
 	if slices.Contains(s.sums.nilOnErr(call.Common()), r) {
-		fl.errVal = errResult(call)
+		fl.ErrVal = obligation.ErrResult(call)
 	}
-	exit, again, piled := fl.leak(call, s.doneBlocks(call))
+	exit, again, piled := fl.Leak(call, s.doneBlocks(call))
 	if piled != nil && s.boundedLoop(piled.Pos()) {
 		piled = nil // a few contexts, until the function returns
 	}
@@ -81,22 +82,22 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 	case exit == nil && !again:
 		d = site.diagnostic("is deferred inside a loop, so each iteration's context lives until %s returns; call %s at the end of each iteration or move the body into a function", funcNoun(fn), site.callText())
 		d.Related = append(d.Related, related(piled.Pos(), "deferred here, run only when the function returns"))
-	case !fl.releases() && len(fl.drops) > 0:
-		dr := fl.drops[0]
-		if dr.field != nil {
-			d = site.diagnostic("is stored in field %s, which nothing in the package calls; call it from a Close or Stop method", dr.label)
-			d.Related = append(d.Related, related(dr.at.Pos(), "stored here"))
+	case !fl.Releases() && len(fl.Drops) > 0:
+		dr := fl.Drops[0]
+		if dr.Field != nil {
+			d = site.diagnostic("is stored in field %s, which nothing in the package calls; call it from a Close or Stop method", dr.Label)
+			d.Related = append(d.Related, related(dr.At.Pos(), "stored here"))
 		} else {
-			name := dr.callee.Name()
+			name := dr.Callee.Name()
 			d = site.diagnostic("is passed to %s, which never calls it; call it here or in %s", name, name)
-			d.Related = append(d.Related, related(dr.at.Pos(), "passed here"))
+			d.Related = append(d.Related, related(dr.At.Pos(), "passed here"))
 		}
-	case !fl.releases():
+	case !fl.Releases():
 		d = site.diagnostic("is never called; defer %s after this call to avoid a context leak", site.callText())
 		d.SuggestedFixes = s.deferFix(fn, call, site, false, fl)
-	case exit != nil && fl.reassigned:
+	case exit != nil && fl.Reassigned:
 		d = site.diagnostic("is lost when %s is reassigned before it is called; call it before reassigning, or keep each cancel in its own variable", strings.TrimSuffix(site.callText(), "()"))
-		if at := fl.reassignedAt(); at.IsValid() {
+		if at := fl.ReassignedAt(); at.IsValid() {
 			d.Related = append(d.Related, related(at, "reassigned here"))
 		}
 	case exit != nil:
@@ -111,115 +112,10 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 	s.report("ctxcancel", d)
 }
 
-// resultValue returns the value of result r of call, or nil if it is discarded.
-func resultValue(call *ssa.Call, r int) ssa.Value {
-	if _, ok := call.Type().(*types.Tuple); !ok {
-		for _, ref := range *call.Referrers() {
-			if _, ok := ref.(*ssa.DebugRef); !ok && r == 0 {
-				return call
-			}
-		}
-		return nil
-	}
-	for _, ref := range *call.Referrers() {
-		if ex, ok := ref.(*ssa.Extract); ok && ex.Index == r {
-			return ex
-		}
-	}
-	return nil
-}
-
-// leak searches the control-flow graph, from def onwards, for a path on
-// which the value is never called nor handed on. It returns the return
-// instruction that such a path reaches, and whether such a path comes back
-// to def (a loop that replaces the value before calling it) without
-// passing through a block of done, where the value's context is done and
-// its cancel has nothing left to release. Calls that never return end
-// their block in a panic, so they end paths too.
-func (fl *flow) leak(def ssa.Instruction, done doneAt) (exit *ssa.Return, again bool, piled *ssa.Defer) {
-	type node struct {
-		b                    *ssa.BasicBlock
-		done, deferred, lost bool
-	}
-	seen := make(map[node]bool)
-	var deferredAt *ssa.Defer // the defer that a path in deferred mode passed
-	var visit func(b *ssa.BasicBlock, from int, isDone, deferred, lost bool) *ssa.Return
-	visit = func(b *ssa.BasicBlock, from int, isDone, deferred, lost bool) *ssa.Return {
-		isDone = isDone || done.blocks[b]
-		succs := b.Succs
-		caseDone := false // the true edge takes a select case on ctx.Done()
-		for _, in := range b.Instrs[from:] {
-			if in == def {
-				switch {
-				case isDone:
-				case deferred:
-					piled = deferredAt
-				default:
-					again = true
-				}
-				return nil
-			}
-			if lost && fl.via[in] != nil {
-				continue // through a phi that holds another value on this path
-			}
-			if d, ok := in.(*ssa.Defer); ok && fl.released[in] != 0 {
-				// Released when the function returns, not now: a path
-				// that comes back to def piles one up per iteration.
-				deferred, deferredAt = true, d
-				continue
-			}
-			if _, ok := fl.released[in]; ok {
-				return nil
-			}
-			switch in := in.(type) {
-			case *ssa.Return:
-				if deferred {
-					return nil
-				}
-				fl.reassigned = lost
-				return in
-			case *ssa.If:
-				if succ := fl.nonNilBranch(in); succ != nil {
-					succs = []*ssa.BasicBlock{succ}
-				}
-				caseDone = done.cases[in]
-			}
-		}
-		for i, succ := range succs {
-			d := isDone || (caseDone && i == 0)
-			l := lost || fl.loses(b, succ)
-			if st := (node{succ, d, deferred, l}); !seen[st] {
-				seen[st] = true
-				if ret := visit(succ, 0, d, deferred, l); ret != nil {
-					return ret
-				}
-			}
-		}
-		return nil
-	}
-	b := def.Block()
-	for i, in := range b.Instrs {
-		if in == def {
-			exit = visit(b, i+1, false, false, false)
-			break
-		}
-	}
-	return exit, again, piled
-}
-
-// doneAt says where the context returned by a call is done: from the
-// successors of a receive from ctx.Done(), and along the edge that takes a
-// select case receiving from it (an edge: cases with empty bodies share
-// their target block with the other cases).
-type doneAt struct {
-	blocks map[*ssa.BasicBlock]bool
-	cases  map[*ssa.If]bool // the if whose true edge takes the case
-}
-
 // doneBlocks returns where the context returned by call is done, when the
 // knowledge table says that releases its cancel.
-func (s *state) doneBlocks(call *ssa.Call) doneAt {
-	at := doneAt{blocks: make(map[*ssa.BasicBlock]bool), cases: make(map[*ssa.If]bool)}
+func (s *state) doneBlocks(call *ssa.Call) obligation.Done {
+	at := obligation.Done{Blocks: make(map[*ssa.BasicBlock]bool), Cases: make(map[*ssa.If]bool)}
 	callee := call.Common().StaticCallee()
 	if callee == nil {
 		return at
@@ -232,7 +128,7 @@ func (s *state) doneBlocks(call *ssa.Call) doneAt {
 	if !ok {
 		return at
 	}
-	ctx := resultValue(call, k)
+	ctx := obligation.ResultValue(call, k)
 	if ctx == nil {
 		return at
 	}
@@ -246,14 +142,14 @@ func (s *state) doneBlocks(call *ssa.Call) doneAt {
 			case *ssa.UnOp: // <-ctx.Done(): its successors run once it is done
 				if use.Op == token.ARROW {
 					for _, succ := range use.Block().Succs {
-						at.blocks[succ] = true
+						at.Blocks[succ] = true
 					}
 				}
 			case *ssa.Select:
 				for i, st := range use.States {
 					if st.Chan == done && st.Dir == types.RecvOnly {
 						if c := selectCaseIf(use, i); c != nil {
-							at.cases[c] = true
+							at.Cases[c] = true
 						}
 					}
 				}
@@ -287,32 +183,6 @@ func selectCaseIf(sel *ssa.Select, i int) *ssa.If {
 		}
 	}
 	return nil
-}
-
-// nonNilBranch returns the successor of an `if cancel != nil` (or ==), or
-// of an `if err != nil` on the call's error when the cancel is nil with it
-// (see flow.errVal), that a path holding the (non-nil) value takes, or nil
-// for other conditions.
-func (fl *flow) nonNilBranch(in *ssa.If) *ssa.BasicBlock {
-	cond, ok := in.Cond.(*ssa.BinOp)
-	if !ok || (cond.Op != token.EQL && cond.Op != token.NEQ) {
-		return nil
-	}
-	if succ := errBranch(in.Block(), fl.errVal); succ != nil {
-		return succ // where err != nil the cancel is nil: nothing is owed
-	}
-	if !(fl.seen[cond.X] && isNil(cond.Y) || fl.seen[cond.Y] && isNil(cond.X)) {
-		return nil
-	}
-	if cond.Op == token.NEQ {
-		return in.Block().Succs[0]
-	}
-	return in.Block().Succs[1]
-}
-
-func isNil(v ssa.Value) bool {
-	c, ok := v.(*ssa.Const)
-	return ok && c.Value == nil
 }
 
 // returnPos is the position of a return, or of the closing brace of the
@@ -467,7 +337,7 @@ func (s *state) enclosing(pos token.Pos) []ast.Node {
 // and the call's context does not outlive the function. A `defer cancel()`
 // that fl, the cancel's flow, finds later in the function is moved up,
 // not repeated; if one cannot be removed cleanly, no fix is offered.
-func (s *state) deferFix(fn *ssa.Function, call *ssa.Call, site *cancelSite, rename bool, fl *flow) []analysis.SuggestedFix {
+func (s *state) deferFix(fn *ssa.Function, call *ssa.Call, site *cancelSite, rename bool, fl *obligation.Flow) []analysis.SuggestedFix {
 	if site.stmt == nil || site.lhs == nil || !s.deferSafe(fn, call, site) {
 		return nil
 	}
@@ -536,16 +406,16 @@ func (s *state) freshName(site *cancelSite) string {
 // name()` (or `defer name(nil)`) among fl's deferred calls, each on a
 // line of its own, and false if a deferred call of the cancel cannot be
 // deleted so (another form, or a line it shares).
-func (s *state) removeDefers(fl *flow, name string) ([]analysis.TextEdit, bool) {
+func (s *state) removeDefers(fl *obligation.Flow, name string) ([]analysis.TextEdit, bool) {
 	if fl == nil {
 		return nil, true
 	}
 	var edits []analysis.TextEdit
-	for _, in := range fl.anytime {
+	for _, in := range fl.Anytime {
 		if _, ok := in.(*ssa.Defer); !ok {
 			continue // a closure that captured the variable
 		}
-		if fl.via[in] != nil {
+		if fl.ThroughPhi(in) {
 			return nil, false // it defers another value too: it must stay
 		}
 		stmt := s.deferStmtAt(in.Pos())

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -116,7 +117,7 @@ func (s *state) checkStopChans(pos token.Pos, fn *ssa.Function, sum *funcFact, a
 		given, remedy := "", "close it when the work must stop (in a Stop or Close method)"
 		switch arg := unconverted(args[i]); {
 		case s.neverSignalled(args[i]):
-			given = "field " + fieldOf(arg.(*ssa.UnOp).X.(*ssa.FieldAddr)).Name() + ", which nothing closes or sends on"
+			given = "field " + obligation.FieldOf(arg.(*ssa.UnOp).X.(*ssa.FieldAddr)).Name() + ", which nothing closes or sends on"
 		case isNilChan(args[i]):
 			given, remedy = "a nil channel", "make the channel before the go statement"
 		case isLocalMake(arg):
@@ -235,7 +236,7 @@ func (s *state) neverClosed(ch ssa.Value) bool {
 	switch ch := ch.(type) {
 	case *ssa.UnOp: // a load of a field
 		if fa, ok := ch.X.(*ssa.FieldAddr); ok && ch.Op == token.MUL {
-			if f := fieldOf(fa); f != nil {
+			if f := obligation.FieldOf(fa); f != nil {
 				return s.know.neverClosed[fieldKey(fa, f)]
 			}
 		}
@@ -274,7 +275,7 @@ func (s *state) neverSignalled(ch ssa.Value) bool {
 	if !ok {
 		return false
 	}
-	f := fieldOf(fa)
+	f := obligation.FieldOf(fa)
 	if f == nil || f.Exported() || f.Pkg() != s.pass.Pkg {
 		return false
 	}
@@ -296,7 +297,7 @@ func (s *state) signalledFields() map[*types.Var]bool {
 				if !ok {
 					continue
 				}
-				f := fieldOf(fa)
+				f := obligation.FieldOf(fa)
 				if f == nil {
 					continue
 				}
@@ -656,7 +657,7 @@ func (s *state) loaded(p ssa.Value, depth int) any {
 	}
 	switch p := p.(type) {
 	case *ssa.FieldAddr:
-		if f := fieldOf(p); f != nil && !f.Exported() && f.Pkg() == s.pass.Pkg {
+		if f := obligation.FieldOf(p); f != nil && !f.Exported() && f.Pkg() == s.pass.Pkg {
 			return f
 		}
 	case *ssa.Alloc:

@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -35,7 +36,7 @@ func (s *state) knownMustCall(callee *ssa.Function, call *ssa.Call) (mustCall, b
 // obligation mc when the caller neither calls one of its methods nor lets
 // the result go (returns it, stores it, hands it on), or discards it.
 func (s *state) checkMustCall(fn *ssa.Function, call *ssa.Call, callee *ssa.Function, mc mustCall) {
-	result := resultValue(call, 0)
+	result := obligation.ResultValue(call, 0)
 	name := s.assignedTo(call.Pos())
 	var somePaths bool
 	if result != nil {
@@ -49,7 +50,7 @@ func (s *state) checkMustCall(fn *ssa.Function, call *ssa.Call, callee *ssa.Func
 				discharges = append(discharges, other)
 			}
 		}
-		if onEveryPath(call, discharges) {
+		if obligation.OnEveryPath(call, discharges) {
 			return
 		}
 		somePaths = len(discharges) > 0

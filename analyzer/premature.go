@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -124,7 +125,7 @@ func (s *state) holders(in ssa.Instruction, v ssa.Value) []ssa.Value {
 				continue
 			}
 			for _, res := range s.keptBy(callee, obj, i) {
-				if rv := resultValue(in, res); rv != nil {
+				if rv := obligation.ResultValue(in, res); rv != nil {
 					held = append(held, rv)
 				}
 			}
@@ -152,31 +153,10 @@ func (s *state) keptBy(callee *ssa.Function, obj *types.Func, i int) []int {
 	return results
 }
 
-// deferredRelease returns the position of a `defer cancel()` that calls
-// the cancel itself, if any: it runs when the function returns, whatever
-// the return. A deferred closure may call it only on some paths (grpc's
-// `defer func() { if err != nil { cancel() } }()`): it does not count.
-func (fl *flow) deferredRelease() token.Pos {
-	for _, in := range fl.anytime {
-		d, ok := in.(*ssa.Defer)
-		if !ok || fl.via[in] != nil {
-			continue
-		}
-		switch d.Call.Value.(type) {
-		case *ssa.MakeClosure, *ssa.Function:
-			// defer func() { if err != nil { cancel() } }(): it may
-			// cancel only on failure, when nothing is returned.
-		default:
-			return d.Pos() // defer cancel()
-		}
-	}
-	return token.NoPos
-}
-
 // checkPremature reports a cancel that a defer calls when fn returns while
 // what fn returns keeps the context.
-func (s *state) checkPremature(fn *ssa.Function, call *ssa.Call, site *cancelSite, fl *flow) bool {
-	at := fl.deferredRelease()
+func (s *state) checkPremature(fn *ssa.Function, call *ssa.Call, site *cancelSite, fl *obligation.Flow) bool {
+	at := fl.DeferredCall()
 	if !at.IsValid() {
 		return false
 	}

@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -101,7 +102,7 @@ func isFieldLoad(ch ssa.Value, f *types.Var) bool {
 	switch ch := ch.(type) {
 	case *ssa.UnOp:
 		fa, ok := ch.X.(*ssa.FieldAddr)
-		return ok && ch.Op == token.MUL && fieldOf(fa) == f
+		return ok && ch.Op == token.MUL && obligation.FieldOf(fa) == f
 	case *ssa.Field:
 		st, ok := ch.X.Type().Underlying().(*types.Struct)
 		return ok && st.Field(ch.Field).Origin() == f
@@ -120,7 +121,7 @@ func (s *state) stoppersOf(f *types.Var, recv types.Type) []*ssa.Function {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
 				fa, ok := in.(*ssa.FieldAddr)
-				if !ok || fieldOf(fa) != f {
+				if !ok || obligation.FieldOf(fa) != f {
 					continue
 				}
 				for _, ref := range *fa.Referrers() {
@@ -269,7 +270,7 @@ func copiesLiteral(v ssa.Value, made map[*types.Var]bool) bool {
 					return false
 				}
 				if _, ok := st.Val.(*ssa.MakeChan); ok {
-					made[fieldOf(ref)] = true
+					made[obligation.FieldOf(ref)] = true
 				}
 			}
 		case *ssa.UnOp:
@@ -317,7 +318,7 @@ func (s *state) checkLocalValue(fn *ssa.Function, alloc *ssa.Alloc) {
 	if start != nil {
 		from = start
 	}
-	if onEveryPath(from, discharges) {
+	if obligation.OnEveryPath(from, discharges) {
 		return
 	}
 	name := s.assignedTo(alloc.Pos())
@@ -511,7 +512,7 @@ func (s *state) checkCtorCall(fn *ssa.Function, call *ssa.Call) {
 			discharges = append(discharges, other)
 		}
 	}
-	if onEveryPath(call, discharges) {
+	if obligation.OnEveryPath(call, discharges) {
 		return
 	}
 	name := s.assignedTo(call.Pos())
@@ -570,11 +571,11 @@ func (s *state) addUses(u *valueUses, v ssa.Value, returned bool) {
 			for _, fref := range *ref.Referrers() {
 				if st, ok := fref.(*ssa.Store); ok && st.Addr == ref {
 					if _, ok := st.Val.(*ssa.MakeChan); ok {
-						u.made[fieldOf(ref)] = true
+						u.made[obligation.FieldOf(ref)] = true
 					}
 					continue
 				}
-				u.read[fieldOf(ref)] = true
+				u.read[obligation.FieldOf(ref)] = true
 			}
 		case *ssa.Go:
 			if len(ref.Call.Args) > 0 && ref.Call.Args[0] == v && funcOf(ref.Call.Value) != nil && funcOf(ref.Call.Value).Signature.Recv() != nil {

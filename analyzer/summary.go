@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -97,10 +98,6 @@ type summaries struct {
 	s    *state
 	memo map[*ssa.Function]*funcFact
 	busy map[*ssa.Function]bool
-	// fieldCalled caches whether something in the package calls or hands
-	// on the value of a func-typed field (see fieldReleased).
-	fieldCalled map[*types.Var]bool
-	fieldReads  map[*types.Var][]ssa.Value
 	// loopAt holds the positions of the loops that this package's
 	// functions run forever, by funcFact.Forever, for related information.
 	loopAt map[string]token.Pos
@@ -110,7 +107,6 @@ func (m *summaries) init(s *state) {
 	m.s = s
 	m.memo = make(map[*ssa.Function]*funcFact)
 	m.busy = make(map[*ssa.Function]bool)
-	m.fieldCalled = make(map[*types.Var]bool)
 	m.loopAt = make(map[string]token.Pos)
 }
 
@@ -171,7 +167,7 @@ func (m *summaries) compute(fn *ssa.Function, f *funcFact) {
 			}
 		}
 	}
-	f.NilOnErr = nilOnErr(fn, f.Cancels)
+	f.NilOnErr = obligation.NilOnErr(fn, f.Cancels)
 	for i, p := range fn.Params {
 		if isContext(p.Type()) {
 			for _, r := range m.s.resultsKeeping(p) {
@@ -184,7 +180,7 @@ func (m *summaries) compute(fn *ssa.Function, f *funcFact) {
 		if !isCancelType(p.Type()) {
 			continue
 		}
-		if !m.s.flowOf(p).releases() {
+		if !m.s.flowOf(p).Releases() {
 			f.Drops = append(f.Drops, i)
 		}
 	}
@@ -224,30 +220,6 @@ func (m *summaries) cancelResults(call *ssa.CallCommon) []int {
 		return nil
 	}
 	return m.knownOr(callee, m.s.know.cancelResults, func(f *funcFact) []int { return f.Cancels })
-}
-
-// nilOnErr returns the cancels among fn's results that every return sets
-// to nil unless it sets fn's last result, an error, to nil: `return nil,
-// nil, err` and `return ctx, cancel, nil`.
-func nilOnErr(fn *ssa.Function, cancels []int) []int {
-	results := fn.Signature.Results()
-	last := results.Len() - 1
-	if len(cancels) == 0 || last < 1 || !isErrorType(results.At(last).Type()) {
-		return nil
-	}
-	var out []int
-	for _, r := range cancels {
-		ok := true
-		for _, b := range fn.Blocks {
-			if ret, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return); isRet && len(ret.Results) == results.Len() {
-				ok = ok && (isNil(ret.Results[last]) || isNil(ret.Results[r]))
-			}
-		}
-		if ok {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // nilOnErr returns the results of the call that carry a cancel which is
@@ -306,7 +278,7 @@ func (m *summaries) carriesCancel(v ssa.Value, seen map[ssa.Value]bool) bool {
 		fn := v.Fn.(*ssa.Function)
 		for i, b := range v.Bindings {
 			for _, c := range storedValues(b) {
-				if m.carriesCancel(c, seen) && m.s.flowOf(fn.FreeVars[i]).releases() {
+				if m.carriesCancel(c, seen) && m.s.flowOf(fn.FreeVars[i]).Releases() {
 					return true
 				}
 			}
@@ -319,8 +291,8 @@ func (m *summaries) carriesCancel(v ssa.Value, seen map[ssa.Value]bool) bool {
 // caller: calling it (on error paths) and returning it are fine, storing
 // it or passing it elsewhere means someone else owns it.
 func (m *summaries) onlyToCaller(cancel ssa.Value) bool {
-	for in, how := range m.s.flowOf(cancel).released {
-		if _, ok := in.(*ssa.Return); !ok && how != called {
+	for in, how := range m.s.flowOf(cancel).Released {
+		if _, ok := in.(*ssa.Return); !ok && how != obligation.Called {
 			return false
 		}
 	}
@@ -580,7 +552,7 @@ func enclosingLoop(fn *ssa.Function, pos token.Pos) token.Pos {
 // or another launcher.
 func (m *summaries) computeLaunches(fn *ssa.Function, f *funcFact) {
 	for i, p := range fn.Params {
-		if isFunc(p.Type()) && m.launched(p, make(map[ssa.Value]bool)) {
+		if obligation.IsFunc(p.Type()) && m.launched(p, make(map[ssa.Value]bool)) {
 			f.Launches = append(f.Launches, i)
 		}
 	}

@@ -1,13 +1,12 @@
-package analyzer
+package obligation
 
 import (
 	"go/token"
-	"go/types"
 
 	"golang.org/x/tools/go/ssa"
 )
 
-// onEveryPath reports whether every path from the instruction from to a
+// OnEveryPath reports whether every path from the instruction from to a
 // return of its function passes through one of the calls (or a defer of
 // one: it runs at the return). It is the must-call check of an obligation
 // that a value carries from its creation at from; paths that panic owe
@@ -16,8 +15,8 @@ import (
 // If from is a call whose last result is an error, paths on which that
 // error is not nil owe nothing either: by Go's convention the other results
 // are then unusable (a nil value: nothing to stop).
-func onEveryPath(from ssa.Instruction, calls []ssa.CallInstruction) bool {
-	errVal := errResult(from)
+func OnEveryPath(from ssa.Instruction, calls []ssa.CallInstruction) bool {
+	errVal := ErrResult(from)
 	discharges := make(map[ssa.Instruction]bool, len(calls))
 	for _, c := range calls {
 		discharges[c] = true
@@ -36,7 +35,7 @@ func onEveryPath(from ssa.Instruction, calls []ssa.CallInstruction) bool {
 			}
 		}
 		succs := b.Succs
-		if ok := errBranch(b, errVal); ok != nil {
+		if ok := ErrBranch(b, errVal); ok != nil {
 			succs = []*ssa.BasicBlock{ok}
 		}
 		for _, succ := range succs {
@@ -58,23 +57,23 @@ func onEveryPath(from ssa.Instruction, calls []ssa.CallInstruction) bool {
 	return true
 }
 
-// errResult returns the error result of a call returning a tuple whose
+// ErrResult returns the error result of a call returning a tuple whose
 // last element is an error, or nil.
-func errResult(in ssa.Instruction) ssa.Value {
+func ErrResult(in ssa.Instruction) ssa.Value {
 	call, ok := in.(*ssa.Call)
 	if !ok {
 		return nil
 	}
 	res := call.Call.Signature().Results()
-	if res.Len() < 2 || !isErrorType(res.At(res.Len()-1).Type()) {
+	if res.Len() < 2 || !IsErrorType(res.At(res.Len()-1).Type()) {
 		return nil
 	}
-	return resultValue(call, res.Len()-1)
+	return ResultValue(call, res.Len()-1)
 }
 
-// errBranch returns the successor of b's `if err != nil` (or ==) on which
+// ErrBranch returns the successor of b's `if err != nil` (or ==) on which
 // errVal is nil, or nil if b does not end in such a test.
-func errBranch(b *ssa.BasicBlock, errVal ssa.Value) *ssa.BasicBlock {
+func ErrBranch(b *ssa.BasicBlock, errVal ssa.Value) *ssa.BasicBlock {
 	if errVal == nil || len(b.Instrs) == 0 {
 		return nil
 	}
@@ -83,7 +82,7 @@ func errBranch(b *ssa.BasicBlock, errVal ssa.Value) *ssa.BasicBlock {
 		return nil
 	}
 	cond, ok := ifi.Cond.(*ssa.BinOp)
-	if !ok || !(cond.X == errVal && isNil(cond.Y) || cond.Y == errVal && isNil(cond.X)) {
+	if !ok || !(cond.X == errVal && IsNil(cond.Y) || cond.Y == errVal && IsNil(cond.X)) {
 		return nil
 	}
 	switch cond.Op {
@@ -95,7 +94,26 @@ func errBranch(b *ssa.BasicBlock, errVal ssa.Value) *ssa.BasicBlock {
 	return nil
 }
 
-// isErrorType reports whether t is the predeclared error type.
-func isErrorType(t types.Type) bool {
-	return types.Identical(t, types.Universe.Lookup("error").Type())
+// NilOnErr returns those of the results cancels of fn (indices of its
+// results) that are nil on every return whose last result, an error, is
+// not nil: a caller that returns on the error owes nothing.
+func NilOnErr(fn *ssa.Function, cancels []int) []int {
+	results := fn.Signature.Results()
+	last := results.Len() - 1
+	if len(cancels) == 0 || last < 1 || !IsErrorType(results.At(last).Type()) {
+		return nil
+	}
+	var out []int
+	for _, r := range cancels {
+		ok := true
+		for _, b := range fn.Blocks {
+			if ret, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return); isRet && len(ret.Results) == results.Len() {
+				ok = ok && (IsNil(ret.Results[last]) || IsNil(ret.Results[r]))
+			}
+		}
+		if ok {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -1,0 +1,115 @@
+package obligation
+
+import (
+	"go/token"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// Leak searches the control-flow graph, from def onwards, for a path on
+// which the value is never called nor handed on. It returns the return
+// instruction that such a path reaches, and whether such a path comes back
+// to def (a loop that replaces the value before calling it) without
+// passing through a block of done, where the value's context is done and
+// its cancel has nothing left to release. Calls that never return end
+// their block in a panic, so they end paths too.
+func (fl *Flow) Leak(def ssa.Instruction, done Done) (exit *ssa.Return, again bool, piled *ssa.Defer) {
+	type node struct {
+		b                    *ssa.BasicBlock
+		done, deferred, lost bool
+	}
+	seen := make(map[node]bool)
+	var deferredAt *ssa.Defer // the defer that a path in deferred mode passed
+	var visit func(b *ssa.BasicBlock, from int, isDone, deferred, lost bool) *ssa.Return
+	visit = func(b *ssa.BasicBlock, from int, isDone, deferred, lost bool) *ssa.Return {
+		isDone = isDone || done.Blocks[b]
+		succs := b.Succs
+		caseDone := false // the true edge takes a select case on ctx.Done()
+		for _, in := range b.Instrs[from:] {
+			if in == def {
+				switch {
+				case isDone:
+				case deferred:
+					piled = deferredAt
+				default:
+					again = true
+				}
+				return nil
+			}
+			if lost && fl.via[in] != nil {
+				continue // through a phi that holds another value on this path
+			}
+			if d, ok := in.(*ssa.Defer); ok && fl.Released[in] != 0 {
+				// Released when the function returns, not now: a path
+				// that comes back to def piles one up per iteration.
+				deferred, deferredAt = true, d
+				continue
+			}
+			if _, ok := fl.Released[in]; ok {
+				return nil
+			}
+			switch in := in.(type) {
+			case *ssa.Return:
+				if deferred {
+					return nil
+				}
+				fl.Reassigned = lost
+				return in
+			case *ssa.If:
+				if succ := fl.nonNilBranch(in); succ != nil {
+					succs = []*ssa.BasicBlock{succ}
+				}
+				caseDone = done.Cases[in]
+			}
+		}
+		for i, succ := range succs {
+			d := isDone || (caseDone && i == 0)
+			l := lost || fl.loses(b, succ)
+			if st := (node{succ, d, deferred, l}); !seen[st] {
+				seen[st] = true
+				if ret := visit(succ, 0, d, deferred, l); ret != nil {
+					return ret
+				}
+			}
+		}
+		return nil
+	}
+	b := def.Block()
+	for i, in := range b.Instrs {
+		if in == def {
+			exit = visit(b, i+1, false, false, false)
+			break
+		}
+	}
+	return exit, again, piled
+}
+
+// Done says where the context returned by a call is done: from the
+// successors of a receive from ctx.Done(), and along the edge that takes a
+// select case receiving from it (an edge: cases with empty bodies share
+// their target block with the other cases).
+type Done struct {
+	Blocks map[*ssa.BasicBlock]bool
+	Cases  map[*ssa.If]bool // the if whose true edge takes the case
+}
+
+// nonNilBranch returns the successor of an `if cancel != nil` (or ==), or
+// of an `if err != nil` on the call's error when the cancel is nil with it
+// (see Flow.ErrVal), that a path holding the (non-nil) value takes, or nil
+// for other conditions.
+func (fl *Flow) nonNilBranch(in *ssa.If) *ssa.BasicBlock {
+	cond, ok := in.Cond.(*ssa.BinOp)
+	if !ok || (cond.Op != token.EQL && cond.Op != token.NEQ) {
+		return nil
+	}
+	if succ := ErrBranch(in.Block(), fl.ErrVal); succ != nil {
+		return succ // where err != nil the cancel is nil: nothing is owed
+	}
+	if !(fl.seen[cond.X] && IsNil(cond.Y) || fl.seen[cond.Y] && IsNil(cond.X)) {
+		return nil
+	}
+	if cond.Op == token.NEQ {
+		return in.Block().Succs[0]
+	}
+	return in.Block().Succs[1]
+}

@@ -1,0 +1,158 @@
+package obligation
+
+import (
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// Replaces reports whether st, a store into an owning field of the
+// receiver of the method that holds it, may overwrite a value that is
+// still owed: another function also stores into the field (the method
+// replaces the pair a constructor set), and the method neither reads the
+// old value and releases it nor calls a method of the receiver that reads
+// it. It returns that other store.
+func (m *Model) Replaces(st *ssa.Store) *ssa.Store {
+	fa, ok := st.Addr.(*ssa.FieldAddr)
+	fn := st.Parent()
+	if !ok || fa.X != receiver(fn) || receiver(fn) == nil {
+		return nil
+	}
+	f := FieldOf(fa)
+	if f == nil || f.Exported() || f.Pkg() != m.pkg {
+		return nil
+	}
+	if own := m.Field(f); !own.Released || own.Partial != nil || m.escaped[f] {
+		return nil
+	}
+	for _, v := range m.reads[f] {
+		if v.Parent() == fn && m.Follow(v).Releases() {
+			return nil // the old value is called or handed on
+		}
+	}
+	if m.callsReader(fn, fa.X, f) {
+		return nil
+	}
+	for _, other := range m.stores[f] {
+		if other.Parent() != fn {
+			return other
+		}
+	}
+	return nil
+}
+
+// callsReader reports whether fn calls, on recv, a method that reads f.
+func (m *Model) callsReader(fn *ssa.Function, recv ssa.Value, f *types.Var) bool {
+	readers := make(map[*ssa.Function]bool)
+	for _, v := range m.reads[f] {
+		readers[v.Parent()] = true
+	}
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			call, ok := in.(ssa.CallInstruction)
+			if !ok {
+				continue
+			}
+			c := call.Common()
+			if callee := c.StaticCallee(); callee != nil && readers[callee] && len(c.Args) > 0 && c.Args[0] == recv {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DeleteLoses reports whether call, delete(x.f, k) on a map of func values
+// kept in an unexported field, drops the value of the entry it deletes:
+// the package calls the map's values somewhere (its entries are owed), the
+// function is exported (its callers cannot reach the entry to call it
+// first), and nothing in it reads the map's entries and calls them or
+// hands them on. It returns the field's label ("Registry.jobs").
+func (m *Model) DeleteLoses(call *ssa.Call) (string, bool) {
+	b, ok := call.Call.Value.(*ssa.Builtin)
+	if !ok || b.Name() != "delete" || len(call.Call.Args) != 2 {
+		return "", false
+	}
+	fa := fieldLoad(call.Call.Args[0])
+	if fa == nil {
+		return "", false
+	}
+	f := FieldOf(fa)
+	if f == nil || f.Exported() || f.Pkg() != m.pkg || !exported(call.Parent()) {
+		return "", false
+	}
+	if m.entriesReleased(f, call.Parent()) || !m.entriesReleased(f, nil) {
+		return "", false
+	}
+	return FieldLabel(fa, f), true
+}
+
+// entriesReleased reports whether a function (only fn, if not nil) reads
+// an entry of the map kept in f, by a lookup or a range, and calls it or
+// hands it on.
+func (m *Model) entriesReleased(f *types.Var, fn *ssa.Function) bool {
+	for _, g := range m.funcs {
+		if fn != nil && g != fn {
+			continue
+		}
+		for _, b := range g.Blocks {
+			for _, in := range b.Instrs {
+				if v := entryOf(in, f); v != nil && m.Follow(v).Releases() {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// entryOf returns the entry value that in, a lookup or a range step over
+// the map kept in f, reads, or nil.
+func entryOf(in ssa.Instruction, f *types.Var) ssa.Value {
+	switch in := in.(type) {
+	case *ssa.Lookup:
+		if fa := fieldLoad(in.X); fa == nil || FieldOf(fa) != f {
+			return nil
+		}
+		if !in.CommaOk {
+			return in
+		}
+		return extract(in, 0)
+	case *ssa.Next:
+		r, ok := in.Iter.(*ssa.Range)
+		if !ok || in.IsString {
+			return nil
+		}
+		if fa := fieldLoad(r.X); fa == nil || FieldOf(fa) != f {
+			return nil
+		}
+		return extract(in, 2)
+	}
+	return nil
+}
+
+func extract(v ssa.Value, i int) ssa.Value {
+	for _, ref := range *v.Referrers() {
+		if ex, ok := ref.(*ssa.Extract); ok && ex.Index == i {
+			return ex
+		}
+	}
+	return nil
+}
+
+// fieldLoad returns the field address v loads from, or nil.
+func fieldLoad(v ssa.Value) *ssa.FieldAddr {
+	load, ok := v.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return nil
+	}
+	fa, _ := load.X.(*ssa.FieldAddr)
+	return fa
+}
+
+// exported reports whether other packages can call fn.
+func exported(fn *ssa.Function) bool {
+	obj, ok := fn.Object().(*types.Func)
+	return ok && obj.Exported()
+}
