@@ -25,6 +25,7 @@ func runCtxcancel(s *state) {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
 				if call, ok := in.(*ssa.Call); ok {
+					s.checkDeleted(fn, call)
 					for _, r := range s.sums.cancelResults(call.Common()) {
 						s.checkCancel(fn, call, r)
 					}
@@ -64,6 +65,7 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 	if s.checkPremature(fn, call, site, fl) {
 		return
 	}
+	s.checkReplaced(fn, fl)
 	if fl.ReleasedBefore(call) {
 		return
 	}
@@ -84,7 +86,10 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		d.Related = append(d.Related, related(piled.Pos(), "deferred here, run only when the function returns"))
 	case !fl.Releases() && len(fl.Drops) > 0:
 		dr := fl.Drops[0]
-		if dr.Field != nil {
+		if p := dr.Partial; p != nil {
+			d = site.diagnostic("is stored in field %s, which %s calls only on some paths; call it on every path of %s", dr.Label, p.Method.Name(), p.Method.Name())
+			d.Related = append(d.Related, related(dr.At.Pos(), "stored here"), related(returnPos(p.Method, p.Skip), p.Method.Name()+" returns here without calling it"))
+		} else if dr.Field != nil {
 			d = site.diagnostic("is stored in field %s, which nothing in the package calls; call it from a Close or Stop method", dr.Label)
 			d.Related = append(d.Related, related(dr.At.Pos(), "stored here"))
 		} else {
@@ -106,7 +111,7 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 	default:
 		d = site.diagnostic("is not called before the next iteration replaces it; call %s in every iteration", site.callText())
 	}
-	if exit != nil {
+	if exit != nil && (fl.Releases() || len(fl.Drops) == 0) {
 		d.Related = append(d.Related, related(returnPos(fn, exit), "the context leaks when the function returns here"))
 	}
 	s.report("ctxcancel", d)
