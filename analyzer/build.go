@@ -101,7 +101,7 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 			if ctxcancel && (len(f.Cancels) > 0 || len(f.Drops) > 0 || len(f.Keeps) > 0) {
 				return true
 			}
-			if gostop && (f.Forever != "" || len(f.StopsOnlyVia) > 0 || len(f.Launches) > 0 || len(f.MustStop) > 0) {
+			if gostop && (f.Forever != "" || len(f.StopsOnlyVia) > 0 || len(f.Launches) > 0 || len(f.MustStop) > 0 || len(f.StartStops) > 0) {
 				return true
 			}
 		}

@@ -264,9 +264,14 @@ func fieldKey(fa *ssa.FieldAddr, f *types.Var) string {
 
 // neverSignalled reports whether ch is read from an unexported struct
 // field of a chan type that nothing in the package closes or sends on, and
-// whose value does not leave the package's sight: a receive from it never
-// completes, so a stop channel kept there stops nothing.
+// whose value does not leave the package's sight, or is the stop signal of
+// a value kept in such a field that nothing stops (see neverStopped): a
+// receive from it never completes, so a stop channel kept there stops
+// nothing.
 func (s *state) neverSignalled(ch ssa.Value) bool {
+	if s.neverStopped(ch) {
+		return true
+	}
 	load, ok := unconverted(ch).(*ssa.UnOp)
 	if !ok || load.Op != token.MUL {
 		return false
@@ -790,6 +795,95 @@ func escapesVar(addr ssa.Value, seen map[ssa.Value]bool) bool {
 				if b == addr && escapesVar(fn.FreeVars[i], seen) {
 					return true
 				}
+			}
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// neverStopped reports whether ch is the channel a method like
+// runtime.Stopper.Stopping returns (the knowledge table's closedby) for a
+// value kept in an unexported field of the package, on which nothing in
+// the package calls a method that closes it, and whose address does not
+// leave the package's sight otherwise than as the receiver of its methods.
+func (s *state) neverStopped(ch ssa.Value) bool {
+	call, ok := unconverted(ch).(*ssa.Call)
+	if !ok || call.Call.IsInvoke() || len(call.Call.Args) == 0 {
+		return false
+	}
+	obj := calledFunc(call)
+	if obj == nil {
+		return false
+	}
+	stops, ok := s.know.closedBy[obj.FullName()]
+	if !ok {
+		return false
+	}
+	fa := fieldAddrOf(call.Call.Args[0])
+	if fa == nil {
+		return false
+	}
+	f := obligation.FieldOf(fa)
+	if f == nil || f.Exported() || f.Pkg() != s.pass.Pkg {
+		return false
+	}
+	return !s.fieldStopped(f, stops)
+}
+
+// fieldAddrOf returns the field address a method receiver comes from: the
+// address itself (a value field) or the pointer loaded from it.
+func fieldAddrOf(recv ssa.Value) *ssa.FieldAddr {
+	if load, ok := recv.(*ssa.UnOp); ok && load.Op == token.MUL {
+		recv = load.X
+	}
+	fa, _ := recv.(*ssa.FieldAddr)
+	return fa
+}
+
+// fieldStopped reports whether something in the package may call one of
+// the methods stops (full names) on the value kept in field f: a call of
+// one, or any use of the field's address other than as the receiver of a
+// static call.
+func (s *state) fieldStopped(f *types.Var, stops []string) bool {
+	for _, fn := range s.funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				fa, ok := in.(*ssa.FieldAddr)
+				if ok && obligation.FieldOf(fa) == f && receiverUsesStop(fa, stops) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// receiverUsesStop reports whether the value at fa (or the pointer loaded
+// from it) is used otherwise than as the receiver of static calls of
+// methods not among stops.
+func receiverUsesStop(fa *ssa.FieldAddr, stops []string) bool {
+	uses := *fa.Referrers()
+	if _, isPtr := types.Unalias(fa.Type().(*types.Pointer).Elem()).Underlying().(*types.Pointer); isPtr {
+		uses = nil
+		for _, ref := range *fa.Referrers() {
+			switch ref := ref.(type) {
+			case *ssa.UnOp:
+				uses = append(uses, *ref.Referrers()...)
+			case *ssa.DebugRef:
+			default:
+				return true // stored into: a Stopper from elsewhere
+			}
+		}
+	}
+	for _, ref := range uses {
+		switch ref := ref.(type) {
+		case *ssa.DebugRef:
+		case ssa.CallInstruction:
+			callee := ref.Common().StaticCallee()
+			if callee == nil || callee.Object() == nil || slices.Contains(stops, callee.Object().(*types.Func).FullName()) {
+				return true
 			}
 		default:
 			return true

@@ -44,6 +44,12 @@ type knowledge struct {
 	// mustCalls maps a function's full name to the methods of which one
 	// must be called on its result (runtime.Start's Task: Stop or Wait).
 	mustCalls map[string]mustCall
+	// mustRead holds the functions whose result, a channel their
+	// goroutines send on, must be read (runtime.Pool's results).
+	mustRead map[string]bool
+	// closedBy maps a method returning a channel to the methods whose call
+	// on the same receiver closes it (runtime.Stopper.Stopping: Stop).
+	closedBy map[string][]string
 	// entries are the lines the table was parsed from, for checkEntry.
 	entries []knowledgeEntry
 }
@@ -130,6 +136,16 @@ func (k *knowledge) parse(name, text string) error {
 			if len(f) == 3 {
 				k.stoppedBy[f[1]] = strings.Split(f[2], ",")
 			}
+		case "closedby":
+			if len(f) != 3 {
+				return fmt.Errorf("%s:%d: want \"closedby METHOD STOP[,STOP...]\", got %q", name, i+1, line)
+			}
+			k.closedBy[f[1]] = strings.Split(f[2], ",")
+		case "mustread":
+			if len(f) != 2 {
+				return fmt.Errorf("%s:%d: want \"mustread FUNCTION\", got %q", name, i+1, line)
+			}
+			k.mustRead[f[1]] = true
 		case "neverclosed":
 			if len(f) != 2 {
 				return fmt.Errorf("%s:%d: want \"neverclosed FUNCTION-OR-FIELD\", got %q", name, i+1, line)
@@ -159,7 +175,7 @@ func (k *knowledge) parse(name, text string) error {
 			}
 			k.keeps[f[1]] = append(k.keeps[f[1]], [2]int{r, a})
 		default:
-			return fmt.Errorf("%s:%d: unknown role %q (want cancel, keeps, launcher, mustcall, neverclosed or stoppedby)", name, i+1, f[0])
+			return fmt.Errorf("%s:%d: unknown role %q (want cancel, closedby, keeps, launcher, mustcall, mustread, neverclosed or stoppedby)", name, i+1, f[0])
 		}
 	}
 	return nil
@@ -175,6 +191,8 @@ func newKnowledge() *knowledge {
 		stoppedBy:   make(map[string][]string),
 		keeps:       make(map[string][][2]int),
 		mustCalls:   make(map[string]mustCall),
+		mustRead:    make(map[string]bool),
+		closedBy:    make(map[string][]string),
 	}
 }
 
@@ -227,9 +245,9 @@ func loadKnowledge(extra string) (*knowledge, error) {
 	return k, nil
 }
 
-// hasMustCall reports whether the table puts a mustcall obligation on
-// fn's result.
+// hasMustCall reports whether the table puts a mustcall or mustread
+// obligation on fn's result.
 func (k *knowledge) hasMustCall(fn *types.Func) bool {
 	_, ok := k.mustCalls[fn.FullName()]
-	return ok
+	return ok || k.mustRead[fn.FullName()]
 }

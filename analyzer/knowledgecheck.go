@@ -30,7 +30,7 @@ func KnowledgePackages(file string) ([]string, error) {
 	seen := make(map[string]bool)
 	for _, e := range k.entries {
 		names := e.fields[1:2]
-		if e.fields[0] == "stoppedby" && len(e.fields) == 3 {
+		if (e.fields[0] == "stoppedby" || e.fields[0] == "closedby") && len(e.fields) == 3 {
 			names = append(names, strings.Split(e.fields[2], ",")...)
 		}
 		for _, name := range names {
@@ -132,6 +132,15 @@ func checkEntry(f []string, pkgs map[string]*types.Package) string {
 				return fmt.Sprintf("%s: its result %s has no method %s", name, res.At(0).Type(), m)
 			}
 		}
+	case "mustread":
+		if !yieldsChan(fn) {
+			return fmt.Sprintf("%s does not return a channel (%s)", name, fn.Signature())
+		}
+	case "closedby":
+		if fn.Signature().Recv() == nil || !yieldsChan(fn) {
+			return fmt.Sprintf("%s is not a method returning a channel (%s)", name, fn.Signature())
+		}
+		fallthrough
 	case "stoppedby":
 		if len(f) == 3 {
 			for _, stop := range strings.Split(f[2], ",") {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/types"
 	"slices"
+	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"golang.org/x/tools/go/analysis"
@@ -23,13 +24,28 @@ func (s *state) knownMustCall(callee *ssa.Function, call *ssa.Call) (mustCall, b
 	if !ok {
 		return mc, false
 	}
-	if mc.background >= 0 {
+	if mc.background >= 0 && obligation.ResultValue(call, 0) != nil {
 		args := call.Call.Args
 		if mc.background >= len(args) || !isBackground(args[mc.background]) {
-			return mc, false // the caller's context ends them
+			return mc, false // kept, and the caller's context ends them
 		}
 	}
 	return mc, true
+}
+
+// checkMustRead reports a discarded result of a function whose goroutines
+// send on the channel it returns until it is read (the knowledge table's
+// mustread: runtime.Pool). It reports whether callee is such a function.
+func (s *state) checkMustRead(call *ssa.Call, callee *ssa.Function) bool {
+	obj, ok := callee.Object().(*types.Func)
+	if !ok || !s.know.mustRead[obj.FullName()] {
+		return false
+	}
+	if obligation.ResultValue(call, 0) == nil {
+		msg := fmt.Sprintf("the channel that %s returns is discarded, so its goroutines block on their first send until the context ends (forever, if it never does); range over it until it is closed", s.funcName(callee))
+		s.report("gostop", analysis.Diagnostic{Pos: s.callStart(call), Message: msg})
+	}
+	return true
 }
 
 // checkMustCall reports a call of callee whose result carries the
@@ -63,6 +79,8 @@ func (s *state) checkMustCall(fn *ssa.Function, call *ssa.Call, callee *ssa.Func
 	}
 	if somePaths {
 		msg = fmt.Sprintf("%s calls %s on the %s that %s returns only on some paths; on the others its goroutines may run forever: defer %s() right after the call", funcNoun(fn), method, typ, s.funcName(callee), method)
+	} else if result == nil && name == "" && mc.background >= 0 && !isBackground(call.Call.Args[mc.background]) {
+		msg = fmt.Sprintf("the %s that %s returns is discarded, so nothing can stop it, wait for it or learn how it ended, and its goroutine runs until the context ends; keep it and call its %s", typ, s.funcName(callee), strings.Join(mc.methods[:min(2, len(mc.methods))], " or "))
 	} else if result == nil && name == "" {
 		msg = fmt.Sprintf("the %s that %s returns is discarded, so nothing can call its %s and its goroutines may run forever; keep it and defer its %s", typ, s.funcName(callee), mc.methods[0], mc.methods[0])
 	} else {

@@ -244,15 +244,16 @@ func (s *state) checkContracts(fn *ssa.Function) {
 				s.checkLocalValue(fn, in)
 			case *ssa.Call:
 				s.checkCtorCall(fn, in)
+				s.checkStartCall(fn, in)
 			}
 		}
 	}
 }
 
 // copiesLiteral reports whether v is a load of a composite literal that
-// is used for nothing else, and records the fields it assigns channels
-// made here.
-func copiesLiteral(v ssa.Value, made map[*types.Var]bool) bool {
+// is used for nothing else, and records in u the fields it assigns
+// channels made here, or other values.
+func copiesLiteral(v ssa.Value, u *valueUses) bool {
 	load, ok := v.(*ssa.UnOp)
 	if !ok || load.Op != token.MUL || len(*load.Referrers()) != 1 {
 		return false
@@ -270,7 +271,9 @@ func copiesLiteral(v ssa.Value, made map[*types.Var]bool) bool {
 					return false
 				}
 				if _, ok := st.Val.(*ssa.MakeChan); ok {
-					made[obligation.FieldOf(ref)] = true
+					u.made[obligation.FieldOf(ref)] = true
+				} else {
+					u.given[obligation.FieldOf(ref)] = true
 				}
 			}
 		case *ssa.UnOp:
@@ -444,6 +447,9 @@ type valueUses struct {
 	calls      []ssa.CallInstruction
 	starts     []*ssa.Go
 	made, read map[*types.Var]bool
+	// given holds the fields assigned a value not made here (a channel
+	// from elsewhere: someone else may close it).
+	given map[*types.Var]bool
 }
 
 // stoppedBy reports whether call calls one of c's stop methods.
@@ -478,6 +484,9 @@ func (s *state) checkCtorCall(fn *ssa.Function, call *ssa.Call) {
 	var c *stopContract
 	if mc, ok := s.knownMustCall(callee, call); ok {
 		s.checkMustCall(fn, call, callee, mc)
+		return
+	}
+	if s.checkMustRead(call, callee) {
 		return
 	}
 	if callee.Pkg == s.pkg {
@@ -540,7 +549,7 @@ func (s *state) checkCtorCall(fn *ssa.Function, call *ssa.Call) {
 // valueUses follows v (the value, or a composite literal's address when
 // returned is set: its function may return it).
 func (s *state) valueUses(v ssa.Value, returned bool) *valueUses {
-	u := &valueUses{ok: true, typ: v.Type(), made: make(map[*types.Var]bool), read: make(map[*types.Var]bool)}
+	u := &valueUses{ok: true, typ: v.Type(), made: make(map[*types.Var]bool), read: make(map[*types.Var]bool), given: make(map[*types.Var]bool)}
 	s.addUses(u, v, returned)
 	return u
 }
@@ -564,7 +573,7 @@ func (s *state) addUses(u *valueUses, v ssa.Value, returned bool) {
 		case *ssa.Store:
 			// v := T{...}: the variable is assigned a copy of a
 			// composite literal, whose fields count as its own.
-			if !isVar || ref.Addr != v || !copiesLiteral(ref.Val, u.made) {
+			if !isVar || ref.Addr != v || !copiesLiteral(ref.Val, u) {
 				u.ok = false
 			}
 		case *ssa.FieldAddr:
@@ -572,6 +581,8 @@ func (s *state) addUses(u *valueUses, v ssa.Value, returned bool) {
 				if st, ok := fref.(*ssa.Store); ok && st.Addr == ref {
 					if _, ok := st.Val.(*ssa.MakeChan); ok {
 						u.made[obligation.FieldOf(ref)] = true
+					} else {
+						u.given[obligation.FieldOf(ref)] = true
 					}
 					continue
 				}

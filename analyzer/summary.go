@@ -52,6 +52,10 @@ type funcFact struct {
 	// function's result to stop the goroutine it started (a constructor
 	// whose goroutine's only way out is a stop method).
 	MustStop []string
+	// StartStops names, for a method whose every call starts a goroutine
+	// that only a stop method of the receiver ends (Start), the methods of
+	// which one the caller must call on the receiver.
+	StartStops []string
 }
 
 func (*funcFact) AFact() {}
@@ -85,11 +89,14 @@ func (f *funcFact) String() string {
 	if len(f.MustStop) > 0 {
 		parts = append(parts, fmt.Sprintf("mustStop%v", f.MustStop))
 	}
+	if len(f.StartStops) > 0 {
+		parts = append(parts, fmt.Sprintf("startStops%v", f.StartStops))
+	}
 	return strings.Join(parts, " ")
 }
 
 func (f *funcFact) empty() bool {
-	return len(f.Cancels) == 0 && len(f.Keeps) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0 && len(f.MustStop) == 0
+	return len(f.Cancels) == 0 && len(f.Keeps) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0 && len(f.MustStop) == 0 && len(f.StartStops) == 0
 }
 
 // summaries computes funcFacts for the functions of the package being
@@ -187,6 +194,9 @@ func (m *summaries) compute(fn *ssa.Function, f *funcFact) {
 	m.computeForever(fn, f)
 	m.computeLaunches(fn, f)
 	m.computeChans(fn, f)
+	if fn.Signature.Recv() != nil {
+		f.StartStops = m.s.startStops(fn)
+	}
 	if c := m.s.ctorContract(fn); c != nil {
 		for _, stop := range c.stoppers {
 			f.MustStop = append(f.MustStop, stop.Name())

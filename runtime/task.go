@@ -33,8 +33,10 @@ type Task struct {
 // recovered and becomes the Task's error, a *[PanicError]; a call to
 // runtime.Goexit in f also ends the Task with an error.
 //
-// The caller must eventually make sure the Task ends (Stop it, or cancel
-// parent) and, to learn how it ended, Wait for it.
+// The caller must keep the Task, eventually make sure it ends (Stop it, or
+// cancel parent) and, to learn how it ended, Wait for it. A discarded Task
+// can be neither stopped nor waited for, and its error is lost: golifecheck
+// reports it.
 func Start(parent context.Context, f func(ctx context.Context) error) *Task {
 	ctx, cancel := context.WithCancel(parent)
 	t := &Task{cancel: cancel, done: make(chan struct{})}

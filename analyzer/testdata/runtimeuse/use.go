@@ -121,7 +121,14 @@ func taskWaited(ctx context.Context) error {
 }
 
 func taskWithCallersContext(ctx context.Context) {
-	runtime.Start(ctx, waitForCtx)
+	runtime.Start(ctx, waitForCtx) // want `the \*runtime.Task that runtime.Start returns is discarded, so nothing can stop it, wait for it or learn how it ended, and its goroutine runs until the context ends; keep it and call its Stop or Wait`
+}
+
+// Kept, with the caller's context: the context ends it.
+func taskKeptWithCallersContext(ctx context.Context) *runtime.Task {
+	t := runtime.Start(ctx, waitForCtx)
+	_ = t.Err()
+	return nil
 }
 
 func taskReturned() *runtime.Task {
@@ -161,4 +168,108 @@ func taskStoppedEitherWay() error {
 		return err
 	}
 	return t.Wait()
+}
+
+func double(_ context.Context, v int) (int, error) { return 2 * v, nil }
+
+// A Pool whose results nobody reads: its workers block on their first
+// send.
+func poolDiscarded(ctx context.Context, in <-chan int) {
+	runtime.Pool(ctx, 2, in, double) // want `the channel that runtime.Pool returns is discarded, so its goroutines block on their first send until the context ends \(forever, if it never does\); range over it until it is closed`
+}
+
+func poolDiscardedBlank(ctx context.Context, in <-chan int) {
+	_ = runtime.Pool(ctx, 2, in, double) // want `the channel that runtime.Pool returns is discarded`
+}
+
+func poolRead(ctx context.Context, in <-chan int) (sum int) {
+	for r := range runtime.Pool(ctx, 2, in, double) {
+		sum += r.Value
+	}
+	return sum
+}
+
+func poolHandedOn(ctx context.Context, in <-chan int, out func(<-chan runtime.Result[int])) {
+	out(runtime.Pool(ctx, 2, in, double))
+}
+
+func mergeDiscarded(ctx context.Context, a, b <-chan int) {
+	runtime.Merge(ctx, a, b) // want `the channel that runtime.Merge returns is discarded`
+}
+
+// A Stopper kept in a field that nothing stops: the goroutine's only way
+// out never opens.
+type consumer struct {
+	stop runtime.Stopper
+	jobs chan int
+}
+
+func newConsumer() *consumer {
+	c := &consumer{jobs: make(chan int, 8)}
+	go c.loop() // want `goroutine never stops: the loop in \(\*runtimeuse.consumer\).loop`
+	return c
+}
+
+func (c *consumer) loop() { // want loop:`forever\(the loop in \(\*runtimeuse.consumer\).loop \(use.go:215\) has no exit\)`
+	defer c.stop.Done()
+	for {
+		select {
+		case <-c.stop.Stopping():
+			return
+		case <-c.jobs:
+		}
+	}
+}
+
+func (c *consumer) Submit(j int) { c.jobs <- j }
+
+// Stopped by Close: silent.
+type stoppedConsumer struct {
+	stop runtime.Stopper
+	jobs chan int
+}
+
+func newStoppedConsumer() *stoppedConsumer {
+	c := &stoppedConsumer{jobs: make(chan int, 8)}
+	go c.loop()
+	return c
+}
+
+func (c *stoppedConsumer) loop() {
+	defer c.stop.Done()
+	for {
+		select {
+		case <-c.stop.Stopping():
+			return
+		case <-c.jobs:
+		}
+	}
+}
+
+func (c *stoppedConsumer) Close(ctx context.Context) error { return c.stop.StopAndWait(ctx) }
+
+// A Stopper behind a pointer that comes from elsewhere: its owner stops it.
+type sharedConsumer struct {
+	stop *runtime.Stopper
+}
+
+func newSharedConsumer(s *runtime.Stopper) *sharedConsumer {
+	c := &sharedConsumer{stop: s}
+	go c.loop()
+	return c
+}
+
+func (c *sharedConsumer) loop() {
+	<-c.stop.Stopping()
+}
+
+// An exported Stopper: other packages may stop it.
+type Exposed struct {
+	Stop runtime.Stopper
+}
+
+func NewExposed() *Exposed {
+	e := &Exposed{}
+	go func() { <-e.Stop.Stopping() }()
+	return e
 }

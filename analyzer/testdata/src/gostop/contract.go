@@ -12,7 +12,7 @@ type queue struct {
 	done  chan struct{}
 }
 
-func (q *queue) Start() {
+func (q *queue) Start() { // want Start:`startStops\[Stop\]`
 	go func() {
 		for {
 			select {
@@ -43,7 +43,7 @@ type pump struct {
 	quit chan bool
 }
 
-func (p pump) Run() {
+func (p pump) Run() { // want Run:`startStops\[Halt\]`
 	go func() {
 		for {
 			select {
@@ -341,4 +341,65 @@ func stopsDeferred(items []int) error {
 		q.Add(it)
 	}
 	return nil
+}
+
+// A constructor that makes the stop channel but does not start: Start
+// arms the contract on the value it returned.
+type jobWorker struct {
+	jobs chan int
+	stop chan struct{}
+}
+
+func newJobWorker() *jobWorker { return &jobWorker{jobs: make(chan int, 16), stop: make(chan struct{})} }
+
+func (w *jobWorker) Start() { go w.loop() } // want Start:`startStops\[Stop\]`
+
+func (w *jobWorker) loop() {
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-w.jobs:
+		}
+	}
+}
+
+func (w *jobWorker) Stop() { close(w.stop) }
+
+func (w *jobWorker) submit(j int) error {
+	if j < 0 {
+		return context.Canceled
+	}
+	w.jobs <- j
+	return nil
+}
+
+func processStopOnError(items []int) error {
+	w := newJobWorker()
+	w.Start() // want `goroutine started by w.Start never stops: only w.Stop stops it, and processStopOnError calls it only on some paths`
+	for _, it := range items {
+		if err := w.submit(it); err != nil {
+			w.Stop()
+			return err
+		}
+	}
+	return nil
+}
+
+func processStopped(items []int) error {
+	w := newJobWorker()
+	w.Start()
+	defer w.Stop()
+	for _, it := range items {
+		if err := w.submit(it); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func processHandedOn(items []int, keep func(*jobWorker)) {
+	w := newJobWorker()
+	w.Start()
+	keep(w)
 }

@@ -58,3 +58,33 @@ func (r *Refresher) run(d time.Duration) {
 
 // Stop stops the Refresher.
 func (r *Refresher) Stop() { close(r.stop) }
+
+// Poller polls once Start is called, until Stop is called; New does not
+// start it.
+type Poller struct {
+	f    func()
+	stop chan struct{}
+}
+
+// NewPoller returns a Poller that has not started.
+func NewPoller(f func()) *Poller { return &Poller{f: f} }
+
+// Start starts polling: the caller must Stop it.
+func (p *Poller) Start() { // want Start:`startStops\[Stop\]`
+	p.stop = make(chan struct{})
+	go p.loop()
+}
+
+func (p *Poller) loop() {
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-time.After(time.Second):
+			p.f()
+		}
+	}
+}
+
+// Stop stops polling.
+func (p *Poller) Stop() { close(p.stop) }

@@ -33,3 +33,39 @@ func refreshesAWhile() {
 	defer r.Stop()
 	time.Sleep(time.Second)
 }
+
+func load() error { return nil }
+
+// A Start whose Stop runs only on the error path.
+func startStopOnError() error {
+	p := spawner.NewPoller(refresh)
+	p.Start() // want `goroutine started by p.Start never stops: only p.Stop stops it, and startStopOnError calls it only on some paths; defer p.Stop\(\) after the call`
+	if err := load(); err != nil {
+		p.Stop()
+		return err
+	}
+	return nil
+}
+
+func startDeferStop() error {
+	p := spawner.NewPoller(refresh)
+	p.Start()
+	defer p.Stop()
+	return load()
+}
+
+func startReturned() *spawner.Poller {
+	p := spawner.NewPoller(refresh)
+	p.Start()
+	return p
+}
+
+// A Poller the caller owns: the caller stops it.
+func startGiven(p *spawner.Poller) { p.Start() }
+
+type service struct{ p *spawner.Poller }
+
+// A Poller kept in a field: the type's Close owes the stop.
+func (s *service) open() { s.p.Start() }
+
+func (s *service) Close() { s.p.Stop() }
