@@ -68,7 +68,7 @@ func (s *state) checkStart(start ssa.Instruction, pos token.Pos, target ssa.Valu
 		s.reportStart(pos, "goroutine never stops: "+sum.Forever+remedy, s.sums.loopAt[sum.Forever])
 		return
 	}
-	if s.checkServe(pos, fn, args) {
+	if s.checkServe(start, pos, target, fn, args) {
 		return
 	}
 	// A context that is never cancelled: passed as an argument, or captured.
@@ -434,14 +434,14 @@ func isMake(v ssa.Value) bool {
 // receiver (http.Server.ListenAndServe until Shutdown or Close) and nothing
 // in the package calls one on that receiver, or when it cannot be stopped
 // at all (http.ListenAndServe).
-func (s *state) checkServe(pos token.Pos, fn *ssa.Function, args []ssa.Value) bool {
-	if s.serves(pos, fn, args, nil) {
+func (s *state) checkServe(start ssa.Instruction, pos token.Pos, target ssa.Value, fn *ssa.Function, args []ssa.Value) bool {
+	if s.serves(start, pos, target, fn, args, nil) {
 		return true
 	}
 	for _, b := range fn.Blocks {
 		for _, in := range b.Instrs {
 			if call, ok := in.(*ssa.Call); ok {
-				if callee := call.Call.StaticCallee(); callee != nil && s.serves(pos, callee, call.Call.Args, fn) {
+				if callee := call.Call.StaticCallee(); callee != nil && s.serves(start, pos, target, callee, call.Call.Args, fn) {
 					return true
 				}
 			}
@@ -455,7 +455,7 @@ func (s *state) checkServe(pos token.Pos, fn *ssa.Function, args []ssa.Value) bo
 // only the goroutine g itself can make, once the serving call returned (a
 // Shutdown on the server's own failure path: neon autoscaling#37), do not
 // count.
-func (s *state) serves(pos token.Pos, fn *ssa.Function, args []ssa.Value, g *ssa.Function) bool {
+func (s *state) serves(start ssa.Instruction, pos token.Pos, target ssa.Value, fn *ssa.Function, args []ssa.Value, g *ssa.Function) bool {
 	obj, ok := fn.Object().(*types.Func)
 	if !ok {
 		return false
@@ -487,7 +487,14 @@ func (s *state) serves(pos token.Pos, fn *ssa.Function, args []ssa.Value, g *ssa
 	}
 	switch s.stopCalledOn(key, stops, g) {
 	case stopElsewhere:
-		return false
+		ret := s.ownerSkipsStop(start, target, key, stops)
+		if ret == nil {
+			return false
+		}
+		owner := start.Parent()
+		d := analysis.Diagnostic{Pos: pos, Message: "goroutine never stops: " + name + " returns only once " + them + " is called, and " + funcNoun(owner) + " calls it only on some paths; call " + short[0] + " on every path (defer it, or call it when the context ends)"}
+		d.Related = []analysis.RelatedInformation{related(returnPos(owner, ret), funcNoun(owner)+" returns here without stopping the server")}
+		s.report("gostop", d)
 	case stopOnlyAfter:
 		s.reportStart(pos, "goroutine never stops: "+name+" returns only once "+them+" is called, and only this goroutine calls it, after serving has ended; call "+short[0]+" when the server's owner stops (its Close, or its context ending)", token.NoPos)
 	default:

@@ -350,7 +350,9 @@ type jobWorker struct {
 	stop chan struct{}
 }
 
-func newJobWorker() *jobWorker { return &jobWorker{jobs: make(chan int, 16), stop: make(chan struct{})} }
+func newJobWorker() *jobWorker {
+	return &jobWorker{jobs: make(chan int, 16), stop: make(chan struct{})}
+}
 
 func (w *jobWorker) Start() { go w.loop() } // want Start:`startStops\[Stop\]`
 

@@ -189,3 +189,66 @@ func serveClosedInParent(h http.Handler) {
 	srv := &http.Server{Handler: h}
 	go func() { _ = srv.Serve(ln) }()
 }
+
+// The owner closes the server when Serve fails, and forgets it when its
+// context ends.
+func closedOnServeFailure(ctx context.Context, h http.Handler) error {
+	srv := &http.Server{Addr: ":8080", Handler: h}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }() // want `goroutine never stops: \(\*http.Server\).ListenAndServe returns only once Shutdown or Close is called, and closedOnServeFailure calls it only on some paths; call Shutdown on every path`
+	select {
+	case err := <-errc:
+		srv.Close()
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Shut down when the context ends; nothing to do once Serve has failed.
+func shutDownOnDone(ctx context.Context, h http.Handler) error {
+	srv := &http.Server{Addr: ":8080", Handler: h}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return srv.Shutdown(context.Background())
+	}
+}
+
+// Waits for Serve to end after shutting down.
+func shutDownThenWait(ctx context.Context, h http.Handler) error { // want shutDownThenWait:`stopsOnlyVia\[0\]`
+	srv := &http.Server{Addr: ":8080", Handler: h}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	<-ctx.Done()
+	srv.Shutdown(context.Background())
+	return <-errc
+}
+
+// Deferred: every path.
+func closeDeferred(ctx context.Context, h http.Handler) error {
+	srv := &http.Server{Addr: ":8080", Handler: h}
+	defer srv.Close()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// Blocks until Serve returns: nothing left to stop.
+func waitsForServe(ctx context.Context, h http.Handler) error {
+	srv := &http.Server{Addr: ":8080", Handler: h}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	if ctx.Err() != nil {
+		srv.Close()
+	}
+	return <-errc
+}
