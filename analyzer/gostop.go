@@ -120,6 +120,8 @@ func (s *state) checkStopChans(pos token.Pos, fn *ssa.Function, sum *funcFact, a
 			given = "field " + obligation.FieldOf(arg.(*ssa.UnOp).X.(*ssa.FieldAddr)).Name() + ", which nothing closes or sends on"
 		case isNilChan(args[i]):
 			given, remedy = "a nil channel", "make the channel before the go statement"
+		case s.madeAfterGiven(args[i], &given):
+			remedy = "make the channel before the go statement"
 		case isLocalMake(arg):
 			given = "a channel made here that nothing closes or sends on"
 		default:

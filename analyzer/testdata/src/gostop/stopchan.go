@@ -148,3 +148,81 @@ func init() { libStartOnce() }
 func LibStart() {
 	go libJanitor() // want `goroutine never stops: the loop in gostop.libJanitor`
 }
+
+// Handed a channel while it is still nil, made later.
+type flusher struct {
+	stopc chan struct{}
+	count int
+}
+
+func (f *flusher) loop(stop <-chan struct{}) { // want loop:`stopsOnlyVia\[1\]`
+	for {
+		select {
+		case <-stop:
+			return
+		case <-time.After(time.Second):
+			f.count++
+		}
+	}
+}
+
+func (f *flusher) Start() {
+	go f.loop(f.stopc) // want `goroutine never stops: \(\*gostop.flusher\).loop returns only once stop is closed or sent on, and it is given field stopc before the channel is made \(nil: a receive from it blocks forever\); make the channel before the go statement`
+	f.stopc = make(chan struct{})
+}
+
+func (f *flusher) Stop() { close(f.stopc) }
+
+func watchAll(dirs []string) func() {
+	var quit chan struct{}
+	for range dirs {
+		go waitQuit(quit) // want `it is given quit before the channel is made`
+	}
+	quit = make(chan struct{})
+	return func() { close(quit) }
+}
+
+func waitQuit(quit <-chan struct{}) { <-quit } // want waitQuit:`stopsOnlyVia\[0\] chan\[0\]\(recv\)`
+
+// Made first: silent.
+type flusher2 struct{ stopc chan struct{} }
+
+func (f *flusher2) loop(stop <-chan struct{}) { <-stop } // want loop:`stopsOnlyVia\[1\] chan\[1\]\(recv\)`
+
+func (f *flusher2) Start() {
+	f.stopc = make(chan struct{})
+	go f.loop(f.stopc)
+}
+
+func (f *flusher2) Stop() { close(f.stopc) }
+
+// Made by the constructor: silent.
+type flusher3 struct{ stopc chan struct{} }
+
+func newFlusher3() *flusher3 { return &flusher3{stopc: make(chan struct{})} }
+
+func (f *flusher3) Start() { go waitQuit(f.stopc) }
+
+func (f *flusher3) Stop() { close(f.stopc) }
+
+// Made before the loop, or on each turn before the start: silent.
+func watchAllMadeFirst(dirs []string) func() {
+	var quit chan struct{}
+	quit = make(chan struct{})
+	for range dirs {
+		go waitQuit(quit)
+	}
+	return func() { close(quit) }
+}
+
+func restartEach(n int) {
+	var quit chan struct{}
+	for range n {
+		if quit != nil {
+			close(quit)
+		}
+		quit = make(chan struct{})
+		go waitQuit(quit)
+	}
+	close(quit)
+}

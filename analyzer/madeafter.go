@@ -1,0 +1,157 @@
+package analyzer
+
+import (
+	"go/token"
+	"go/types"
+	"slices"
+
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"golang.org/x/tools/go/ssa"
+)
+
+// madeAfter reports whether ch is loaded from a variable or an unexported
+// field that holds nil when it is read: every store of a non-nil value
+// into it is in the same function and no path leads from it to the load
+// (`go f.loop(f.stopc); f.stopc = make(chan struct{})`). It returns the
+// name of the variable or field.
+func (s *state) madeAfter(ch ssa.Value) (string, bool) {
+	load, ok := unconverted(ch).(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return "", false
+	}
+	var stores []*ssa.Store
+	var name string
+	switch addr := load.X.(type) {
+	case *ssa.Alloc:
+		var ok bool
+		if stores, ok = variableStores(addr); !ok {
+			return "", false
+		}
+		name = addr.Comment
+	case *ssa.FieldAddr:
+		f := obligation.FieldOf(addr)
+		if f == nil || f.Exported() || f.Pkg() != s.pass.Pkg {
+			return "", false
+		}
+		var ok bool
+		if stores, ok = s.fieldStores(f); !ok {
+			return "", false
+		}
+		name = "field " + f.Name()
+	default:
+		return "", false
+	}
+	made := false
+	for _, st := range stores {
+		if obligation.IsNil(st.Val) {
+			continue
+		}
+		if st.Parent() != load.Parent() || reaches(st, load) {
+			return "", false
+		}
+		made = true
+	}
+	return name, made
+}
+
+// variableStores returns the stores into a local variable, and false if
+// its address goes anywhere else than loads and stores (a closure that
+// may assign it).
+func variableStores(alloc *ssa.Alloc) ([]*ssa.Store, bool) {
+	var stores []*ssa.Store
+	for _, ref := range *alloc.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.Store:
+			if ref.Addr != alloc {
+				return nil, false
+			}
+			stores = append(stores, ref)
+		case *ssa.UnOp:
+			if ref.Op != token.MUL {
+				return nil, false
+			}
+		case *ssa.MakeClosure:
+			fn := ref.Fn.(*ssa.Function)
+			for i, b := range ref.Bindings {
+				if b == alloc && !neverAssigned(fn.FreeVars[i]) {
+					return nil, false
+				}
+			}
+		case *ssa.DebugRef:
+		default:
+			return nil, false
+		}
+	}
+	return stores, true
+}
+
+// fieldStores returns the stores into field f in the package, and false if
+// its address goes anywhere else than loads and stores.
+func (s *state) fieldStores(f *types.Var) ([]*ssa.Store, bool) {
+	var stores []*ssa.Store
+	for _, fn := range s.funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				fa, ok := in.(*ssa.FieldAddr)
+				if !ok || obligation.FieldOf(fa) != f {
+					continue
+				}
+				for _, ref := range *fa.Referrers() {
+					switch ref := ref.(type) {
+					case *ssa.Store:
+						if ref.Addr != fa {
+							return nil, false
+						}
+						stores = append(stores, ref)
+					case *ssa.UnOp:
+						if ref.Op != token.MUL {
+							return nil, false
+						}
+					case *ssa.DebugRef:
+					default:
+						return nil, false
+					}
+				}
+			}
+		}
+	}
+	return stores, true
+}
+
+// reaches reports whether a path leads from instruction a to b.
+func reaches(a, b ssa.Instruction) bool {
+	ab := a.Block()
+	for i, in := range ab.Instrs {
+		if in == a {
+			if slices.Contains(ab.Instrs[i+1:], b) {
+				return true
+			}
+			break
+		}
+	}
+	seen := make(map[*ssa.BasicBlock]bool)
+	stack := slices.Clone(ab.Succs)
+	for len(stack) > 0 {
+		blk := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[blk] {
+			continue
+		}
+		seen[blk] = true
+		if blk == b.Block() {
+			return true
+		}
+		stack = append(stack, blk.Succs...)
+	}
+	return false
+}
+
+// madeAfterGiven is madeAfter for checkStopChans's message: it sets given
+// to what the goroutine is given.
+func (s *state) madeAfterGiven(ch ssa.Value, given *string) bool {
+	name, ok := s.madeAfter(ch)
+	if ok {
+		*given = name + " before the channel is made (nil: a receive from it blocks forever)"
+	}
+	return ok
+}
