@@ -95,8 +95,14 @@ func (s *state) holders(in ssa.Instruction, v ssa.Value) []ssa.Value {
 	case *ssa.Phi, *ssa.ChangeType, *ssa.MakeInterface, *ssa.MakeClosure:
 		return []ssa.Value{in.(ssa.Value)}
 	case *ssa.UnOp:
-		if in.Op == token.MUL {
-			return []ssa.Value{in} // loaded from a variable that holds it
+		if in.Op == token.MUL && mayHoldContext(in.Type(), 0) {
+			return []ssa.Value{in} // loaded from a variable (or a field) that holds it
+		}
+	case *ssa.FieldAddr:
+		return []ssa.Value{in} // &resp.Body: its value is loaded next
+	case *ssa.Field:
+		if mayHoldContext(in.Type(), 0) {
+			return []ssa.Value{in}
 		}
 	case *ssa.Store:
 		if in.Val != v {
@@ -183,4 +189,35 @@ func (s *state) qualifier(p *types.Package) string {
 		return ""
 	}
 	return p.Name()
+}
+
+// mayHoldContext reports whether a value of type t can hold on to a
+// context: an interface, a function, or something that contains one (a
+// response's Body does, its Header or StatusCode does not).
+func mayHoldContext(t types.Type, depth int) bool {
+	if depth > 6 {
+		return true
+	}
+	switch t := t.Underlying().(type) {
+	case *types.Basic:
+		return false
+	case *types.Pointer:
+		return mayHoldContext(t.Elem(), depth+1)
+	case *types.Slice:
+		return mayHoldContext(t.Elem(), depth+1)
+	case *types.Array:
+		return mayHoldContext(t.Elem(), depth+1)
+	case *types.Chan:
+		return mayHoldContext(t.Elem(), depth+1)
+	case *types.Map:
+		return mayHoldContext(t.Key(), depth+1) || mayHoldContext(t.Elem(), depth+1)
+	case *types.Struct:
+		for i := range t.NumFields() {
+			if mayHoldContext(t.Field(i).Type(), depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	return true // interfaces, functions, type parameters
 }
