@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -41,11 +42,66 @@ func (s *state) checkMustRead(call *ssa.Call, callee *ssa.Function) bool {
 	if !ok || !s.know.mustRead[obj.FullName()] {
 		return false
 	}
-	if obligation.ResultValue(call, 0) == nil {
-		msg := fmt.Sprintf("the channel that %s returns is discarded, so its goroutines block on their first send until the context ends (forever, if it never does); range over it until it is closed", s.funcName(callee))
-		s.report("gostop", analysis.Diagnostic{Pos: s.callStart(call), Message: msg})
+	how := "is discarded"
+	if res := obligation.ResultValue(call, 0); res != nil {
+		label, unread := s.storedUnread(res)
+		if !unread {
+			return true
+		}
+		how = "is stored in field " + label + ", which nothing in the package reads"
 	}
+	msg := fmt.Sprintf("the channel that %s returns %s, so its goroutines block on their first send until the context ends (forever, if it never does); range over it until it is closed", s.funcName(callee), how)
+	s.report("gostop", analysis.Diagnostic{Pos: s.callStart(call), Message: msg})
 	return true
+}
+
+// storedUnread reports whether v's only use is a store into an unexported
+// field of the package that nothing loads, and names the field.
+func (s *state) storedUnread(v ssa.Value) (string, bool) {
+	var st *ssa.Store
+	for _, ref := range *v.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.DebugRef:
+		case *ssa.Store:
+			st = ref
+		default:
+			return "", false
+		}
+	}
+	if st == nil || st.Val != v {
+		return "", false
+	}
+	fa, ok := st.Addr.(*ssa.FieldAddr)
+	if !ok {
+		return "", false
+	}
+	f := obligation.FieldOf(fa)
+	if f == nil || f.Exported() || f.Pkg() != s.pass.Pkg {
+		return "", false
+	}
+	if _, ok := s.fieldStores(f); !ok {
+		return "", false // its address goes elsewhere
+	}
+	for _, fn := range s.funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				if fa2, ok := in.(*ssa.FieldAddr); ok && obligation.FieldOf(fa2) == f && loaded(fa2) {
+					return "", false
+				}
+			}
+		}
+	}
+	return obligation.FieldLabel(fa, f), true
+}
+
+// loaded reports whether the value at address fa is loaded.
+func loaded(fa *ssa.FieldAddr) bool {
+	for _, ref := range *fa.Referrers() {
+		if load, ok := ref.(*ssa.UnOp); ok && load.Op == token.MUL {
+			return true
+		}
+	}
+	return false
 }
 
 // checkMustCall reports a call of callee whose result carries the

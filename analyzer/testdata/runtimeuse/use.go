@@ -273,3 +273,18 @@ func NewExposed() *Exposed {
 	go func() { <-e.Stop.Stopping() }()
 	return e
 }
+
+// Results kept in a field that nothing reads, or one that Results reads.
+type calc struct{ res <-chan runtime.Result[int] }
+
+func (c *calc) begin(ctx context.Context, in <-chan int) {
+	c.res = runtime.Pool(ctx, 2, in, double) // want `the channel that runtime.Pool returns is stored in field calc.res, which nothing in the package reads`
+}
+
+type calc2 struct{ res <-chan runtime.Result[int] }
+
+func (c *calc2) begin(ctx context.Context, in <-chan int) {
+	c.res = runtime.Pool(ctx, 2, in, double)
+}
+
+func (c *calc2) Results() <-chan runtime.Result[int] { return c.res }
