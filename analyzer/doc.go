@@ -72,6 +72,12 @@
 //     field's slice is reported);
 //   - a cancel passed to a function that never calls it, or stored in an
 //     unexported struct field that nothing in the package calls;
+//   - a cancel stored in a field whose release method calls it only on some
+//     paths (guards excuse a path: the field is nil, an idempotence flag the
+//     skipping path does not set, a parameter, ctx.Err() != nil); a method
+//     that stores a new cancel into such a field without calling the one it
+//     holds; an exported method that deletes a map entry's cancel uncalled
+//     (the ownership model: package analyzer/internal/obligation);
 //   - a premature cancel: the cancel is deferred, so the context ends when
 //     the function returns, yet what the function returns still uses the
 //     context: an *http.Response whose body is still to be read, *sql.Rows,
@@ -236,8 +242,17 @@
 // table's mustcall entries): a *runtime.Task from runtime.Start with a
 // never-cancelled parent must be stopped or waited for, a *runtime.Group
 // from runtime.WithContext or ServiceGroup waited for. A caller that
-// discards such a result, or neither calls one of those methods nor lets
-// the result go, is reported at the call. Each of these stop obligations
+// discards such a result (a Task, whatever its context), or neither calls
+// one of those methods nor lets the result go, is reported at the call.
+// The channel of runtime.Pool or runtime.Merge (mustread entries) must be
+// read: discarded, or kept in a field nothing reads, it leaves their
+// goroutines blocked on their first send. A receive from the channel a
+// runtime.Stopper's Stopping returns (a closedby entry: only its Stop
+// closes it) never completes when the Stopper is an unexported field that
+// nothing in the package stops. A goroutine handed a stop channel while it
+// is still nil (made only after the go statement, with no path back to
+// it) never stops; nor does a server whose owner closes it on some paths
+// only (when Serve fails) and returns on others (when its context ends). Each of these stop obligations
 // must be met on every path from the start to a return (a deferred stop
 // counts; the failure branch of the constructor's own error result owes
 // nothing): a Stop called only on an error path is reported too.
@@ -261,7 +276,9 @@
 // on). A constructor that makes the value, starts its
 // goroutine and returns it passes the contract on to its callers (its fact
 // is mustStop[Stop]): a caller that neither stops the result nor lets it go
-// is reported at the call.
+// is reported at the call. Start itself carries the fact startStops[Stop]:
+// called on a value its caller made (a local, or a constructor's result),
+// in any package, it must be followed by Stop on every path.
 //
 // It stays silent on finite goroutines, on loops with any way out (a
 // receive from ctx.Done() or a stop channel followed by a return, a range
