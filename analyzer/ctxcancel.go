@@ -73,7 +73,7 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		fl.ErrVal = obligation.ErrResult(call)
 	}
 	exit, again, piled := fl.Leak(call, s.doneBlocks(call))
-	if piled != nil && s.boundedLoop(piled.Pos()) {
+	if piled != nil && (s.boundedLoop(piled.Pos()) || oneShotCase(call)) {
 		piled = nil // a few contexts, until the function returns
 	}
 	if exit == nil && !again && piled == nil {

@@ -47,6 +47,9 @@ type knowledge struct {
 	// mustRead holds the functions whose result, a channel their
 	// goroutines send on, must be read (runtime.Pool's results).
 	mustRead map[string]bool
+	// once holds the functions that run at most once per process, besides
+	// main.main and the init functions (runtime.main).
+	once map[string]bool
 	// closedBy maps a method returning a channel to the methods whose call
 	// on the same receiver closes it (runtime.Stopper.Stopping: Stop).
 	closedBy map[string][]string
@@ -141,6 +144,11 @@ func (k *knowledge) parse(name, text string) error {
 				return fmt.Errorf("%s:%d: want \"closedby METHOD STOP[,STOP...]\", got %q", name, i+1, line)
 			}
 			k.closedBy[f[1]] = strings.Split(f[2], ",")
+		case "once":
+			if len(f) != 2 {
+				return fmt.Errorf("%s:%d: want \"once FUNCTION\", got %q", name, i+1, line)
+			}
+			k.once[f[1]] = true
 		case "mustread":
 			if len(f) != 2 {
 				return fmt.Errorf("%s:%d: want \"mustread FUNCTION\", got %q", name, i+1, line)
@@ -175,7 +183,7 @@ func (k *knowledge) parse(name, text string) error {
 			}
 			k.keeps[f[1]] = append(k.keeps[f[1]], [2]int{r, a})
 		default:
-			return fmt.Errorf("%s:%d: unknown role %q (want cancel, closedby, keeps, launcher, mustcall, mustread, neverclosed or stoppedby)", name, i+1, f[0])
+			return fmt.Errorf("%s:%d: unknown role %q (want cancel, closedby, keeps, launcher, mustcall, mustread, neverclosed, once or stoppedby)", name, i+1, f[0])
 		}
 	}
 	return nil
@@ -193,6 +201,7 @@ func newKnowledge() *knowledge {
 		mustCalls:   make(map[string]mustCall),
 		mustRead:    make(map[string]bool),
 		closedBy:    make(map[string][]string),
+		once:        make(map[string]bool),
 	}
 }
 

@@ -4,6 +4,9 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"golang.org/x/tools/go/ssa"
 )
 
 // boundedLoop reports whether the innermost loop enclosing pos runs a
@@ -124,4 +127,67 @@ func (s *state) constantBound(n *ast.ForStmt) bool {
 func (s *state) isConstant(e ast.Expr) bool {
 	tv, ok := s.pass.TypesInfo.Types[e]
 	return ok && tv.Value != nil
+}
+
+// oneShotCase reports whether in runs only in a select case on the channel
+// of a time.Timer made before it, with no path from in back to the
+// timer's making, and never reset: the timer fires once, so however often
+// the loop around the select turns, that case runs at most once (net's
+// dialParallel starts its fallback racer so).
+func oneShotCase(in ssa.Instruction) bool {
+	for _, b := range in.Parent().Blocks {
+		for _, x := range b.Instrs {
+			sel, ok := x.(*ssa.Select)
+			if !ok {
+				continue
+			}
+			for i, st := range sel.States {
+				timer := timerOf(st.Chan)
+				if st.Dir != types.RecvOnly || timer == nil || reaches(in, timer) || isReset(timer) {
+					continue
+				}
+				if c := selectCaseIf(sel, i); c != nil && c.Block().Succs[0].Dominates(in.Block()) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// timerOf returns the call of time.NewTimer whose channel C ch is, or nil.
+func timerOf(ch ssa.Value) *ssa.Call {
+	load, ok := ch.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return nil
+	}
+	fa, ok := load.X.(*ssa.FieldAddr)
+	if !ok || obligation.FieldOf(fa) == nil || obligation.FieldOf(fa).Name() != "C" {
+		return nil
+	}
+	call, ok := fa.X.(*ssa.Call)
+	if !ok {
+		return nil
+	}
+	if obj := calledFunc(call); obj == nil || obj.FullName() != "time.NewTimer" {
+		return nil
+	}
+	return call
+}
+
+// isReset reports whether the timer's Reset method is called, or the
+// timer goes anywhere else than its own channel and Stop.
+func isReset(timer *ssa.Call) bool {
+	for _, ref := range *timer.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.FieldAddr, *ssa.DebugRef:
+		case ssa.CallInstruction:
+			if callee := ref.Common().StaticCallee(); callee == nil || callee.Name() != "Stop" {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"fmt"
+	"go/token"
+	"go/types"
 	"slices"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
@@ -18,7 +20,7 @@ func (s *state) startStops(m *ssa.Function) []string {
 		return s.sums.of(m).StartStops
 	}
 	c := s.contractOf(m)
-	if c == nil {
+	if c == nil || gate(m, c) {
 		return nil
 	}
 	var names []string
@@ -68,7 +70,13 @@ func (s *state) checkStartCall(fn *ssa.Function, call *ssa.Call) {
 	if obligation.OnEveryPath(call, discharges) {
 		return
 	}
+	if s.oncePerProcess(call.Block(), 0) {
+		return // it may run until the process exits, like main itself
+	}
 	name := s.assignedTo(recv.Pos())
+	if alloc, ok := recv.(*ssa.Alloc); ok && name == "" {
+		name = alloc.Comment
+	}
 	if name == "" {
 		name = "the value"
 	}
@@ -81,4 +89,47 @@ func (s *state) checkStartCall(fn *ssa.Function, call *ssa.Call) {
 		Message: fmt.Sprintf("goroutine started by %s.%s never stops: only %s.%s stops it, and %s %s; defer %s.%s() after the call",
 			name, callee.Name(), name, stops[0], s.funcName(fn), never, name, stops[0]),
 	})
+}
+
+// gate reports whether the goroutine that m starts (at c.start) waits for
+// c.field only to begin its work: a bare receive outside any loop, not a
+// way out of a loop. Closing such a field starts the work rather than
+// stopping it (Prometheus's rule manager: Update's goroutines wait until
+// Run closes block), so the methods that close it are no stop methods.
+func gate(m *ssa.Function, c *stopContract) bool {
+	for _, b := range m.Blocks {
+		for _, in := range b.Instrs {
+			if g, ok := in.(*ssa.Go); ok && g.Pos() == c.start {
+				fn := funcOf(g.Call.Value)
+				return fn != nil && onlyBareReceives(fn, c.field)
+			}
+		}
+	}
+	return false
+}
+
+// onlyBareReceives reports whether fn receives from field f, and only
+// outside selects and loops.
+func onlyBareReceives(fn *ssa.Function, f *types.Var) bool {
+	found := false
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			switch in := in.(type) {
+			case *ssa.UnOp:
+				if in.Op == token.ARROW && isFieldLoad(in.X, f) {
+					if inLoop(in.Block(), nil) {
+						return false
+					}
+					found = true
+				}
+			case *ssa.Select:
+				for _, st := range in.States {
+					if isFieldLoad(st.Chan, f) {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return found
 }

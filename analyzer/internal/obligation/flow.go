@@ -42,6 +42,11 @@ type Flow struct {
 	// Reassigned says that the leaking path Leak found is one on which
 	// the variable was reassigned (a phi took another value).
 	Reassigned bool
+	// onErr maps the defers of closures that call the value only when a
+	// named error result is set (`defer func() { if err != nil { cancel()
+	// } }()`) to that result's variable: a path that returns a nil error
+	// through them is not released.
+	onErr map[ssa.Instruction]*ssa.Alloc
 	// ErrVal, if set, is the error result of the call that returned the
 	// value, which is nil whenever ErrVal is not (see NilOnErr): a path on
 	// which ErrVal != nil owes nothing.
@@ -304,7 +309,89 @@ func (fl *Flow) closure(mc *ssa.MakeClosure, v ssa.Value) {
 		if isPointer(v) && len(fl.Released) > n {
 			fl.Anytime = append(fl.Anytime, mc)
 		}
+		if errVar := inner.onlyOnError(fn, mc); errVar != nil {
+			for _, ref := range *mc.Referrers() {
+				if d, ok := ref.(*ssa.Defer); ok && d.Call.Value == mc {
+					if fl.onErr == nil {
+						fl.onErr = make(map[ssa.Instruction]*ssa.Alloc)
+					}
+					fl.onErr[d] = errVar
+				}
+			}
+		}
 	}
+}
+
+// onlyOnError returns the variable of the enclosing function's named
+// error result when fn, a closure made by mc that releases the value
+// (inner is the value's flow in it), skips the release on a path where
+// that error is nil: `func() { if err != nil { cancel() } }`.
+func (inner *Flow) onlyOnError(fn *ssa.Function, mc *ssa.MakeClosure) *ssa.Alloc {
+	for i, fv := range fn.FreeVars {
+		alloc, ok := mc.Bindings[i].(*ssa.Alloc)
+		ptr, isPtr := fv.Type().Underlying().(*types.Pointer)
+		if !ok || !isPtr || !IsErrorType(ptr.Elem()) {
+			continue
+		}
+		if inner.skipsWhenNil(fn, fv) {
+			return alloc
+		}
+	}
+	return nil
+}
+
+// skipsWhenNil reports whether a path from fn's entry reaches a return
+// without releasing the value, taking at each test of the variable fv
+// against nil the branch where it is nil.
+func (inner *Flow) skipsWhenNil(fn *ssa.Function, fv *ssa.FreeVar) bool {
+	seen := make(map[*ssa.BasicBlock]bool)
+	var walk func(b *ssa.BasicBlock) bool
+	walk = func(b *ssa.BasicBlock) bool {
+		succs := b.Succs
+		for _, in := range b.Instrs {
+			if _, ok := inner.Released[in]; ok {
+				return false
+			}
+			switch in := in.(type) {
+			case *ssa.Return:
+				return true
+			case *ssa.If:
+				if succ := nilBranch(in, fv); succ != nil {
+					succs = []*ssa.BasicBlock{succ}
+				}
+			}
+		}
+		for _, succ := range succs {
+			if !seen[succ] {
+				seen[succ] = true
+				if walk(succ) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(fn.Blocks[0])
+}
+
+// nilBranch returns the successor of `if *fv != nil` (or ==) on which the
+// variable fv holds nil, or nil for other conditions.
+func nilBranch(in *ssa.If, fv ssa.Value) *ssa.BasicBlock {
+	cond, ok := in.Cond.(*ssa.BinOp)
+	if !ok || (cond.Op != token.EQL && cond.Op != token.NEQ) {
+		return nil
+	}
+	loadOf := func(v ssa.Value) bool {
+		load, ok := v.(*ssa.UnOp)
+		return ok && load.Op == token.MUL && load.X == fv
+	}
+	if !(loadOf(cond.X) && IsNil(cond.Y) || loadOf(cond.Y) && IsNil(cond.X)) {
+		return nil
+	}
+	if cond.Op == token.NEQ {
+		return in.Block().Succs[1]
+	}
+	return in.Block().Succs[0]
 }
 
 // DeferredCall returns the position of a `defer cancel()` that calls

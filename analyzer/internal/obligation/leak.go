@@ -17,11 +17,14 @@ func (fl *Flow) Leak(def ssa.Instruction, done Done) (exit *ssa.Return, again bo
 	type node struct {
 		b                    *ssa.BasicBlock
 		done, deferred, lost bool
+		errVar               *ssa.Alloc
 	}
 	seen := make(map[node]bool)
 	var deferredAt *ssa.Defer // the defer that a path in deferred mode passed
-	var visit func(b *ssa.BasicBlock, from int, isDone, deferred, lost bool) *ssa.Return
-	visit = func(b *ssa.BasicBlock, from int, isDone, deferred, lost bool) *ssa.Return {
+	// errVar, on a path, is the named error result that a deferred
+	// closure it passed tests: it releases only if the error is set.
+	var visit func(b *ssa.BasicBlock, from int, isDone, deferred, lost bool, errVar *ssa.Alloc) *ssa.Return
+	visit = func(b *ssa.BasicBlock, from int, isDone, deferred, lost bool, errVar *ssa.Alloc) *ssa.Return {
 		isDone = isDone || done.Blocks[b]
 		succs := b.Succs
 		caseDone := false // the true edge takes a select case on ctx.Done()
@@ -39,6 +42,10 @@ func (fl *Flow) Leak(def ssa.Instruction, done Done) (exit *ssa.Return, again bo
 			if lost && fl.via[in] != nil {
 				continue // through a phi that holds another value on this path
 			}
+			if v := fl.onErr[in]; v != nil && !deferred {
+				errVar = v // released at a return only if the error is set
+				continue
+			}
 			if d, ok := in.(*ssa.Defer); ok && fl.Released[in] != 0 {
 				// Released when the function returns, not now: a path
 				// that comes back to def piles one up per iteration.
@@ -50,7 +57,7 @@ func (fl *Flow) Leak(def ssa.Instruction, done Done) (exit *ssa.Return, again bo
 			}
 			switch in := in.(type) {
 			case *ssa.Return:
-				if deferred {
+				if deferred || errVar != nil && !returnsNil(in, errVar) {
 					return nil
 				}
 				fl.Reassigned = lost
@@ -65,9 +72,9 @@ func (fl *Flow) Leak(def ssa.Instruction, done Done) (exit *ssa.Return, again bo
 		for i, succ := range succs {
 			d := isDone || (caseDone && i == 0)
 			l := lost || fl.loses(b, succ)
-			if st := (node{succ, d, deferred, l}); !seen[st] {
+			if st := (node{succ, d, deferred, l, errVar}); !seen[st] {
 				seen[st] = true
-				if ret := visit(succ, 0, d, deferred, l); ret != nil {
+				if ret := visit(succ, 0, d, deferred, l, errVar); ret != nil {
 					return ret
 				}
 			}
@@ -77,7 +84,7 @@ func (fl *Flow) Leak(def ssa.Instruction, done Done) (exit *ssa.Return, again bo
 	b := def.Block()
 	for i, in := range b.Instrs {
 		if in == def {
-			exit = visit(b, i+1, false, false, false)
+			exit = visit(b, i+1, false, false, false, nil)
 			break
 		}
 	}
@@ -112,4 +119,16 @@ func (fl *Flow) nonNilBranch(in *ssa.If) *ssa.BasicBlock {
 		return in.Block().Succs[0]
 	}
 	return in.Block().Succs[1]
+}
+
+// returnsNil reports whether ret returns a nil error in the named result
+// variable errVar: the last store into it in ret's block is nil.
+func returnsNil(ret *ssa.Return, errVar *ssa.Alloc) bool {
+	var last ssa.Value
+	for _, in := range ret.Block().Instrs {
+		if st, ok := in.(*ssa.Store); ok && st.Addr == errVar {
+			last = st.Val
+		}
+	}
+	return last != nil && IsNil(last)
 }

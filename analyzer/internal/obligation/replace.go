@@ -3,16 +3,18 @@ package obligation
 import (
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
 
 // Replaces reports whether st, a store into an owning field of the
 // receiver of the method that holds it, may overwrite a value that is
-// still owed: another function also stores into the field (the method
-// replaces the pair a constructor set), and the method neither reads the
-// old value and releases it nor calls a method of the receiver that reads
-// it. It returns that other store.
+// still owed: a constructor (a function that allocates the value, stores
+// into the field and returns it) sets the pair the method replaces, and
+// the method neither reads the old value and releases it, nor calls a
+// method of the receiver that reads it, nor stores only after testing a
+// field of the receiver against nil. It returns the constructor's store.
 func (m *Model) Replaces(st *ssa.Store) *ssa.Store {
 	fa, ok := st.Addr.(*ssa.FieldAddr)
 	fn := st.Parent()
@@ -31,15 +33,57 @@ func (m *Model) Replaces(st *ssa.Store) *ssa.Store {
 			return nil // the old value is called or handed on
 		}
 	}
-	if m.callsReader(fn, fa.X, f) {
+	if m.callsReader(fn, fa.X, f) || nilGuarded(st.Block(), fa.X) {
 		return nil
 	}
 	for _, other := range m.stores[f] {
-		if other.Parent() != fn {
+		if other.Parent() != fn && constructs(other) {
 			return other
 		}
 	}
 	return nil
+}
+
+// constructs reports whether st stores into a value that its function
+// allocates and returns: a constructor setting the pair.
+func constructs(st *ssa.Store) bool {
+	fa, ok := st.Addr.(*ssa.FieldAddr)
+	if !ok {
+		return false
+	}
+	alloc, ok := fa.X.(*ssa.Alloc)
+	if !ok {
+		return false
+	}
+	for _, ref := range *alloc.Referrers() {
+		if ret, ok := ref.(*ssa.Return); ok && slices.Contains(ret.Results, ssa.Value(alloc)) {
+			return true
+		}
+	}
+	return false
+}
+
+// nilGuarded reports whether b runs only on one branch of a test of a
+// field of recv against nil (`if t.ctx == nil { t.ctx, t.cancel = ... }`):
+// the store sets the pair only when it is not set.
+func nilGuarded(b *ssa.BasicBlock, recv ssa.Value) bool {
+	for _, d := range b.Parent().Blocks {
+		if d == b || !d.Dominates(b) || len(d.Instrs) == 0 {
+			continue
+		}
+		ifi, ok := d.Instrs[len(d.Instrs)-1].(*ssa.If)
+		if !ok {
+			continue
+		}
+		if cond, ok := ifi.Cond.(*ssa.BinOp); ok && (cond.Op == token.EQL || cond.Op == token.NEQ) {
+			for _, x := range []ssa.Value{cond.X, cond.Y} {
+				if fa := fieldLoad(x); fa != nil && fa.X == recv {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // callsReader reports whether fn calls, on recv, a method that reads f.

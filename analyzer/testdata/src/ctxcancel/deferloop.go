@@ -222,3 +222,34 @@ func deferOverGlobalTable(parent context.Context) {
 		_ = run(ctx, c)
 	}
 }
+
+// A case on a timer made before the loop and never reset fires once: its
+// defer runs at most once (net's dialParallel).
+func fallbackOnce(ctx context.Context, results <-chan error, start func(context.Context)) error { // want fallbackOnce:`stopsOnlyVia\[1\] launches\[2\] chan\[1\]\(recv\?\)`
+	fallback := time.NewTimer(time.Second)
+	defer fallback.Stop()
+	for {
+		select {
+		case <-fallback.C:
+			fctx, fcancel := context.WithCancel(ctx)
+			defer fcancel()
+			go start(fctx)
+		case err := <-results:
+			return err
+		}
+	}
+}
+
+// time.After makes a new timer on every turn: each may fire.
+func fallbackEachTurn(ctx context.Context, results <-chan error, start func(context.Context)) error { // want fallbackEachTurn:`stopsOnlyVia\[1\] launches\[2\] chan\[1\]\(recv\?\)`
+	for {
+		select {
+		case <-time.After(time.Second):
+			fctx, fcancel := context.WithCancel(ctx) // want `is deferred inside a loop`
+			defer fcancel()
+			go start(fctx)
+		case err := <-results:
+			return err
+		}
+	}
+}

@@ -296,3 +296,61 @@ func (r *cancelRegistry) Finish(id string) {
 	r.jobs[id]()
 	r.forget(id)
 }
+
+// A deferred closure that cancels only when the named error result is set:
+// the paths that return a nil error never cancel.
+func pushAll(ctx context.Context, items []string) error { return ctx.Err() }
+
+func syncCause(parent context.Context, items []string) (err error) {
+	ctx, abort := context.WithCancelCause(parent) // want `the cancel function returned by context.WithCancelCause is not called on all paths`
+	defer func() {
+		if err != nil {
+			abort(err)
+		}
+	}()
+	if err = pushAll(ctx, items); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Every path returns an error the deferred closure may see, or hands the
+// cancel on: silent.
+func syncCauseAlwaysErr(parent context.Context, items []string) (err error) {
+	ctx, abort := context.WithCancelCause(parent)
+	defer func() {
+		if err != nil {
+			abort(err)
+		}
+	}()
+	return pushAll(ctx, items)
+}
+
+type session struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func openSession(parent context.Context) (s *session, err error) {
+	ctx, cancel := context.WithCancel(parent)
+	defer func() {
+		if err != nil {
+			cancel()
+		}
+	}()
+	if err = pushAll(ctx, nil); err != nil {
+		return nil, err
+	}
+	return &session{ctx: ctx, cancel: cancel}, nil
+}
+
+func (s *session) Close() { s.cancel() }
+
+func syncCauseAlways(parent context.Context, items []string) (err error) {
+	ctx, abort := context.WithCancelCause(parent)
+	defer func() { abort(err) }()
+	if err = pushAll(ctx, items); err != nil {
+		return err
+	}
+	return nil
+}
