@@ -175,17 +175,43 @@ func timerOf(ch ssa.Value) *ssa.Call {
 	return call
 }
 
-// isReset reports whether the timer's Reset method is called, or the
-// timer goes anywhere else than its own channel and Stop.
+// isReset reports whether the timer may fire again: its Reset method is
+// called other than after a Stop that found it running (`if t.Stop() {
+// t.Reset(0) }`: it had not fired yet), or the timer goes anywhere else
+// than its own channel, Stop and Reset.
 func isReset(timer *ssa.Call) bool {
 	for _, ref := range *timer.Referrers() {
 		switch ref := ref.(type) {
 		case *ssa.FieldAddr, *ssa.DebugRef:
 		case ssa.CallInstruction:
-			if callee := ref.Common().StaticCallee(); callee == nil || callee.Name() != "Stop" {
+			switch callee := ref.Common().StaticCallee(); {
+			case callee == nil:
+				return true
+			case callee.Name() == "Reset" && afterStopped(ref, timer):
+			case callee.Name() != "Stop":
 				return true
 			}
 		default:
+			return true
+		}
+	}
+	return false
+}
+
+// afterStopped reports whether in runs only on the true branch of `if
+// timer.Stop()`.
+func afterStopped(in ssa.Instruction, timer *ssa.Call) bool {
+	for _, d := range in.Parent().Blocks {
+		if len(d.Instrs) == 0 || !d.Dominates(in.Block()) {
+			continue
+		}
+		ifi, ok := d.Instrs[len(d.Instrs)-1].(*ssa.If)
+		if !ok {
+			continue
+		}
+		stop, ok := ifi.Cond.(*ssa.Call)
+		if ok && len(stop.Call.Args) == 1 && stop.Call.Args[0] == timer && stop.Call.StaticCallee() != nil &&
+			stop.Call.StaticCallee().Name() == "Stop" && d.Succs[0].Dominates(in.Block()) {
 			return true
 		}
 	}

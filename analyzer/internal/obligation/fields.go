@@ -217,7 +217,10 @@ func callGuard(c *ssa.CallCommon, recv *ssa.Parameter, depth int) (guard, bool) 
 			return guard{tested: true}, true
 		}
 		if fa, ok := a.(*ssa.FieldAddr); ok && fa.X == recv {
-			return guardOf(fa, recv, depth-1)
+			return guardOf(fa, recv, depth-1) // c.closed.Load()
+		}
+		if fa := fieldLoad(a); fa != nil && fa.X == recv {
+			return guardOf(fa, recv, depth-1) // c.done.HasFired(), done a pointer
 		}
 	}
 	return guard{}, false

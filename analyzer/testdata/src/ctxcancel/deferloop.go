@@ -235,7 +235,12 @@ func fallbackOnce(ctx context.Context, results <-chan error, start func(context.
 			defer fcancel()
 			go start(fctx)
 		case err := <-results:
-			return err
+			if err == nil {
+				return nil
+			}
+			if fallback.Stop() {
+				fallback.Reset(0) // it had not fired: start the fallback now
+			}
 		}
 	}
 }
@@ -250,6 +255,23 @@ func fallbackEachTurn(ctx context.Context, results <-chan error, start func(cont
 			go start(fctx)
 		case err := <-results:
 			return err
+		}
+	}
+}
+
+// Reset whenever a result comes: the timer fires again, the case runs
+// again.
+func fallbackRearmed(ctx context.Context, results <-chan error, start func(context.Context)) error { // want fallbackRearmed:`forever\(the loop in ctxcancel.fallbackRearmed \(deferloop.go:267\) has no exit\) launches\[2\] chan\[1\]\(recv\?\)`
+	fallback := time.NewTimer(time.Second)
+	defer fallback.Stop()
+	for {
+		select {
+		case <-fallback.C:
+			fctx, fcancel := context.WithCancel(ctx) // want `is deferred inside a loop`
+			defer fcancel()
+			go start(fctx)
+		case <-results:
+			fallback.Reset(time.Second)
 		}
 	}
 }

@@ -354,3 +354,28 @@ func syncCauseAlways(parent context.Context, items []string) (err error) {
 	}
 	return nil
 }
+
+// An idempotence guard through a method of a pointer field (grpc's
+// xdsclient: if c.done.HasFired() { return }).
+type event struct{ fired atomic.Bool }
+
+func (e *event) HasFired() bool { return e.fired.Load() }
+func (e *event) Fire()          { e.fired.Store(true) }
+
+type eventConn struct {
+	done  *event
+	close context.CancelFunc
+}
+
+func dialEvent(parent context.Context) *eventConn {
+	_, cancel := context.WithCancel(parent)
+	return &eventConn{done: &event{}, close: cancel}
+}
+
+func (c *eventConn) Close() {
+	if c.done.HasFired() {
+		return
+	}
+	c.done.Fire()
+	c.close()
+}
