@@ -261,7 +261,10 @@
 // process exits, as main.main does: a start in main.main or an init
 // function, or in a function of the package called from one place that
 // itself runs once per process, outside any loop, is not reported as never
-// stopping (a debug server, a stats ticker of a command). A start in a
+// stopping (a debug server, a stats ticker of a command); nor is a start
+// after its function tested and set a package-level variable, inside a
+// package-level sync.Once's Do, or in a function the knowledge table's
+// once entries name (runtime.main). A start in a
 // loop, in a function called from two places or used as a value (a
 // handler), and in any exported function of a library package, is. A stop
 // channel that nothing closes is reported even there: the goroutine was

@@ -212,6 +212,9 @@ func callGuard(c *ssa.CallCommon, recv *ssa.Parameter, depth int) (guard, bool) 
 		}
 		return guard{}, false
 	}
+	if res := c.Signature().Results(); res.Len() != 1 || !isBasic(res.At(0).Type()) {
+		return guard{}, false // an action that may fail (f.Close()), not a test of state
+	}
 	for _, a := range c.Args {
 		if a == recv {
 			return guard{tested: true}, true
@@ -229,4 +232,9 @@ func callGuard(c *ssa.CallCommon, recv *ssa.Parameter, depth int) (guard, bool) 
 func isContext(t types.Type) bool {
 	named, ok := types.Unalias(t).(*types.Named)
 	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "context" && named.Obj().Name() == "Context"
+}
+
+func isBasic(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Basic)
+	return ok
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -378,4 +379,25 @@ func (c *eventConn) Close() {
 	}
 	c.done.Fire()
 	c.close()
+}
+
+// A method call on a pointer field that may fail is an action, not a
+// guard: Close cancels only when closing the file fails.
+type follower struct {
+	f      *os.File
+	cancel context.CancelFunc
+}
+
+func follow(ctx context.Context, f *os.File) *follower {
+	fl := &follower{f: f}
+	_, fl.cancel = context.WithCancel(ctx) // want `is stored in field follower.cancel, which Close calls only on some paths`
+	return fl
+}
+
+func (fl *follower) Close() error {
+	if err := fl.f.Close(); err != nil {
+		fl.cancel()
+		return err
+	}
+	return nil
 }
