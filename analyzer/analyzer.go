@@ -149,6 +149,9 @@ type state struct {
 	// funcValues the functions used as values (see usedAsValue).
 	calls      map[*ssa.Function][]*ssa.Call
 	funcValues map[*ssa.Function]bool
+	// addrs indexes the package's FieldAddr instructions by field (see
+	// fieldAddrs).
+	addrs map[*types.Var][]*ssa.FieldAddr
 }
 
 func run(pass *analysis.Pass) (_ any, err error) {

@@ -856,14 +856,9 @@ func fieldAddrOf(recv ssa.Value) *ssa.FieldAddr {
 // one, or any use of the field's address other than as the receiver of a
 // static call.
 func (s *state) fieldStopped(f *types.Var, stops []string) bool {
-	for _, fn := range s.funcs {
-		for _, b := range fn.Blocks {
-			for _, in := range b.Instrs {
-				fa, ok := in.(*ssa.FieldAddr)
-				if ok && obligation.FieldOf(fa) == f && receiverUsesStop(fa, stops) {
-					return true
-				}
-			}
+	for _, fa := range s.fieldAddrs(f) {
+		if receiverUsesStop(fa, stops) {
+			return true
 		}
 	}
 	return false

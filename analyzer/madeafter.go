@@ -89,29 +89,21 @@ func variableStores(alloc *ssa.Alloc) ([]*ssa.Store, bool) {
 // its address goes anywhere else than loads and stores.
 func (s *state) fieldStores(f *types.Var) ([]*ssa.Store, bool) {
 	var stores []*ssa.Store
-	for _, fn := range s.funcs {
-		for _, b := range fn.Blocks {
-			for _, in := range b.Instrs {
-				fa, ok := in.(*ssa.FieldAddr)
-				if !ok || obligation.FieldOf(fa) != f {
-					continue
+	for _, fa := range s.fieldAddrs(f) {
+		for _, ref := range *fa.Referrers() {
+			switch ref := ref.(type) {
+			case *ssa.Store:
+				if ref.Addr != fa {
+					return nil, false
 				}
-				for _, ref := range *fa.Referrers() {
-					switch ref := ref.(type) {
-					case *ssa.Store:
-						if ref.Addr != fa {
-							return nil, false
-						}
-						stores = append(stores, ref)
-					case *ssa.UnOp:
-						if ref.Op != token.MUL {
-							return nil, false
-						}
-					case *ssa.DebugRef:
-					default:
-						return nil, false
-					}
+				stores = append(stores, ref)
+			case *ssa.UnOp:
+				if ref.Op != token.MUL {
+					return nil, false
 				}
+			case *ssa.DebugRef:
+			default:
+				return nil, false
 			}
 		}
 	}

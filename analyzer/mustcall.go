@@ -82,13 +82,9 @@ func (s *state) storedUnread(v ssa.Value) (string, bool) {
 	if _, ok := s.fieldStores(f); !ok {
 		return "", false // its address goes elsewhere
 	}
-	for _, fn := range s.funcs {
-		for _, b := range fn.Blocks {
-			for _, in := range b.Instrs {
-				if fa2, ok := in.(*ssa.FieldAddr); ok && obligation.FieldOf(fa2) == f && loaded(fa2) {
-					return "", false
-				}
-			}
+	for _, other := range s.fieldAddrs(f) {
+		if loaded(other) {
+			return "", false
 		}
 	}
 	return obligation.FieldLabel(fa, f), true

@@ -117,25 +117,18 @@ func isFieldLoad(ch ssa.Value, f *types.Var) bool {
 // (or the field's channel goes where the analysis does not follow).
 func (s *state) stoppersOf(f *types.Var, recv types.Type) []*ssa.Function {
 	var stoppers []*ssa.Function
-	for _, fn := range s.funcs {
-		for _, b := range fn.Blocks {
-			for _, in := range b.Instrs {
-				fa, ok := in.(*ssa.FieldAddr)
-				if !ok || obligation.FieldOf(fa) != f {
-					continue
-				}
-				for _, ref := range *fa.Referrers() {
-					load, ok := ref.(*ssa.UnOp)
-					if !ok || load.Op != token.MUL || !mayBeSignalled(load) {
-						continue
-					}
-					if !signalsOnly(load) || !onReceiver(fn, fa.X) || !types.Identical(fn.Signature.Recv().Type(), recv) {
-						return nil
-					}
-					if !slices.Contains(stoppers, fn) {
-						stoppers = append(stoppers, fn)
-					}
-				}
+	for _, fa := range s.fieldAddrs(f) {
+		fn := fa.Parent()
+		for _, ref := range *fa.Referrers() {
+			load, ok := ref.(*ssa.UnOp)
+			if !ok || load.Op != token.MUL || !mayBeSignalled(load) {
+				continue
+			}
+			if !signalsOnly(load) || !onReceiver(fn, fa.X) || !types.Identical(fn.Signature.Recv().Type(), recv) {
+				return nil
+			}
+			if !slices.Contains(stoppers, fn) {
+				stoppers = append(stoppers, fn)
 			}
 		}
 	}
