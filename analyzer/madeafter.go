@@ -55,34 +55,22 @@ func (s *state) madeAfter(ch ssa.Value) (string, bool) {
 }
 
 // variableStores returns the stores into a local variable, and false if
-// its address goes anywhere else than loads and stores (a closure that
-// may assign it).
+// its address goes anywhere else than loads, stores and closures that
+// only read it.
 func variableStores(alloc *ssa.Alloc) ([]*ssa.Store, bool) {
-	var stores []*ssa.Store
-	for _, ref := range *alloc.Referrers() {
-		switch ref := ref.(type) {
-		case *ssa.Store:
-			if ref.Addr != alloc {
-				return nil, false
-			}
-			stores = append(stores, ref)
-		case *ssa.UnOp:
-			if ref.Op != token.MUL {
-				return nil, false
-			}
-		case *ssa.MakeClosure:
-			fn := ref.Fn.(*ssa.Function)
-			for i, b := range ref.Bindings {
-				if b == alloc && !neverAssigned(fn.FreeVars[i]) {
-					return nil, false
-				}
-			}
-		case *ssa.DebugRef:
-		default:
-			return nil, false
+	return addrStores(alloc, nil, func(ref ssa.Instruction) bool {
+		mc, ok := ref.(*ssa.MakeClosure)
+		if !ok {
+			return false
 		}
-	}
-	return stores, true
+		fn := mc.Fn.(*ssa.Function)
+		for i, b := range mc.Bindings {
+			if b == alloc && !neverAssigned(fn.FreeVars[i]) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // fieldStores returns the stores into field f in the package, and false if
@@ -90,19 +78,32 @@ func variableStores(alloc *ssa.Alloc) ([]*ssa.Store, bool) {
 func (s *state) fieldStores(f *types.Var) ([]*ssa.Store, bool) {
 	var stores []*ssa.Store
 	for _, fa := range s.fieldAddrs(f) {
-		for _, ref := range *fa.Referrers() {
-			switch ref := ref.(type) {
-			case *ssa.Store:
-				if ref.Addr != fa {
-					return nil, false
-				}
-				stores = append(stores, ref)
-			case *ssa.UnOp:
-				if ref.Op != token.MUL {
-					return nil, false
-				}
-			case *ssa.DebugRef:
-			default:
+		var ok bool
+		if stores, ok = addrStores(fa, stores, nil); !ok {
+			return nil, false
+		}
+	}
+	return stores, true
+}
+
+// addrStores appends to stores those into the address addr, and returns
+// false if addr has a use other than a load, a store into it, or one that
+// other (if not nil) accepts.
+func addrStores(addr ssa.Value, stores []*ssa.Store, other func(ssa.Instruction) bool) ([]*ssa.Store, bool) {
+	for _, ref := range *addr.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.Store:
+			if ref.Addr != addr {
+				return nil, false
+			}
+			stores = append(stores, ref)
+		case *ssa.UnOp:
+			if ref.Op != token.MUL {
+				return nil, false
+			}
+		case *ssa.DebugRef:
+		default:
+			if other == nil || !other(ref) {
 				return nil, false
 			}
 		}
