@@ -812,6 +812,7 @@ func (s *state) checkReceivers(ch *chanInfo) {
 	if len(recvs) == 0 {
 		return
 	}
+	reported := false
 	for start, sends := range senders {
 		if slices.ContainsFunc(ch.ops, func(op chanOp) bool { return op.start == start && op.kind != chanSend && op.kind != chanClose }) {
 			continue // the goroutine also receives
@@ -841,6 +842,7 @@ func (s *state) checkReceivers(ch *chanInfo) {
 			msg := fmt.Sprintf("%s blocks forever: goroutines started in a loop send more values than %s receives; give %s a buffer for every goroutine",
 				s.opWhat(last, ch), s.funcName(owner), ch.name)
 			s.reportChanOp(last, msg, related(start.Pos(), "the goroutines start here, in a loop"), related(recvs[0].instr.Pos(), "the only receive"))
+			reported = true
 			continue
 		}
 		if n >= manySends {
@@ -865,6 +867,10 @@ func (s *state) checkReceivers(ch *chanInfo) {
 			d.SuggestedFixes = s.bufferFix(ch, n)
 		}
 		s.reportOpDiag(last, d)
+		reported = true
+	}
+	if !reported {
+		s.checkSenders(ch, senders, recvs, looped)
 	}
 }
 

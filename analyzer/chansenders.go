@@ -1,0 +1,84 @@
+package analyzer
+
+import (
+	"fmt"
+	"slices"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// A sender is a goroutine, started once by the channel's maker, that sends
+// on the channel at most n times on any path.
+type sender struct {
+	start ssa.Instruction
+	last  chanOp // its last send
+	n     int
+}
+
+// checkSenders reports the sends of several goroutines, each started once
+// by the channel's maker outside loops, that together may send more values
+// than the maker receives before it returns, plus the buffer: the
+// goroutine that loses the race blocks forever (kubeadm's
+// WaitForKubeletAndFunc, kubernetes#85017: a health check that sends only
+// on failure and the function's own result, received once). It runs when
+// no goroutine alone sends too many (see checkReceivers).
+func (s *state) checkSenders(ch *chanInfo, senders map[ssa.Instruction][]chanOp, recvs []chanOp, looped bool) {
+	owner := ch.make.Parent()
+	var all []sender
+	for start, sends := range senders {
+		if start.Block() == nil || start.Parent() != owner || inLoop(start.Block(), ch.make.Block()) {
+			return // a goroutine started elsewhere, or many times: we cannot count
+		}
+		if slices.ContainsFunc(ch.ops, func(op chanOp) bool { return op.start == start && op.kind != chanSend }) ||
+			slices.ContainsFunc(sends, func(op chanOp) bool { return op.optional || op.sync }) {
+			return // it receives or closes too, or can give up sending
+		}
+		n := s.sendsOnAPath(start, sends)
+		if n >= manySends {
+			return
+		}
+		last := sends[0]
+		for _, op := range sends {
+			if op.instr.Pos() > last.instr.Pos() {
+				last = op
+			}
+		}
+		all = append(all, sender{start, last, n})
+	}
+	if len(all) < 2 || looped {
+		return
+	}
+	slices.SortFunc(all, func(a, b sender) int { return int(a.start.Pos() - b.start.Pos()) })
+	final := all[len(all)-1].start
+	total := 0
+	for _, sd := range all {
+		if !runsBefore(sd.start, final) {
+			return // a start on some paths only
+		}
+		total += sd.n
+	}
+	got, ret := fewestOps(owner, final, recvs)
+	if ret == nil || got+ch.buf >= total {
+		return
+	}
+	returns := related(returnPos(owner, ret), fmt.Sprintf("%s returns here after receiving %d of %d values", s.funcName(owner), got, total))
+	for _, sd := range all {
+		d := analysis.Diagnostic{
+			Pos: s.opPos(sd.last),
+			Message: fmt.Sprintf("%s blocks forever if it loses the race: %d goroutines may send %d values and %s receives %d; make %s with a buffer of %d",
+				s.opWhat(sd.last, ch), len(all), total, s.funcName(owner), got, ch.name, total),
+			Related: []analysis.RelatedInformation{returns, related(sd.start.Pos(), "the goroutine starts here"), related(ch.make.Pos(), ch.name+" is made here")},
+		}
+		s.reportOpDiag(sd.last, d)
+	}
+}
+
+// runsBefore reports whether a runs before b on every path to b: in a
+// block that dominates b's, or earlier in the same block.
+func runsBefore(a, b ssa.Instruction) bool {
+	if a.Block() != b.Block() {
+		return a.Block().Dominates(b.Block())
+	}
+	return slices.Index(a.Block().Instrs, a) <= slices.Index(b.Block().Instrs, b)
+}
