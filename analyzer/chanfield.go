@@ -80,6 +80,10 @@ func (s *state) checkFieldChans() {
 			closed = closed || op.kind == chanClose
 		}
 		name := fc.field.Name()
+		if op, ok := selfClosedRange(fc.ops); ok {
+			s.reportChanOp(op, fmt.Sprintf("range over %s never ends: the only close of field %s runs in this goroutine, after the range; close %s when its owner stops (its Close method), or leave the loop when the context is done", name, name, name))
+			continue
+		}
 		switch {
 		case !send:
 			for _, op := range fc.ops {
@@ -165,7 +169,7 @@ func (s *state) fieldAddrUses(fc *fieldChan, fa *ssa.FieldAddr) {
 			}
 			s.followField(fc, ref)
 		case *ssa.Store:
-			switch v := ref.Val.(type) {
+			switch v := madeChan(ref.Val).(type) {
 			case *ssa.MakeChan:
 				fc.bufs = append(fc.bufs, s.bufSize(v))
 				s.followField(fc, v) // its uses before (and besides) the store
@@ -238,4 +242,58 @@ func (s *state) callsOf(fn *ssa.Function) []*ssa.Call {
 		}
 	}
 	return s.calls[fn]
+}
+
+// selfClosedRange returns a range over the field's channel (a comma-ok
+// receive in a loop: whatever else ends the loop needs a value first)
+// whose goroutine holds every close of the channel, each after the range: deferred, or where the loop cannot come back to (minio-go's
+// GetObject, #1681: `defer close(reqCh)` in the goroutine that ranges over
+// reqCh, which Close never closes). Such a close cannot end the range.
+func selfClosedRange(ops []chanOp) (chanOp, bool) {
+	for _, op := range ops {
+		if op.kind != chanRecv || !op.commaOk || op.callee != nil || !inLoop(op.instr.Block(), nil) {
+			continue // not a range (or a comma-ok receive loop)
+		}
+		closes, after := 0, true
+		for _, c := range ops {
+			if c.kind != chanClose {
+				continue
+			}
+			closes++
+			after = after && c.start == op.start && c.instr.Parent() == op.instr.Parent() && closesAfter(c.instr, op.instr)
+		}
+		if closes > 0 && after {
+			return op, true
+		}
+	}
+	return chanOp{}, false
+}
+
+// closesAfter reports whether the close at c runs only once the loop
+// around the receive recv is over: deferred, or in a block recv's block
+// dominates and from which no path leads back to recv.
+func closesAfter(c, recv ssa.Instruction) bool {
+	if _, ok := c.(*ssa.Defer); ok {
+		return true
+	}
+	return recv.Block().Dominates(c.Block()) && !reaches(c, recv)
+}
+
+// madeChan returns the channel a stored value is, seen through a change of
+// direction (chan<- T) and a local variable (captured by a closure) that
+// holds only that made channel; otherwise v.
+func madeChan(v ssa.Value) ssa.Value {
+	if ct, ok := v.(*ssa.ChangeType); ok {
+		v = ct.X
+	}
+	if load, ok := v.(*ssa.UnOp); ok && load.Op == token.MUL {
+		if alloc, ok := load.X.(*ssa.Alloc); ok {
+			if vals := storedValues(alloc); len(vals) == 1 {
+				if mk, ok := vals[0].(*ssa.MakeChan); ok {
+					return mk
+				}
+			}
+		}
+	}
+	return v
 }
