@@ -138,6 +138,9 @@
 //   - goroutines started in a loop that send on an unbuffered channel which
 //     their starter receives from only once (the first answer wins, the rest
 //     block forever);
+//   - distinct goroutines, each started once, that together may send more
+//     values than their starter receives before it returns, plus the buffer:
+//     each one's send, as either may lose the race;
 //   - a receive from a channel nothing sends on or closes, and a send on an
 //     unbuffered channel nothing receives from;
 //   - a range over a channel that nothing closes: once the producers are
@@ -150,7 +153,9 @@
 // made to be stored there): a receive from such a field that nothing in the
 // package sends on or closes, and a send on an unbuffered one that nothing
 // in the package receives from, block forever (or, for the send, until a
-// close makes it panic). These findings are made only
+// close makes it panic); so does a range over such a field whose only
+// close is the ranging goroutine's own, after the range (a deferred close
+// cannot end the loop it waits for). These findings are made only
 // on the package variant that includes its in-package tests, which may be
 // the ones that send.
 //
