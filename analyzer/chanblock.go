@@ -710,6 +710,10 @@ func (s *state) checkChan(mk *ssa.MakeChan) {
 		}
 	}
 	made := related(mk.Pos(), ch.name+" is made here")
+	if op, ok := selfClosedRange(ch.ops); ok {
+		s.reportChanOp(op, fmt.Sprintf("range over %s never ends: the only close of %s runs in this goroutine, after the range; close %s after the last send", ch.name, ch.name, ch.name), made, s.lastSend(ch))
+		return
+	}
 	switch {
 	case !ch.send && !ch.clos:
 		for _, op := range ch.ops {

@@ -68,3 +68,33 @@ func openSelectObject(ctx context.Context) *selectObject {
 }
 
 func (o *selectObject) read(n int) { o.reqCh <- n }
+
+// The same with a local channel: the sender never closes it.
+func countWords(words []string, count func(string)) { // want countWords:`launches\[1\]`
+	ch := make(chan string)
+	go func() {
+		defer close(ch)
+		for w := range ch { // want `range over ch never ends: the only close of ch runs in this goroutine, after the range; close ch after the last send`
+			count(w)
+		}
+	}()
+	for _, w := range words {
+		ch <- w
+	}
+}
+
+func countWordsClosed(words []string, count func(string)) { // want countWordsClosed:`launches\[1\]`
+	ch := make(chan string)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for w := range ch {
+			count(w)
+		}
+	}()
+	for _, w := range words {
+		ch <- w
+	}
+	close(ch)
+	<-done
+}
