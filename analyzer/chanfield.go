@@ -84,6 +84,12 @@ func (s *state) checkFieldChans() {
 			s.reportChanOp(op, fmt.Sprintf("range over %s never ends: the only close of field %s runs in this goroutine, after the range; close %s when its owner stops (its Close method), or leave the loop when the context is done", name, name, name))
 			continue
 		}
+		if !closed && !fc.outRecv {
+			if op, ok := drainingOp(fc.ops); ok {
+				s.reportChanOp(op, fmt.Sprintf("range over field %s never ends: nothing in the package closes %s; close it when its owner stops (its Close method)", name, name))
+				continue
+			}
+		}
 		switch {
 		case !send:
 			for _, op := range fc.ops {
@@ -296,4 +302,16 @@ func madeChan(v ssa.Value) ssa.Value {
 		}
 	}
 	return v
+}
+
+// drainingOp returns an operation that ends only when the channel is
+// closed (a range, a receive loop with no other way out), in a goroutine's
+// own body, if any.
+func drainingOp(ops []chanOp) (chanOp, bool) {
+	for _, op := range ops {
+		if op.drains && op.callee == nil {
+			return op, true
+		}
+	}
+	return chanOp{}, false
 }

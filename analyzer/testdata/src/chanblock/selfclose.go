@@ -98,3 +98,51 @@ func countWordsClosed(words []string, count func(string)) { // want countWordsCl
 	close(ch)
 	<-done
 }
+
+// A worker ranges over a field that nothing closes: Close closes another.
+type mailer struct {
+	queue chan string
+	quit  chan struct{}
+}
+
+func newMailer(send func(string)) *mailer { // want newMailer:`launches\[0\]`
+	m := &mailer{queue: make(chan string, 16), quit: make(chan struct{})}
+	go m.loop(send)
+	return m
+}
+
+func (m *mailer) loop(send func(string)) {
+	for msg := range m.queue { // want `range over field queue never ends: nothing in the package closes queue; close it when its owner stops`
+		send(msg)
+	}
+}
+
+func (m *mailer) enqueue(msg string) bool {
+	select {
+	case m.queue <- msg:
+		return true
+	case <-m.quit:
+		return false
+	}
+}
+
+func (m *mailer) Close() { close(m.quit) }
+
+// Closed by Close: silent.
+type closedMailer struct{ queue chan string }
+
+func newClosedMailer(send func(string)) *closedMailer { // want newClosedMailer:`launches\[0\]`
+	m := &closedMailer{queue: make(chan string, 16)}
+	go m.loop(send)
+	return m
+}
+
+func (m *closedMailer) loop(send func(string)) {
+	for msg := range m.queue {
+		send(msg)
+	}
+}
+
+func (m *closedMailer) enqueue(msg string) { m.queue <- msg }
+
+func (m *closedMailer) Close() { close(m.queue) }
