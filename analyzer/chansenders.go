@@ -58,6 +58,11 @@ func (s *state) checkSenders(ch *chanInfo, senders map[ssa.Instruction][]chanOp,
 		}
 		total += sd.n
 	}
+	for _, r := range recvs {
+		if reaches(all[0].start, r.instr) && reaches(r.instr, final) {
+			return // a receive between the starts (start, wait, start again): we do not count
+		}
+	}
 	got, ret := fewestOps(owner, final, recvs)
 	if ret == nil || got+ch.buf >= total {
 		return

@@ -78,3 +78,15 @@ func raceSometimes(both bool) error {
 	}
 	return <-errC
 }
+
+// One at a time: each goroutine's value is received before the next
+// starts (runtime/pprof's TestSetGoroutineLabels).
+func raceOneAtATime() {
+	sync := make(chan struct{})
+	go func() { sync <- struct{}{} }()
+	<-sync
+	go func() { sync <- struct{}{} }()
+	<-sync
+	go func() { sync <- struct{}{} }()
+	<-sync
+}
