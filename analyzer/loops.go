@@ -157,12 +157,8 @@ func oneShotCase(in ssa.Instruction) bool {
 
 // timerOf returns the call of time.NewTimer whose channel C ch is, or nil.
 func timerOf(ch ssa.Value) *ssa.Call {
-	load, ok := ch.(*ssa.UnOp)
-	if !ok || load.Op != token.MUL {
-		return nil
-	}
-	fa, ok := load.X.(*ssa.FieldAddr)
-	if !ok || obligation.FieldOf(fa) == nil || obligation.FieldOf(fa).Name() != "C" {
+	fa := obligation.FieldLoad(ch)
+	if fa == nil || obligation.FieldOf(fa) == nil || obligation.FieldOf(fa).Name() != "C" {
 		return nil
 	}
 	call, ok := fa.X.(*ssa.Call)

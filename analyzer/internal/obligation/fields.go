@@ -222,7 +222,7 @@ func callGuard(c *ssa.CallCommon, recv *ssa.Parameter, depth int) (guard, bool) 
 		if fa, ok := a.(*ssa.FieldAddr); ok && fa.X == recv {
 			return guardOf(fa, recv, depth-1) // c.closed.Load()
 		}
-		if fa := fieldLoad(a); fa != nil && fa.X == recv {
+		if fa := FieldLoad(a); fa != nil && fa.X == recv {
 			return guardOf(fa, recv, depth-1) // c.done.HasFired(), done a pointer
 		}
 	}

@@ -77,7 +77,7 @@ func nilGuarded(b *ssa.BasicBlock, recv ssa.Value) bool {
 		}
 		if cond, ok := ifi.Cond.(*ssa.BinOp); ok && (cond.Op == token.EQL || cond.Op == token.NEQ) {
 			for _, x := range []ssa.Value{cond.X, cond.Y} {
-				if fa := fieldLoad(x); fa != nil && fa.X == recv {
+				if fa := FieldLoad(x); fa != nil && fa.X == recv {
 					return true
 				}
 			}
@@ -118,7 +118,7 @@ func (m *Model) DeleteLoses(call *ssa.Call) (string, bool) {
 	if !ok || b.Name() != "delete" || len(call.Call.Args) != 2 {
 		return "", false
 	}
-	fa := fieldLoad(call.Call.Args[0])
+	fa := FieldLoad(call.Call.Args[0])
 	if fa == nil {
 		return "", false
 	}
@@ -156,7 +156,7 @@ func (m *Model) entriesReleased(f *types.Var, fn *ssa.Function) bool {
 func entryOf(in ssa.Instruction, f *types.Var) ssa.Value {
 	switch in := in.(type) {
 	case *ssa.Lookup:
-		if fa := fieldLoad(in.X); fa == nil || FieldOf(fa) != f {
+		if fa := FieldLoad(in.X); fa == nil || FieldOf(fa) != f {
 			return nil
 		}
 		if !in.CommaOk {
@@ -168,7 +168,7 @@ func entryOf(in ssa.Instruction, f *types.Var) ssa.Value {
 		if !ok || in.IsString {
 			return nil
 		}
-		if fa := fieldLoad(r.X); fa == nil || FieldOf(fa) != f {
+		if fa := FieldLoad(r.X); fa == nil || FieldOf(fa) != f {
 			return nil
 		}
 		return extract(in, 2)
@@ -185,8 +185,8 @@ func extract(v ssa.Value, i int) ssa.Value {
 	return nil
 }
 
-// fieldLoad returns the field address v loads from, or nil.
-func fieldLoad(v ssa.Value) *ssa.FieldAddr {
+// FieldLoad returns the field address v loads from, or nil.
+func FieldLoad(v ssa.Value) *ssa.FieldAddr {
 	load, ok := v.(*ssa.UnOp)
 	if !ok || load.Op != token.MUL {
 		return nil
