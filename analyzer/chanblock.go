@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -91,46 +92,13 @@ func neverAssigned(addr ssa.Value) bool {
 	return true
 }
 
-type chanOpKind uint8
-
-const (
-	chanSend chanOpKind = iota + 1
-	chanRecv
-	chanClose
-)
-
-// manySends stands for "three or more" in counts of sends on one path:
-// a send in a loop, or more than the analysis counts.
-const manySends = 3
-
-// A chanOp is an operation on a tracked channel: by an instruction, or by
-// a call whose callee's summary says what it does with the channel.
-type chanOp struct {
-	kind   chanOpKind
-	instr  ssa.Instruction // the operation, or the call or go statement that performs it
-	callee *ssa.Function   // the callee that performs it, when instr is a call
-	// weight is how many values the op sends on one path: 1, or the
-	// callee's count.
-	weight   int
-	optional bool // a case of a select that has another case or a default
-	selIndex int  // its case, for a select
-	commaOk  bool // a receive that also completes when the channel is closed
-	drains   bool // a range whose loop ends only when the channel is closed
-	// start is the go statement (or launcher call) of the goroutine the
-	// op runs in, nil for the function that made the channel.
-	start ssa.Instruction
-	// sync says the op runs in a closure or callee that the goroutine
-	// (or the maker) calls, not in its own body.
-	sync bool
-}
-
 // opPos is where a finding about op is reported: the operation itself, or
 // the call that performs it.
-func (s *state) opPos(op chanOp) token.Pos {
-	if call, ok := op.instr.(*ssa.Call); ok {
+func (s *state) opPos(op protocol.Op) token.Pos {
+	if call, ok := op.Instr.(*ssa.Call); ok {
 		return s.callStart(call)
 	}
-	return op.instr.Pos()
+	return op.Instr.Pos()
 }
 
 // A chanWalk collects the operations on one channel by following its
@@ -141,7 +109,7 @@ func (s *state) opPos(op chanOp) token.Pos {
 // code the analysis does not see.
 type chanWalk struct {
 	m       *summaries
-	ops     []chanOp
+	ops     []protocol.Op
 	escapes bool
 	seen    map[ssa.Value]bool
 	// accessors, if set, lets the channel be returned by an accessor whose
@@ -165,12 +133,12 @@ func newChanWalk(m *summaries) *chanWalk {
 	return &chanWalk{m: m, seen: make(map[ssa.Value]bool)}
 }
 
-func (w *chanWalk) add(op chanOp, c walkCtx) {
-	if !w.m.s.evaluated(op.instr.Pos()) {
+func (w *chanWalk) add(op protocol.Op, c walkCtx) {
+	if !w.m.s.evaluated(op.Instr.Pos()) {
 		return
 	}
-	op.start = c.start
-	op.sync = op.sync || c.sync
+	op.Start = c.start
+	op.Sync = op.Sync || c.sync
 	w.ops = append(w.ops, op)
 }
 
@@ -191,13 +159,13 @@ func (w *chanWalk) value(v ssa.Value, c walkCtx) {
 				w.escapes = true // sent to someone else
 				return
 			}
-			w.add(chanOp{kind: chanSend, instr: in, weight: 1}, c)
+			w.add(protocol.Op{Kind: protocol.Send, Instr: in, Weight: 1}, c)
 		case *ssa.UnOp:
 			if in.Op != token.ARROW {
 				w.escapes = true
 				return
 			}
-			w.add(chanOp{kind: chanRecv, instr: in, weight: 1, commaOk: in.CommaOk, drains: in.CommaOk && drainsUntilClosed(in)}, c)
+			w.add(protocol.Op{Kind: protocol.Recv, Instr: in, Weight: 1, CommaOk: in.CommaOk, Drains: in.CommaOk && protocol.DrainsUntilClosed(in)}, c)
 		case *ssa.Select:
 			optional := !in.Blocking || len(in.States) > 1
 			for i, st := range in.States {
@@ -208,11 +176,11 @@ func (w *chanWalk) value(v ssa.Value, c walkCtx) {
 				if st.Chan != v {
 					continue
 				}
-				kind := chanRecv
+				kind := protocol.Recv
 				if st.Dir == types.SendOnly {
-					kind = chanSend
+					kind = protocol.Send
 				}
-				w.add(chanOp{kind: kind, instr: in, weight: 1, optional: optional, selIndex: i}, c)
+				w.add(protocol.Op{Kind: kind, Instr: in, Weight: 1, Optional: optional, SelIndex: i}, c)
 			}
 		case ssa.CallInstruction:
 			w.call(in, v, c)
@@ -361,7 +329,7 @@ func (w *chanWalk) call(in ssa.CallInstruction, v ssa.Value, c walkCtx) {
 	if b, ok := common.Value.(*ssa.Builtin); ok {
 		switch b.Name() {
 		case "close":
-			w.add(chanOp{kind: chanClose, instr: in}, c)
+			w.add(protocol.Op{Kind: protocol.Close, Instr: in}, c)
 		case "len", "cap":
 		default:
 			w.escapes = true
@@ -392,17 +360,17 @@ func (w *chanWalk) call(in ssa.CallInstruction, v ssa.Value, c walkCtx) {
 			w.escapes = true
 			return
 		}
-		op := chanOp{instr: in, callee: callee}
+		op := protocol.Op{Instr: in, Callee: callee}
 		if cp.Sends > 0 || cp.Send {
-			op.kind, op.weight, op.optional = chanSend, cp.Sends, cp.Sends == 0
+			op.Kind, op.Weight, op.Optional = protocol.Send, cp.Sends, cp.Sends == 0
 			w.add(op, summarized)
 		}
 		if cp.Recv {
-			op.kind, op.weight, op.optional, op.commaOk, op.drains = chanRecv, 0, !cp.BlockRecv, cp.Drains, cp.Drains
+			op.Kind, op.Weight, op.Optional, op.CommaOk, op.Drains = protocol.Recv, 0, !cp.BlockRecv, cp.Drains, cp.Drains
 			w.add(op, summarized)
 		}
 		if cp.Close {
-			w.add(chanOp{kind: chanClose, instr: in, callee: callee}, summarized)
+			w.add(protocol.Op{Kind: protocol.Close, Instr: in, Callee: callee}, summarized)
 		}
 	}
 }
@@ -411,7 +379,7 @@ func (w *chanWalk) call(in ssa.CallInstruction, v ssa.Value, c walkCtx) {
 // that does not escape it (SSA numbering: the receiver is parameter 0).
 type chanParam struct {
 	Param int
-	// Sends is the most blocking sends on one path (manySends: in a loop).
+	// Sends is the most blocking sends on one path (protocol.Many: in a loop).
 	Sends int
 	// Send: it may send (in a select, too); Recv: it may receive;
 	// BlockRecv: with a receive outside any select; Drains: it ranges over
@@ -466,154 +434,31 @@ func (m *summaries) computeChans(fn *ssa.Function, f *funcFact) {
 		weights := make(map[*ssa.BasicBlock]int)
 		async := false
 		for _, op := range w.ops {
-			async = async || op.start != nil
-			switch op.kind {
-			case chanSend:
+			async = async || op.Start != nil
+			switch op.Kind {
+			case protocol.Send:
 				cp.Send = true
-				if !op.optional {
-					if op.sync || op.weight >= manySends {
-						weights[fn.Blocks[0]] += manySends
+				if !op.Optional {
+					if op.Sync || op.Weight >= protocol.Many {
+						weights[fn.Blocks[0]] += protocol.Many
 					} else {
-						weights[op.instr.Block()] += op.weight
+						weights[op.Instr.Block()] += op.Weight
 					}
 				}
-			case chanRecv:
+			case protocol.Recv:
 				cp.Recv = true
-				cp.BlockRecv = cp.BlockRecv || !op.optional
-				cp.Drains = cp.Drains || (op.drains && !op.sync)
-			case chanClose:
+				cp.BlockRecv = cp.BlockRecv || !op.Optional
+				cp.Drains = cp.Drains || (op.Drains && !op.Sync)
+			case protocol.Close:
 				cp.Close = true
 			}
 		}
 		if async {
 			continue // used by another goroutine: callers cannot count
 		}
-		cp.Sends = mostOnAPath(fn, weights)
+		cp.Sends = protocol.MostOnAPath(fn, weights)
 		f.Chans = append(f.Chans, cp)
 	}
-}
-
-// mostOnAPath returns the largest sum of block weights on a path from fn's
-// entry, capped at manySends (which a weighted block in a loop reaches).
-func mostOnAPath(fn *ssa.Function, weights map[*ssa.BasicBlock]int) int {
-	if len(weights) == 0 {
-		return 0
-	}
-	best := make(map[*ssa.BasicBlock]int)
-	for changed := true; changed; {
-		changed = false
-		for i := len(fn.Blocks) - 1; i >= 0; i-- {
-			b := fn.Blocks[i]
-			next := 0
-			for _, succ := range b.Succs {
-				next = max(next, best[succ])
-			}
-			if v := min(weights[b]+next, manySends); v > best[b] {
-				best[b], changed = v, true
-			}
-		}
-	}
-	return best[fn.Blocks[0]]
-}
-
-// drainsUntilClosed reports whether the receive recv, with its ok result,
-// ends a loop that nothing else ends: a range over a channel (or a
-// `v, ok := <-ch; if !ok { return }` loop) with no break, return or
-// goto out of it. Panics are no way out.
-func drainsUntilClosed(recv *ssa.UnOp) bool {
-	var exit *ssa.If
-	for _, ref := range *recv.Referrers() {
-		if ex, ok := ref.(*ssa.Extract); ok && ex.Index == 1 {
-			for _, use := range *ex.Referrers() {
-				if cond, ok := use.(*ssa.If); ok {
-					exit = cond
-				}
-			}
-		}
-	}
-	if exit == nil {
-		return false
-	}
-	loop := cycleOf(recv.Block())
-	if !loop[exit.Block()] {
-		return false
-	}
-	for b := range loop {
-		for i, succ := range b.Succs {
-			if loop[succ] || (b == exit.Block() && i == 1) || panics(succ) {
-				continue
-			}
-			return false
-		}
-	}
-	return true
-}
-
-// cycleOf returns the blocks on a cycle through b (its strongly connected
-// component), or nil if b is on none.
-func cycleOf(b *ssa.BasicBlock) map[*ssa.BasicBlock]bool {
-	fwd := reach(b, func(x *ssa.BasicBlock) []*ssa.BasicBlock { return x.Succs })
-	if !fwd[b] {
-		return nil
-	}
-	back := reach(b, func(x *ssa.BasicBlock) []*ssa.BasicBlock { return x.Preds })
-	scc := make(map[*ssa.BasicBlock]bool)
-	for x := range fwd {
-		if back[x] {
-			scc[x] = true
-		}
-	}
-	return scc
-}
-
-// reach returns the blocks reachable from b's neighbours (b itself only
-// if it is on a cycle).
-func reach(b *ssa.BasicBlock, next func(*ssa.BasicBlock) []*ssa.BasicBlock) map[*ssa.BasicBlock]bool {
-	seen := make(map[*ssa.BasicBlock]bool)
-	stack := slices.Clone(next(b))
-	for len(stack) > 0 {
-		x := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[x] {
-			continue
-		}
-		seen[x] = true
-		stack = append(stack, next(x)...)
-	}
-	return seen
-}
-
-// inLoop reports whether b is on a cycle that does not pass through avoid
-// (the block that makes the channel: a loop that makes a fresh channel
-// each time round does not repeat operations on one channel).
-func inLoop(b, avoid *ssa.BasicBlock) bool {
-	if b == avoid {
-		return false
-	}
-	seen := map[*ssa.BasicBlock]bool{avoid: true}
-	stack := slices.Clone(b.Succs)
-	for len(stack) > 0 {
-		x := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if x == b {
-			return true
-		}
-		if seen[x] {
-			continue
-		}
-		seen[x] = true
-		stack = append(stack, x.Succs...)
-	}
-	return false
-}
-
-// panics reports whether b ends in a panic(x): no way out of a loop.
-func panics(b *ssa.BasicBlock) bool {
-	if len(b.Instrs) == 0 {
-		return false
-	}
-	p, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Panic)
-	return ok && p.Pos().IsValid()
 }
 
 // bufSize is the constant buffer size of a make, or -1. A size that is a
@@ -686,7 +531,7 @@ type chanInfo struct {
 	make             *ssa.MakeChan
 	name             string // "ch", or "the channel"
 	buf              int    // the buffer size, -1 if not a constant
-	ops              []chanOp
+	ops              []protocol.Op
 	send, recv, clos bool
 }
 
@@ -700,12 +545,12 @@ func (s *state) checkChan(mk *ssa.MakeChan) {
 	}
 	ch := &chanInfo{make: mk, name: s.chanName(mk), buf: s.bufSize(mk), ops: w.ops}
 	for _, op := range ch.ops {
-		switch op.kind {
-		case chanSend:
+		switch op.Kind {
+		case protocol.Send:
 			ch.send = true
-		case chanRecv:
+		case protocol.Recv:
 			ch.recv = true
-		case chanClose:
+		case protocol.Close:
 			ch.clos = true
 		}
 	}
@@ -717,14 +562,14 @@ func (s *state) checkChan(mk *ssa.MakeChan) {
 	switch {
 	case !ch.send && !ch.clos:
 		for _, op := range ch.ops {
-			if op.kind == chanRecv && !op.optional && !s.exempt(op) {
+			if op.Kind == protocol.Recv && !op.Optional && !s.exempt(op) {
 				s.reportChanOp(op, fmt.Sprintf("%s blocks forever: nothing sends on %s or closes it", s.opWhat(op, ch), ch.name), made)
 			}
 		}
 		return
 	case !ch.recv && !ch.clos && ch.buf == 0: // a send on a closed channel panics
 		for _, op := range ch.ops {
-			if op.kind == chanSend && !op.optional && !s.exempt(op) {
+			if op.Kind == protocol.Send && !op.Optional && !s.exempt(op) {
 				s.reportChanOp(op, fmt.Sprintf("%s blocks forever: nothing receives from %s", s.opWhat(op, ch), ch.name), made)
 			}
 		}
@@ -732,7 +577,7 @@ func (s *state) checkChan(mk *ssa.MakeChan) {
 	case !ch.clos:
 		reported := false
 		for _, op := range ch.ops {
-			if op.drains {
+			if op.Drains {
 				s.reportChanOp(op, fmt.Sprintf("%s never ends: nothing closes %s; close it after the last send", s.opWhat(op, ch), ch.name), made, s.lastSend(ch))
 				reported = true
 			}
@@ -748,19 +593,19 @@ func (s *state) checkChan(mk *ssa.MakeChan) {
 
 // exempt reports whether op blocks main.main itself, which may wait
 // forever by design (the process ends when another goroutine exits it).
-func (s *state) exempt(op chanOp) bool {
-	return op.start == nil && isMainMain(op.instr.Parent())
+func (s *state) exempt(op protocol.Op) bool {
+	return op.Start == nil && isMainMain(op.Instr.Parent())
 }
 
 // lastSend points at the last send on the channel, if any.
 func (s *state) lastSend(ch *chanInfo) analysis.RelatedInformation {
-	var last chanOp
+	var last protocol.Op
 	for _, op := range ch.ops {
-		if op.kind == chanSend && (last.instr == nil || op.instr.Pos() > last.instr.Pos()) {
+		if op.Kind == protocol.Send && (last.Instr == nil || op.Instr.Pos() > last.Instr.Pos()) {
 			last = op
 		}
 	}
-	if last.instr == nil {
+	if last.Instr == nil {
 		return analysis.RelatedInformation{}
 	}
 	return related(s.opPos(last), "the last send")
@@ -768,18 +613,18 @@ func (s *state) lastSend(ch *chanInfo) analysis.RelatedInformation {
 
 // opWhat describes op for a message: "send on ch", "range over ch",
 // "worker's receive from ch".
-func (s *state) opWhat(op chanOp, ch *chanInfo) string {
+func (s *state) opWhat(op protocol.Op, ch *chanInfo) string {
 	var what string
 	switch {
-	case op.kind == chanSend:
+	case op.Kind == protocol.Send:
 		what = "send on " + ch.name
-	case op.drains:
+	case op.Drains:
 		what = "range over " + ch.name
 	default:
 		what = "receive from " + ch.name
 	}
-	if op.callee != nil {
-		return s.funcName(op.callee) + "'s " + what
+	if op.Callee != nil {
+		return s.funcName(op.Callee) + "'s " + what
 	}
 	return what
 }
@@ -793,22 +638,22 @@ func (s *state) checkReceivers(ch *chanInfo) {
 	// The maker must be the only receiver, receiving in its own body,
 	// neither in a loop nor until the channel is closed; nobody but the
 	// senders may close it.
-	senders := make(map[ssa.Instruction][]chanOp)
-	var recvs []chanOp
+	senders := make(map[ssa.Instruction][]protocol.Op)
+	var recvs []protocol.Op
 	looped := false // a receive in a `for {}` loop: left only by its cases
 	for _, op := range ch.ops {
 		switch {
-		case op.kind == chanSend && op.start != nil:
-			senders[op.start] = append(senders[op.start], op)
-		case op.kind == chanRecv && op.start == nil && !op.sync && op.callee == nil && !op.commaOk:
-			if inLoop(op.instr.Block(), ch.make.Block()) {
-				if !s.onlyBareLoops(op.instr) {
+		case op.Kind == protocol.Send && op.Start != nil:
+			senders[op.Start] = append(senders[op.Start], op)
+		case op.Kind == protocol.Recv && op.Start == nil && !op.Sync && op.Callee == nil && !op.CommaOk:
+			if protocol.InLoop(op.Instr.Block(), ch.make.Block()) {
+				if !s.onlyBareLoops(op.Instr) {
 					return // a loop that may end before receiving: we cannot count
 				}
 				looped = true
 			}
 			recvs = append(recvs, op)
-		case op.kind == chanClose && op.start != nil:
+		case op.Kind == protocol.Close && op.Start != nil:
 		default:
 			return
 		}
@@ -818,10 +663,12 @@ func (s *state) checkReceivers(ch *chanInfo) {
 	}
 	reported := false
 	for start, sends := range senders {
-		if slices.ContainsFunc(ch.ops, func(op chanOp) bool { return op.start == start && op.kind != chanSend && op.kind != chanClose }) {
+		if slices.ContainsFunc(ch.ops, func(op protocol.Op) bool {
+			return op.Start == start && op.Kind != protocol.Send && op.Kind != protocol.Close
+		}) {
 			continue // the goroutine also receives
 		}
-		if slices.ContainsFunc(sends, func(op chanOp) bool { return op.optional || op.sync }) {
+		if slices.ContainsFunc(sends, func(op protocol.Op) bool { return op.Optional || op.Sync }) {
 			continue // it can give up sending, or sends we cannot count
 		}
 		if start.Block() == nil || start.Parent() != owner {
@@ -830,29 +677,29 @@ func (s *state) checkReceivers(ch *chanInfo) {
 		n := s.sendsOnAPath(start, sends)
 		last := sends[0]
 		for _, op := range sends {
-			if op.instr.Pos() > last.instr.Pos() {
+			if op.Instr.Pos() > last.Instr.Pos() {
 				last = op
 			}
 		}
 		started := related(start.Pos(), "the goroutine starts here")
-		if inLoop(start.Block(), ch.make.Block()) {
+		if protocol.InLoop(start.Block(), ch.make.Block()) {
 			// Each goroutine sends on every path, the maker receives once.
-			if ch.buf != 0 || len(recvs) != 1 || looped || sends[0].instr == start {
+			if ch.buf != 0 || len(recvs) != 1 || looped || sends[0].Instr == start {
 				continue
 			}
-			if sent, _ := fewestOps(last.instr.Parent(), nil, sends); sent == 0 {
+			if sent, _ := protocol.FewestOps(last.Instr.Parent(), nil, sends); sent == 0 {
 				continue // some goroutines may send nothing: we cannot count
 			}
 			msg := fmt.Sprintf("%s blocks forever: goroutines started in a loop send more values than %s receives; give %s a buffer for every goroutine",
 				s.opWhat(last, ch), s.funcName(owner), ch.name)
-			s.reportChanOp(last, msg, related(start.Pos(), "the goroutines start here, in a loop"), related(recvs[0].instr.Pos(), "the only receive"))
+			s.reportChanOp(last, msg, related(start.Pos(), "the goroutines start here, in a loop"), related(recvs[0].Instr.Pos(), "the only receive"))
 			reported = true
 			continue
 		}
-		if n >= manySends {
+		if n >= protocol.Many {
 			continue
 		}
-		got, ret := fewestOps(owner, start, recvs)
+		got, ret := protocol.FewestOps(owner, start, recvs)
 		if ret == nil || got+ch.buf >= n {
 			continue
 		}
@@ -938,84 +785,19 @@ func (s *state) bufferFix(ch *chanInfo, n int) []analysis.SuggestedFix {
 // sendsOnAPath returns the most values the goroutine started by start
 // sends on one path: counted in its body, or, for `go f(ch)`, by f's
 // summary.
-func (s *state) sendsOnAPath(start ssa.Instruction, sends []chanOp) int {
-	if sends[0].instr == start {
-		return min(sends[0].weight, manySends) // all of f's sends are one op
+func (s *state) sendsOnAPath(start ssa.Instruction, sends []protocol.Op) int {
+	if sends[0].Instr == start {
+		return min(sends[0].Weight, protocol.Many) // all of f's sends are one op
 	}
 	weights := make(map[*ssa.BasicBlock]int)
-	body := sends[0].instr.Parent()
+	body := sends[0].Instr.Parent()
 	for _, op := range sends {
-		if op.instr.Parent() != body {
-			return manySends
+		if op.Instr.Parent() != body {
+			return protocol.Many
 		}
-		weights[op.instr.Block()] += op.weight
+		weights[op.Instr.Block()] += op.Weight
 	}
-	return mostOnAPath(body, weights)
-}
-
-// fewestOps returns the fewest of ops (receives, or sends) on a path from
-// just after from (from the entry if from is nil) to a return of fn, and
-// that return (nil if no return is reachable). A select case counts on the
-// edge that takes it.
-func fewestOps(fn *ssa.Function, from ssa.Instruction, ops []chanOp) (int, *ssa.Return) {
-	const inf = 1 << 30
-	weights := make(map[*ssa.BasicBlock]int) // ops in the block
-	taken := make(map[*ssa.If]int)           // ops on the if's true edge
-	after := 0                               // ops in from's block after it
-	first, fromIndex := fn.Blocks[0], -1
-	if from != nil {
-		first, fromIndex = from.Block(), slices.Index(from.Block().Instrs, from)
-	}
-	for _, op := range ops {
-		if sel, ok := op.instr.(*ssa.Select); ok && op.optional {
-			if c := selectCaseIf(sel, op.selIndex); c != nil {
-				taken[c] += op.weight
-			}
-			continue
-		}
-		b := op.instr.Block()
-		weights[b] += op.weight
-		if b == first && slices.Index(b.Instrs, op.instr) > fromIndex {
-			after += op.weight
-		}
-	}
-	dist := make(map[*ssa.BasicBlock]int)
-	ret := make(map[*ssa.BasicBlock]*ssa.Return)
-	for _, b := range fn.Blocks {
-		dist[b] = inf
-	}
-	// rest is the fewest receives after b's own.
-	rest := func(b *ssa.BasicBlock) (int, *ssa.Return) {
-		last := b.Instrs[len(b.Instrs)-1]
-		if r, ok := last.(*ssa.Return); ok {
-			return 0, r
-		}
-		best, at := inf, (*ssa.Return)(nil)
-		for i, succ := range b.Succs {
-			n := dist[succ]
-			if cond, ok := last.(*ssa.If); ok && i == 0 {
-				n += taken[cond]
-			}
-			if n < best {
-				best, at = n, ret[succ]
-			}
-		}
-		return best, at
-	}
-	for changed := true; changed; {
-		changed = false
-		for _, b := range fn.Blocks {
-			n, r := rest(b)
-			if n < inf && weights[b]+n < dist[b] {
-				dist[b], ret[b], changed = weights[b]+n, r, true
-			}
-		}
-	}
-	n, r := rest(first)
-	if n >= inf {
-		return 0, nil
-	}
-	return after + n, r
+	return protocol.MostOnAPath(body, weights)
 }
 
 // chanName names the channel a make creates: the variable it is assigned
@@ -1077,31 +859,31 @@ func (s *state) assignedTo(pos token.Pos) string {
 	return ""
 }
 
-func (s *state) reportChanOp(op chanOp, msg string, rel ...analysis.RelatedInformation) {
+func (s *state) reportChanOp(op protocol.Op, msg string, rel ...analysis.RelatedInformation) {
 	d := analysis.Diagnostic{Pos: s.opPos(op), Message: msg}
 	for _, r := range rel {
 		if r.Pos.IsValid() {
 			d.Related = append(d.Related, r)
 		}
 	}
-	if op.start != nil && !slices.ContainsFunc(d.Related, func(r analysis.RelatedInformation) bool { return r.Pos == op.start.Pos() }) {
-		d.Related = append(d.Related, related(op.start.Pos(), "the goroutine starts here"))
+	if op.Start != nil && !slices.ContainsFunc(d.Related, func(r analysis.RelatedInformation) bool { return r.Pos == op.Start.Pos() }) {
+		d.Related = append(d.Related, related(op.Start.Pos(), "the goroutine starts here"))
 	}
 	s.reportOpDiag(op, d)
 }
 
 // reportOpDiag reports d about op and remembers the goroutine it blocks,
 // which gostop then does not report again.
-func (s *state) reportOpDiag(op chanOp, d analysis.Diagnostic) {
-	if op.start != nil {
-		s.blockedStarts[op.start] = true
+func (s *state) reportOpDiag(op protocol.Op, d analysis.Diagnostic) {
+	if op.Start != nil {
+		s.blockedStarts[op.Start] = true
 	} else {
-		s.blockedFuncs[op.instr.Parent()] = true
+		s.blockedFuncs[op.Instr.Parent()] = true
 	}
 	s.report("chanblock", d)
 }
 
 // reportNilOp reports an operation on a nil channel.
 func (s *state) reportNilOp(in ssa.Instruction, msg string) {
-	s.reportOpDiag(chanOp{instr: in}, analysis.Diagnostic{Pos: in.Pos(), Message: msg})
+	s.reportOpDiag(protocol.Op{Instr: in}, analysis.Diagnostic{Pos: in.Pos(), Message: msg})
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -18,7 +19,7 @@ import (
 // local channel, every store must be a make (or nil).
 type fieldChan struct {
 	field   *types.Var
-	ops     []chanOp
+	ops     []protocol.Op
 	unknown bool // a use the analysis cannot follow
 	// outRecv: code outside the package may receive from it (an exported
 	// accessor returns it receive-only).
@@ -75,9 +76,9 @@ func (s *state) checkFieldChans() {
 		}
 		var send, recv, closed bool
 		for _, op := range fc.ops {
-			send = send || op.kind == chanSend || op.kind == chanClose
-			recv = recv || op.kind == chanRecv
-			closed = closed || op.kind == chanClose
+			send = send || op.Kind == protocol.Send || op.Kind == protocol.Close
+			recv = recv || op.Kind == protocol.Recv
+			closed = closed || op.Kind == protocol.Close
 		}
 		name := fc.field.Name()
 		if op, ok := selfClosedRange(fc.ops); ok {
@@ -93,7 +94,7 @@ func (s *state) checkFieldChans() {
 		switch {
 		case !send:
 			for _, op := range fc.ops {
-				if op.kind == chanRecv && !op.optional {
+				if op.Kind == protocol.Recv && !op.Optional {
 					s.reportChanOp(op, fmt.Sprintf("receive from field %s blocks forever: nothing in the package sends on %s or closes it", name, name))
 				}
 			}
@@ -103,7 +104,7 @@ func (s *state) checkFieldChans() {
 				msg = fmt.Sprintf("send on field %s never completes: nothing in the package receives from %s, and closing it makes the send panic", name, name)
 			}
 			for _, op := range fc.ops {
-				if op.kind == chanSend && !op.optional {
+				if op.Kind == protocol.Send && !op.Optional {
 					s.reportChanOp(op, msg)
 				}
 			}
@@ -255,24 +256,24 @@ func (s *state) callsOf(fn *ssa.Function) []*ssa.Call {
 // whose goroutine holds every close of the channel, each after the range: deferred, or where the loop cannot come back to (minio-go's
 // GetObject, #1681: `defer close(reqCh)` in the goroutine that ranges over
 // reqCh, which Close never closes). Such a close cannot end the range.
-func selfClosedRange(ops []chanOp) (chanOp, bool) {
+func selfClosedRange(ops []protocol.Op) (protocol.Op, bool) {
 	for _, op := range ops {
-		if op.kind != chanRecv || !op.commaOk || op.callee != nil || !inLoop(op.instr.Block(), nil) {
+		if op.Kind != protocol.Recv || !op.CommaOk || op.Callee != nil || !protocol.InLoop(op.Instr.Block(), nil) {
 			continue // not a range (or a comma-ok receive loop)
 		}
 		closes, after := 0, true
 		for _, c := range ops {
-			if c.kind != chanClose {
+			if c.Kind != protocol.Close {
 				continue
 			}
 			closes++
-			after = after && c.start == op.start && c.instr.Parent() == op.instr.Parent() && closesAfter(c.instr, op.instr)
+			after = after && c.Start == op.Start && c.Instr.Parent() == op.Instr.Parent() && closesAfter(c.Instr, op.Instr)
 		}
 		if closes > 0 && after {
 			return op, true
 		}
 	}
-	return chanOp{}, false
+	return protocol.Op{}, false
 }
 
 // closesAfter reports whether the close at c runs only once the loop
@@ -307,11 +308,11 @@ func madeChan(v ssa.Value) ssa.Value {
 // drainingOp returns an operation that ends only when the channel is
 // closed (a range, a receive loop with no other way out), in a goroutine's
 // own body, if any.
-func drainingOp(ops []chanOp) (chanOp, bool) {
+func drainingOp(ops []protocol.Op) (protocol.Op, bool) {
 	for _, op := range ops {
-		if op.drains && op.callee == nil {
+		if op.Drains && op.Callee == nil {
 			return op, true
 		}
 	}
-	return chanOp{}, false
+	return protocol.Op{}, false
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -12,7 +13,7 @@ import (
 // on the channel at most n times on any path.
 type sender struct {
 	start ssa.Instruction
-	last  chanOp // its last send
+	last  protocol.Op // its last send
 	n     int
 }
 
@@ -23,24 +24,24 @@ type sender struct {
 // WaitForKubeletAndFunc, kubernetes#85017: a health check that sends only
 // on failure and the function's own result, received once). It runs when
 // no goroutine alone sends too many (see checkReceivers).
-func (s *state) checkSenders(ch *chanInfo, senders map[ssa.Instruction][]chanOp, recvs []chanOp, looped bool) {
+func (s *state) checkSenders(ch *chanInfo, senders map[ssa.Instruction][]protocol.Op, recvs []protocol.Op, looped bool) {
 	owner := ch.make.Parent()
 	var all []sender
 	for start, sends := range senders {
-		if start.Block() == nil || start.Parent() != owner || inLoop(start.Block(), ch.make.Block()) {
+		if start.Block() == nil || start.Parent() != owner || protocol.InLoop(start.Block(), ch.make.Block()) {
 			return // a goroutine started elsewhere, or many times: we cannot count
 		}
-		if slices.ContainsFunc(ch.ops, func(op chanOp) bool { return op.start == start && op.kind != chanSend }) ||
-			slices.ContainsFunc(sends, func(op chanOp) bool { return op.optional || op.sync }) {
+		if slices.ContainsFunc(ch.ops, func(op protocol.Op) bool { return op.Start == start && op.Kind != protocol.Send }) ||
+			slices.ContainsFunc(sends, func(op protocol.Op) bool { return op.Optional || op.Sync }) {
 			return // it receives or closes too, or can give up sending
 		}
 		n := s.sendsOnAPath(start, sends)
-		if n >= manySends {
+		if n >= protocol.Many {
 			return
 		}
 		last := sends[0]
 		for _, op := range sends {
-			if op.instr.Pos() > last.instr.Pos() {
+			if op.Instr.Pos() > last.Instr.Pos() {
 				last = op
 			}
 		}
@@ -59,11 +60,11 @@ func (s *state) checkSenders(ch *chanInfo, senders map[ssa.Instruction][]chanOp,
 		total += sd.n
 	}
 	for _, r := range recvs {
-		if reaches(all[0].start, r.instr) && reaches(r.instr, final) {
+		if reaches(all[0].start, r.Instr) && reaches(r.Instr, final) {
 			return // a receive between the starts (start, wait, start again): we do not count
 		}
 	}
-	got, ret := fewestOps(owner, final, recvs)
+	got, ret := protocol.FewestOps(owner, final, recvs)
 	if ret == nil || got+ch.buf >= total {
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/ssa"
@@ -153,7 +154,7 @@ func (s *state) doneBlocks(call *ssa.Call) obligation.Done {
 			case *ssa.Select:
 				for i, st := range use.States {
 					if st.Chan == done && st.Dir == types.RecvOnly {
-						if c := selectCaseIf(use, i); c != nil {
+						if c := protocol.SelectCaseIf(use, i); c != nil {
 							at.Cases[c] = true
 						}
 					}
@@ -162,32 +163,6 @@ func (s *state) doneBlocks(call *ssa.Call) obligation.Done {
 		}
 	}
 	return at
-}
-
-// selectCaseIf returns the `if index == i` whose true edge takes case i
-// of sel.
-func selectCaseIf(sel *ssa.Select, i int) *ssa.If {
-	for _, ref := range *sel.Referrers() {
-		ex, ok := ref.(*ssa.Extract)
-		if !ok || ex.Index != 0 {
-			continue
-		}
-		for _, use := range *ex.Referrers() {
-			cmp, ok := use.(*ssa.BinOp)
-			if !ok || cmp.Op != token.EQL {
-				continue
-			}
-			if c, ok := cmp.Y.(*ssa.Const); !ok || c.Int64() != int64(i) {
-				continue
-			}
-			for _, r := range *cmp.Referrers() {
-				if cond, ok := r.(*ssa.If); ok {
-					return cond
-				}
-			}
-		}
-	}
-	return nil
 }
 
 // returnPos is the position of a return, or of the closing brace of the

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
-
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -23,7 +23,7 @@ import (
 // table's once entries name.
 func (s *state) oncePerProcess(b *ssa.BasicBlock, depth int) bool {
 	fn := b.Parent()
-	if depth > 8 || inLoop(b, nil) {
+	if depth > 8 || protocol.InLoop(b, nil) {
 		return false
 	}
 	if fn.Parent() != nil {

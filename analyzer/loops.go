@@ -6,6 +6,7 @@ import (
 	"go/types"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -146,7 +147,7 @@ func oneShotCase(in ssa.Instruction) bool {
 				if st.Dir != types.RecvOnly || timer == nil || reaches(in, timer) || isReset(timer) {
 					continue
 				}
-				if c := selectCaseIf(sel, i); c != nil && c.Block().Succs[0].Dominates(in.Block()) {
+				if c := protocol.SelectCaseIf(sel, i); c != nil && c.Block().Succs[0].Dominates(in.Block()) {
 					return true
 				}
 			}

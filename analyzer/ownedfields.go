@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"go/types"
 
-	"golang.org/x/tools/go/analysis"
-
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
 

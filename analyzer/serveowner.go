@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -53,7 +54,7 @@ func (s *state) ownerSkipsStop(start ssa.Instruction, target ssa.Value, key any,
 			case *ssa.Select:
 				for i, st := range in.States {
 					if st.Dir == types.RecvOnly && slices.Contains(done, variableOf(st.Chan)) {
-						if c := selectCaseIf(in, i); c != nil {
+						if c := protocol.SelectCaseIf(in, i); c != nil {
 							seen[c.Block().Succs[0]] = true // its case: serving has ended
 						}
 					}

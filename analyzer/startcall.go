@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -117,7 +118,7 @@ func onlyBareReceives(fn *ssa.Function, f *types.Var) bool {
 			switch in := in.(type) {
 			case *ssa.UnOp:
 				if in.Op == token.ARROW && isFieldLoad(in.X, f) {
-					if inLoop(in.Block(), nil) {
+					if protocol.InLoop(in.Block(), nil) {
 						return false
 					}
 					found = true

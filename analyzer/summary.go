@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -420,7 +421,7 @@ func (m *summaries) runsForever(fn *ssa.Function, blocked func(ssa.Value) bool) 
 				for i, st := range in.States {
 					if st.Dir == types.RecvOnly && blocked(st.Chan) {
 						firing--
-						if c := selectCaseIf(in, i); c != nil {
+						if c := protocol.SelectCaseIf(in, i); c != nil {
 							never[c] = true
 						}
 					}

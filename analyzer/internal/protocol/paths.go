@@ -1,0 +1,222 @@
+package protocol
+
+import (
+	"go/token"
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// MostOnAPath returns the largest sum of block weights on a path from fn's
+// entry, capped at Many (which a weighted block in a loop reaches).
+func MostOnAPath(fn *ssa.Function, weights map[*ssa.BasicBlock]int) int {
+	if len(weights) == 0 {
+		return 0
+	}
+	best := make(map[*ssa.BasicBlock]int)
+	for changed := true; changed; {
+		changed = false
+		for i := len(fn.Blocks) - 1; i >= 0; i-- {
+			b := fn.Blocks[i]
+			next := 0
+			for _, succ := range b.Succs {
+				next = max(next, best[succ])
+			}
+			if v := min(weights[b]+next, Many); v > best[b] {
+				best[b], changed = v, true
+			}
+		}
+	}
+	return best[fn.Blocks[0]]
+}
+
+// DrainsUntilClosed reports whether the receive recv, with its ok result,
+// ends a loop that nothing else ends: a range over a channel (or a
+// `v, ok := <-ch; if !ok { return }` loop) with no break, return or
+// goto out of it. Panics are no way out.
+func DrainsUntilClosed(recv *ssa.UnOp) bool {
+	var exit *ssa.If
+	for _, ref := range *recv.Referrers() {
+		if ex, ok := ref.(*ssa.Extract); ok && ex.Index == 1 {
+			for _, use := range *ex.Referrers() {
+				if cond, ok := use.(*ssa.If); ok {
+					exit = cond
+				}
+			}
+		}
+	}
+	if exit == nil {
+		return false
+	}
+	loop := CycleOf(recv.Block())
+	if !loop[exit.Block()] {
+		return false
+	}
+	for b := range loop {
+		for i, succ := range b.Succs {
+			if loop[succ] || (b == exit.Block() && i == 1) || Panics(succ) {
+				continue
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// CycleOf returns the blocks on a cycle through b (its strongly connected
+// component), or nil if b is on none.
+func CycleOf(b *ssa.BasicBlock) map[*ssa.BasicBlock]bool {
+	fwd := Reach(b, func(x *ssa.BasicBlock) []*ssa.BasicBlock { return x.Succs })
+	if !fwd[b] {
+		return nil
+	}
+	back := Reach(b, func(x *ssa.BasicBlock) []*ssa.BasicBlock { return x.Preds })
+	scc := make(map[*ssa.BasicBlock]bool)
+	for x := range fwd {
+		if back[x] {
+			scc[x] = true
+		}
+	}
+	return scc
+}
+
+// Reach returns the blocks reachable from b's neighbours (b itself only
+// if it is on a cycle).
+func Reach(b *ssa.BasicBlock, next func(*ssa.BasicBlock) []*ssa.BasicBlock) map[*ssa.BasicBlock]bool {
+	seen := make(map[*ssa.BasicBlock]bool)
+	stack := slices.Clone(next(b))
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[x] {
+			continue
+		}
+		seen[x] = true
+		stack = append(stack, next(x)...)
+	}
+	return seen
+}
+
+// InLoop reports whether b is on a cycle that does not pass through avoid
+// (the block that makes the channel: a loop that makes a fresh channel
+// each time round does not repeat operations on one channel).
+func InLoop(b, avoid *ssa.BasicBlock) bool {
+	if b == avoid {
+		return false
+	}
+	seen := map[*ssa.BasicBlock]bool{avoid: true}
+	stack := slices.Clone(b.Succs)
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x == b {
+			return true
+		}
+		if seen[x] {
+			continue
+		}
+		seen[x] = true
+		stack = append(stack, x.Succs...)
+	}
+	return false
+}
+
+// Panics reports whether b ends in a panic(x): no way out of a loop.
+func Panics(b *ssa.BasicBlock) bool {
+	if len(b.Instrs) == 0 {
+		return false
+	}
+	p, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Panic)
+	return ok && p.Pos().IsValid()
+}
+
+// FewestOps returns the fewest of ops (receives, or sends) on a path from
+// just after from (from the entry if from is nil) to a return of fn, and
+// that return (nil if no return is reachable). A select case counts on the
+// edge that takes it.
+func FewestOps(fn *ssa.Function, from ssa.Instruction, ops []Op) (int, *ssa.Return) {
+	const inf = 1 << 30
+	weights := make(map[*ssa.BasicBlock]int) // ops in the block
+	taken := make(map[*ssa.If]int)           // ops on the if's true edge
+	after := 0                               // ops in from's block after it
+	first, fromIndex := fn.Blocks[0], -1
+	if from != nil {
+		first, fromIndex = from.Block(), slices.Index(from.Block().Instrs, from)
+	}
+	for _, op := range ops {
+		if sel, ok := op.Instr.(*ssa.Select); ok && op.Optional {
+			if c := SelectCaseIf(sel, op.SelIndex); c != nil {
+				taken[c] += op.Weight
+			}
+			continue
+		}
+		b := op.Instr.Block()
+		weights[b] += op.Weight
+		if b == first && slices.Index(b.Instrs, op.Instr) > fromIndex {
+			after += op.Weight
+		}
+	}
+	dist := make(map[*ssa.BasicBlock]int)
+	ret := make(map[*ssa.BasicBlock]*ssa.Return)
+	for _, b := range fn.Blocks {
+		dist[b] = inf
+	}
+	// rest is the fewest receives after b's own.
+	rest := func(b *ssa.BasicBlock) (int, *ssa.Return) {
+		last := b.Instrs[len(b.Instrs)-1]
+		if r, ok := last.(*ssa.Return); ok {
+			return 0, r
+		}
+		best, at := inf, (*ssa.Return)(nil)
+		for i, succ := range b.Succs {
+			n := dist[succ]
+			if cond, ok := last.(*ssa.If); ok && i == 0 {
+				n += taken[cond]
+			}
+			if n < best {
+				best, at = n, ret[succ]
+			}
+		}
+		return best, at
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, b := range fn.Blocks {
+			n, r := rest(b)
+			if n < inf && weights[b]+n < dist[b] {
+				dist[b], ret[b], changed = weights[b]+n, r, true
+			}
+		}
+	}
+	n, r := rest(first)
+	if n >= inf {
+		return 0, nil
+	}
+	return after + n, r
+}
+
+// SelectCaseIf returns the `if index == i` whose true edge takes case i
+// of sel.
+func SelectCaseIf(sel *ssa.Select, i int) *ssa.If {
+	for _, ref := range *sel.Referrers() {
+		ex, ok := ref.(*ssa.Extract)
+		if !ok || ex.Index != 0 {
+			continue
+		}
+		for _, use := range *ex.Referrers() {
+			cmp, ok := use.(*ssa.BinOp)
+			if !ok || cmp.Op != token.EQL {
+				continue
+			}
+			if c, ok := cmp.Y.(*ssa.Const); !ok || c.Int64() != int64(i) {
+				continue
+			}
+			for _, r := range *cmp.Referrers() {
+				if cond, ok := r.(*ssa.If); ok {
+					return cond
+				}
+			}
+		}
+	}
+	return nil
+}
