@@ -21,6 +21,7 @@ import (
 // on nil channels.
 func runChanblock(s *state) {
 	s.checkFieldChans()
+	s.checkStreams()
 	for _, fn := range s.funcs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
@@ -117,6 +118,9 @@ type chanWalk struct {
 	// code outside the package may receive from it.
 	accessors *state
 	outRecv   bool
+	// result lets the channel be returned: the walk summarizes the
+	// goroutine feeding a stream (see streamOf).
+	result bool
 	// field, if set, is the struct field being followed: storing the
 	// channel there is no escape.
 	field *types.Var
@@ -199,6 +203,9 @@ func (w *chanWalk) value(v ssa.Value, c walkCtx) {
 		case *ssa.ChangeType:
 			w.value(in, c)
 		case *ssa.Return:
+			if w.result {
+				continue // the stream being summarized
+			}
 			if w.accessors == nil || !w.returned(in, v) {
 				w.escapes = true
 				return

@@ -49,6 +49,9 @@ type funcFact struct {
 	Launches []int
 	// Chans summarizes the channel parameters that do not escape.
 	Chans []chanParam
+	// Streams summarizes the channel results that a goroutine the
+	// function starts feeds (generators, pipeline stages, iterators).
+	Streams []protocol.Stream
 	// MustStop names the methods of which one must be called on the
 	// function's result to stop the goroutine it started (a constructor
 	// whose goroutine's only way out is a stop method).
@@ -87,6 +90,9 @@ func (f *funcFact) String() string {
 	for _, cp := range f.Chans {
 		parts = append(parts, cp.String())
 	}
+	for _, st := range f.Streams {
+		parts = append(parts, st.String())
+	}
 	if len(f.MustStop) > 0 {
 		parts = append(parts, fmt.Sprintf("mustStop%v", f.MustStop))
 	}
@@ -97,7 +103,7 @@ func (f *funcFact) String() string {
 }
 
 func (f *funcFact) empty() bool {
-	return len(f.Cancels) == 0 && len(f.Keeps) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0 && len(f.MustStop) == 0 && len(f.StartStops) == 0
+	return len(f.Cancels) == 0 && len(f.Keeps) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0 && len(f.Streams) == 0 && len(f.MustStop) == 0 && len(f.StartStops) == 0
 }
 
 // summaries computes funcFacts for the functions of the package being
@@ -195,6 +201,7 @@ func (m *summaries) compute(fn *ssa.Function, f *funcFact) {
 	m.computeForever(fn, f)
 	m.computeLaunches(fn, f)
 	m.computeChans(fn, f)
+	m.computeStreams(fn, f)
 	if fn.Signature.Recv() != nil {
 		f.StartStops = m.s.startStops(fn)
 	}

@@ -35,32 +35,38 @@ func MostOnAPath(fn *ssa.Function, weights map[*ssa.BasicBlock]int) int {
 // `v, ok := <-ch; if !ok { return }` loop) with no break, return or
 // goto out of it. Panics are no way out.
 func DrainsUntilClosed(recv *ssa.UnOp) bool {
-	var exit *ssa.If
-	for _, ref := range *recv.Referrers() {
-		if ex, ok := ref.(*ssa.Extract); ok && ex.Index == 1 {
-			for _, use := range *ex.Referrers() {
-				if cond, ok := use.(*ssa.If); ok {
-					exit = cond
-				}
-			}
-		}
-	}
-	if exit == nil {
+	exit, ok := ClosedExit(recv)
+	if !ok {
 		return false
 	}
 	loop := CycleOf(recv.Block())
-	if !loop[exit.Block()] {
+	if !loop[exit.From] {
 		return false
 	}
 	for b := range loop {
 		for i, succ := range b.Succs {
-			if loop[succ] || (b == exit.Block() && i == 1) || Panics(succ) {
+			if loop[succ] || (Edge{b, i}) == exit || Panics(succ) {
 				continue
 			}
 			return false
 		}
 	}
 	return true
+}
+
+// ClosedExit returns the edge a comma-ok receive's `if ok` (or `if !ok`)
+// takes when the channel is closed: a range's exit.
+func ClosedExit(recv *ssa.UnOp) (Edge, bool) {
+	for _, ref := range *recv.Referrers() {
+		if ex, ok := ref.(*ssa.Extract); ok && ex.Index == 1 {
+			for _, use := range *ex.Referrers() {
+				if cond, ok := use.(*ssa.If); ok {
+					return Edge{cond.Block(), 1}, true
+				}
+			}
+		}
+	}
+	return Edge{}, false
 }
 
 // CycleOf returns the blocks on a cycle through b (its strongly connected
@@ -135,6 +141,19 @@ func Panics(b *ssa.BasicBlock) bool {
 // that return (nil if no return is reachable). A select case counts on the
 // edge that takes it.
 func FewestOps(fn *ssa.Function, from ssa.Instruction, ops []Op) (int, *ssa.Return) {
+	return Fewest(fn, from, ops, nil)
+}
+
+// An Edge is the i-th edge out of a block.
+type Edge struct {
+	From *ssa.BasicBlock
+	Succ int
+}
+
+// Fewest is FewestOps over the paths that take none of the edges in
+// avoid: a consumer's paths that do not leave its loop because the
+// channel was closed, or do not pass a call that stops the producer.
+func Fewest(fn *ssa.Function, from ssa.Instruction, ops []Op, avoid map[Edge]bool) (int, *ssa.Return) {
 	const inf = 1 << 30
 	weights := make(map[*ssa.BasicBlock]int) // ops in the block
 	taken := make(map[*ssa.If]int)           // ops on the if's true edge
@@ -161,7 +180,7 @@ func FewestOps(fn *ssa.Function, from ssa.Instruction, ops []Op) (int, *ssa.Retu
 	for _, b := range fn.Blocks {
 		dist[b] = inf
 	}
-	// rest is the fewest receives after b's own.
+	// rest is the fewest ops after b's own.
 	rest := func(b *ssa.BasicBlock) (int, *ssa.Return) {
 		last := b.Instrs[len(b.Instrs)-1]
 		if r, ok := last.(*ssa.Return); ok {
@@ -169,6 +188,9 @@ func FewestOps(fn *ssa.Function, from ssa.Instruction, ops []Op) (int, *ssa.Retu
 		}
 		best, at := inf, (*ssa.Return)(nil)
 		for i, succ := range b.Succs {
+			if avoid[Edge{b, i}] {
+				continue
+			}
 			n := dist[succ]
 			if cond, ok := last.(*ssa.If); ok && i == 0 {
 				n += taken[cond]

@@ -244,7 +244,7 @@ func newFeed() *feed {
 func (f *feed) Updates() <-chan string { return f.updates }
 
 // A returned channel is used by the caller.
-func results() <-chan int {
+func results() <-chan int { // want results:`stream\[0\]\(sends=1,open\)`
 	ch := make(chan int)
 	go func() {
 		ch <- compute()

@@ -1,0 +1,139 @@
+package protocol
+
+import "golang.org/x/tools/go/ssa"
+
+// A Consumer is a function that calls a stream's producer and receives
+// from the channel it returns, in its own body.
+type Consumer struct {
+	Call ssa.Instruction // the call of the producer
+	Ops  []Op            // the consumer's operations on the channel
+	// Args are the call's arguments (SSA numbering: a receiver first).
+	Args []ssa.Value
+	// Stops are the calls (or defers) of the stream's Stop method on the
+	// receiver the producer was called on.
+	Stops []ssa.Instruction
+	// Same reports whether two values are the same variable's value (a
+	// parameter, loads of one local): the consumer's loop bound and the
+	// call's argument.
+	Same func(a, b ssa.Value) bool
+}
+
+// A Verdict is what a consumer leaves blocked.
+type Verdict struct {
+	// Return is where the consumer may return, after Got receives, while
+	// the producer still has a value to send (nil if it cannot).
+	Return *ssa.Return
+	Got    int
+	// Unclosed is the consumer's range that never ends on the producer's
+	// paths that leave the channel open (nil if there is none).
+	Unclosed *Op
+}
+
+// Check composes the consumer with the stream's producer.
+func (c *Consumer) Check(st *Stream) Verdict {
+	var v Verdict
+	for i, op := range c.Ops {
+		if op.Kind != Recv {
+			return v // it sends or closes too: not a plain consumer
+		}
+		if op.Drains && op.Callee == nil && st.Closes != ClosesEvery && v.Unclosed == nil {
+			v.Unclosed = &c.Ops[i]
+		}
+	}
+	if v.Unclosed != nil || c.countsToBound(st) || c.stopDeferred(st) || c.drainDeferred() {
+		return v
+	}
+	fn := c.Call.Parent()
+	avoid := c.notEarly(st)
+	got, ret := Fewest(fn, c.Call, c.Ops, avoid)
+	switch {
+	case ret == nil:
+	case st.Sends >= Many && st.Buffer >= 0:
+		v.Return, v.Got = ret, got
+	case st.Sends < Many && st.Buffer >= 0 && got+st.Buffer < st.Sends:
+		v.Return, v.Got = ret, got
+	}
+	return v
+}
+
+// notEarly returns the edges on which the consumer has received every
+// value or stopped the producer: a range's exit when the channel is
+// closed, a callee that drains it, a call of the Stop method.
+func (c *Consumer) notEarly(st *Stream) map[Edge]bool {
+	avoid := make(map[Edge]bool)
+	cut := func(b *ssa.BasicBlock) { // no early path goes through b
+		for _, p := range b.Preds {
+			for i, succ := range p.Succs {
+				if succ == b {
+					avoid[Edge{p, i}] = true
+				}
+			}
+		}
+	}
+	for _, op := range c.Ops {
+		if recv, ok := op.Instr.(*ssa.UnOp); ok && op.CommaOk {
+			if e, ok := ClosedExit(recv); ok {
+				avoid[e] = true
+			}
+		}
+		if op.Drains && op.Callee != nil {
+			cut(op.Instr.Block())
+		}
+	}
+	if !st.Blocking {
+		for _, stop := range c.Stops {
+			cut(stop.Block())
+		}
+	}
+	return avoid
+}
+
+// stopDeferred reports whether the consumer defers the Stop that ends
+// every send of the producer.
+func (c *Consumer) stopDeferred(st *Stream) bool {
+	if st.Blocking {
+		return false
+	}
+	for _, stop := range c.Stops {
+		if _, ok := stop.(*ssa.Defer); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// drainDeferred reports whether the consumer defers a call that drains
+// the channel.
+func (c *Consumer) drainDeferred() bool {
+	for _, op := range c.Ops {
+		if _, ok := op.Instr.(*ssa.Defer); ok && op.Drains {
+			return true
+		}
+	}
+	return false
+}
+
+// countsToBound reports whether a receive of the consumer sits in a loop
+// that counts to the argument the producer's send loop counts to: equal
+// counts.
+func (c *Consumer) countsToBound(st *Stream) bool {
+	if st.Bound < 0 || st.Bound >= len(c.Args) || c.Same == nil {
+		return false
+	}
+	arg := c.Args[st.Bound]
+	index := func(v ssa.Value) int {
+		if c.Same(v, arg) {
+			return 0
+		}
+		return -1
+	}
+	for _, op := range c.Ops {
+		loop := CycleOf(op.Instr.Block())
+		for b := range loop {
+			if cond, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If); ok && LoopBound(cond, index) == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
