@@ -11,6 +11,7 @@ import (
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -27,6 +28,8 @@ type fieldChan struct {
 	// bufs are the buffer sizes of the channels stored in the field (-1: not
 	// a constant).
 	bufs []int
+	// stored: some store puts a value in the field (nil too).
+	stored bool
 	// followed holds the values whose operations are collected.
 	followed map[ssa.Value]bool
 }
@@ -71,6 +74,9 @@ func (s *state) checkFieldChans() {
 		return
 	}
 	for _, fc := range order {
+		if !fc.unknown && len(fc.bufs) == 0 && !fc.stored {
+			s.checkNeverMade(fc)
+		}
 		if fc.unknown || len(fc.bufs) == 0 {
 			continue // never assigned a channel made here
 		}
@@ -110,6 +116,50 @@ func (s *state) checkFieldChans() {
 			}
 		}
 	}
+}
+
+// checkNeverMade reports the blocking operations on a channel field that
+// nothing in the package ever assigns: it is nil in every value of the
+// struct, and an operation outside a select blocks forever.
+func (s *state) checkNeverMade(fc *fieldChan) {
+	name := fc.field.Name()
+	built := s.builtWithout(fc.field)
+	for _, op := range fc.ops {
+		if op.Optional || op.Kind == protocol.Close || op.Callee != nil {
+			continue
+		}
+		what := "receive from"
+		if op.Kind == protocol.Send {
+			what = "send on"
+		}
+		msg := fmt.Sprintf("%s field %s blocks forever: nothing in the package makes %s, so it is nil; make the channel where the struct is built", what, name, name)
+		s.reportChanOp(op, msg, built)
+	}
+}
+
+// builtWithout points at a composite literal (or new) of the struct that
+// holds field f, for evidence.
+func (s *state) builtWithout(f *types.Var) analysis.RelatedInformation {
+	for _, fn := range s.funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				alloc, ok := in.(*ssa.Alloc)
+				if !ok || !alloc.Pos().IsValid() {
+					continue
+				}
+				st, ok := alloc.Type().(*types.Pointer).Elem().Underlying().(*types.Struct)
+				if !ok {
+					continue
+				}
+				for i := range st.NumFields() {
+					if st.Field(i).Origin() == f {
+						return related(alloc.Pos(), fmt.Sprintf("the struct is built here without %s", f.Name()))
+					}
+				}
+			}
+		}
+	}
+	return analysis.RelatedInformation{}
 }
 
 // hasAllTests reports whether the package being analyzed includes the
@@ -176,6 +226,7 @@ func (s *state) fieldAddrUses(fc *fieldChan, fa *ssa.FieldAddr) {
 			}
 			s.followField(fc, ref)
 		case *ssa.Store:
+			fc.stored = true
 			switch v := madeChan(ref.Val).(type) {
 			case *ssa.MakeChan:
 				fc.bufs = append(fc.bufs, s.bufSize(v))
