@@ -60,7 +60,7 @@ func (l *nfLazy) Get() int {
 // Silent: a nil field as a disabled select case.
 type nfOptional struct{ quit chan struct{} }
 
-func (o *nfOptional) Poll(in <-chan int) int { // want Poll:`stopsOnlyVia\[1\] chan\[1\]\(recv?\)`
+func (o *nfOptional) Poll(in <-chan int) int { // want Poll:`stopsOnlyVia\[1\] chan\[1\]\(recv\?\)`
 	select {
 	case v := <-in:
 		return v
