@@ -268,10 +268,8 @@ func (w *chanWalk) closure(mc *ssa.MakeClosure, bound ssa.Value, isVar bool, c w
 			case common.Value == mc:
 				runs = append(runs, walkCtx{start: c.start, sync: true})
 			case w.m.launchedBy(common, mc):
-				if w.m.mayNotRun(common) {
-					w.escapes = true // its sends may never happen
-					return
-				}
+				// time.AfterFunc's too: the paths that stop the timer
+				// first are told apart by timerStopped.
 				runs = append(runs, walkCtx{start: in})
 			case w.m.passedToInvoker(common, mc):
 				runs = append(runs, walkCtx{start: c.start, sync: true})
@@ -706,7 +704,11 @@ func (s *state) checkReceivers(ch *chanInfo) {
 		if n >= protocol.Many {
 			continue
 		}
-		got, ret := protocol.FewestOps(owner, start, recvs)
+		stopped, deferred := s.timerStopped(start)
+		if deferred {
+			continue
+		}
+		got, ret := protocol.Fewest(owner, start, recvs, stopped)
 		if ret == nil || got+ch.buf >= n {
 			continue
 		}
@@ -730,6 +732,32 @@ func (s *state) checkReceivers(ch *chanInfo) {
 	if !reported {
 		s.checkSenders(ch, senders, recvs, looped)
 	}
+}
+
+// timerStopped returns, for a callback started by a launcher that may
+// never run it (time.AfterFunc), the edges into the blocks that stop its
+// timer (after which the callback does not run), and whether a deferred
+// Stop does on every path.
+func (s *state) timerStopped(start ssa.Instruction) (map[protocol.Edge]bool, bool) {
+	call, ok := start.(*ssa.Call)
+	if !ok || !s.sums.mayNotRun(&call.Call) {
+		return nil, false
+	}
+	stopped := make(map[protocol.Edge]bool)
+	for _, stop := range methodCalls(call.Parent(), call, "Stop") {
+		if _, ok := stop.(*ssa.Defer); ok {
+			return nil, true
+		}
+		b := stop.Block()
+		for _, p := range b.Preds {
+			for i, succ := range p.Succs {
+				if succ == b {
+					stopped[protocol.Edge{From: p, Succ: i}] = true
+				}
+			}
+		}
+	}
+	return stopped, false
 }
 
 // onlyBareLoops reports whether every loop around in, in its function, is

@@ -76,6 +76,8 @@ func (c *closedByStop) Stop()  { close(c.done) }
 // Silent: a send on the field stops it.
 type sentOn struct{ quit chan struct{} }
 
+func newSentOn() *sentOn { return &sentOn{quit: make(chan struct{})} }
+
 func (s *sentOn) Start() { go poll(time.Second, s.quit) }
 func (s *sentOn) Stop()  { s.quit <- struct{}{} }
 
