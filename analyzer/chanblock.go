@@ -22,6 +22,7 @@ import (
 func runChanblock(s *state) {
 	s.checkFieldChans()
 	s.checkStreams()
+	s.checkLocalMakers()
 	for _, fn := range s.funcs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
@@ -131,6 +132,8 @@ type chanWalk struct {
 type walkCtx struct {
 	start ssa.Instruction
 	sync  bool
+	// call, for a closure run in place, is the call that runs it.
+	call ssa.Instruction
 }
 
 func newChanWalk(m *summaries) *chanWalk {
@@ -252,51 +255,67 @@ func (w *chanWalk) variable(addr ssa.Value, c walkCtx) {
 // closure follows the channel (or the variable holding it, if isVar) into
 // a closure that captures it, according to how the closure is run.
 func (w *chanWalk) closure(mc *ssa.MakeClosure, bound ssa.Value, isVar bool, c walkCtx) {
-	fn := mc.Fn.(*ssa.Function)
-	var runs []walkCtx
-	for _, in := range *mc.Referrers() {
-		switch in := in.(type) {
-		case *ssa.Go:
-			if in.Call.Value != mc {
-				w.escapes = true
-				return
-			}
-			runs = append(runs, walkCtx{start: in})
-		case *ssa.Call, *ssa.Defer:
-			common := in.(ssa.CallInstruction).Common()
-			switch {
-			case common.Value == mc:
-				runs = append(runs, walkCtx{start: c.start, sync: true})
-			case w.m.launchedBy(common, mc):
-				// time.AfterFunc's too: the paths that stop the timer
-				// first are told apart by timerStopped.
-				runs = append(runs, walkCtx{start: in})
-			case w.m.passedToInvoker(common, mc):
-				runs = append(runs, walkCtx{start: c.start, sync: true})
-			default:
-				w.escapes = true
-				return
-			}
-		case *ssa.DebugRef:
-		default:
-			w.escapes = true // stored or handed to code that may run it anywhere
-			return
-		}
-	}
+	runs := w.runsOf(mc, c)
 	if len(runs) != 1 {
-		w.escapes = len(runs) > 1
+		w.escapes = w.escapes || len(runs) > 1
 		return
 	}
 	for i, b := range mc.Bindings {
-		if b != bound {
-			continue
-		}
-		if isVar {
-			w.variable(fn.FreeVars[i], runs[0])
-		} else {
-			w.value(fn.FreeVars[i], runs[0])
+		if b == bound {
+			w.freeVar(mc.Fn.(*ssa.Function).FreeVars[i], isVar, runs[0])
 		}
 	}
+}
+
+// freeVar follows a closure's free variable: the channel, or (isVar) the
+// variable holding it.
+func (w *chanWalk) freeVar(fv *ssa.FreeVar, isVar bool, c walkCtx) {
+	if isVar {
+		w.variable(fv, c)
+	} else {
+		w.value(fv, c)
+	}
+}
+
+// runsOf returns how the function value fv (a closure) is run: in place
+// (sync), or in a goroutine its go statement or a launcher starts; it sets
+// w.escapes when fv may be run by code the walk does not see.
+func (w *chanWalk) runsOf(fv ssa.Value, c walkCtx) []walkCtx {
+	var runs []walkCtx
+	for _, in := range *fv.Referrers() {
+		if _, ok := in.(*ssa.DebugRef); ok {
+			continue
+		}
+		run, ok := w.runOf(in, fv, c)
+		if !ok {
+			w.escapes = true // stored or handed to code that may run it anywhere
+			return nil
+		}
+		runs = append(runs, run)
+	}
+	return runs
+}
+
+// runOf says how the instruction in runs the function value fv, if it
+// does.
+func (w *chanWalk) runOf(in ssa.Instruction, fv ssa.Value, c walkCtx) (walkCtx, bool) {
+	switch in := in.(type) {
+	case *ssa.Go:
+		return walkCtx{start: in}, in.Call.Value == fv
+	case *ssa.Call, *ssa.Defer:
+		common := in.(ssa.CallInstruction).Common()
+		switch {
+		case common.Value == fv:
+			return walkCtx{start: c.start, sync: true, call: in}, true
+		case w.m.launchedBy(common, fv):
+			// time.AfterFunc's too: the paths that stop the timer first
+			// are told apart by timerStopped.
+			return walkCtx{start: in}, true
+		case w.m.passedToInvoker(common, fv):
+			return walkCtx{start: c.start, sync: true}, true
+		}
+	}
+	return walkCtx{}, false
 }
 
 // launchedBy reports whether the call hands fn to a parameter that its
@@ -533,7 +552,10 @@ func (s *state) usedAsValue(fn *ssa.Function) bool {
 
 // A tracked channel and what is known of its uses.
 type chanInfo struct {
-	make             *ssa.MakeChan
+	make *ssa.MakeChan
+	// at is where the channel becomes its owner's: the make, or the call
+	// of a local closure that makes and returns it (see localMakers).
+	at               ssa.Instruction
 	name             string // "ch", or "the channel"
 	buf              int    // the buffer size, -1 if not a constant
 	ops              []protocol.Op
@@ -548,7 +570,12 @@ func (s *state) checkChan(mk *ssa.MakeChan) {
 	if w.escapes {
 		return
 	}
-	ch := &chanInfo{make: mk, name: s.chanName(mk), buf: s.bufSize(mk), ops: w.ops}
+	s.checkOps(&chanInfo{make: mk, at: mk, name: s.chanName(mk), buf: s.bufSize(mk), ops: w.ops})
+}
+
+// checkOps reports the operations on a channel that can never complete.
+func (s *state) checkOps(ch *chanInfo) {
+	mk := ch.make
 	for _, op := range ch.ops {
 		switch op.Kind {
 		case protocol.Send:
@@ -639,7 +666,7 @@ func (s *state) opWhat(op protocol.Op, ch *chanInfo) string {
 // from goroutines started in a loop (the N-cast leak), or fewer times than
 // a goroutine sends.
 func (s *state) checkReceivers(ch *chanInfo) {
-	owner := ch.make.Parent()
+	owner := ch.at.Parent()
 	// The maker must be the only receiver, receiving in its own body,
 	// neither in a loop nor until the channel is closed; nobody but the
 	// senders may close it.
@@ -651,7 +678,7 @@ func (s *state) checkReceivers(ch *chanInfo) {
 		case op.Kind == protocol.Send && op.Start != nil:
 			senders[op.Start] = append(senders[op.Start], op)
 		case op.Kind == protocol.Recv && op.Start == nil && !op.Sync && op.Callee == nil && !op.CommaOk:
-			if protocol.InLoop(op.Instr.Block(), ch.make.Block()) {
+			if protocol.InLoop(op.Instr.Block(), ch.at.Block()) {
 				if !s.onlyBareLoops(op.Instr) {
 					return // a loop that may end before receiving: we cannot count
 				}
@@ -687,7 +714,7 @@ func (s *state) checkReceivers(ch *chanInfo) {
 			}
 		}
 		started := related(start.Pos(), "the goroutine starts here")
-		if protocol.InLoop(start.Block(), ch.make.Block()) {
+		if protocol.InLoop(start.Block(), ch.at.Block()) {
 			// Each goroutine sends on every path, the maker receives once.
 			if ch.buf != 0 || len(recvs) != 1 || looped || sends[0].Instr == start {
 				continue

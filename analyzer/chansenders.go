@@ -25,10 +25,10 @@ type sender struct {
 // on failure and the function's own result, received once). It runs when
 // no goroutine alone sends too many (see checkReceivers).
 func (s *state) checkSenders(ch *chanInfo, senders map[ssa.Instruction][]protocol.Op, recvs []protocol.Op, looped bool) {
-	owner := ch.make.Parent()
+	owner := ch.at.Parent()
 	var all []sender
 	for start, sends := range senders {
-		if start.Block() == nil || start.Parent() != owner || protocol.InLoop(start.Block(), ch.make.Block()) {
+		if start.Block() == nil || start.Parent() != owner || protocol.InLoop(start.Block(), ch.at.Block()) {
 			return // a goroutine started elsewhere, or many times: we cannot count
 		}
 		if slices.ContainsFunc(ch.ops, func(op protocol.Op) bool { return op.Start == start && op.Kind != protocol.Send }) ||
