@@ -618,7 +618,7 @@ func (s *state) checkOps(ch *chanInfo) {
 			return
 		}
 	}
-	if ch.buf >= 0 {
+	if ch.buf >= 0 && !s.checkLoopStarts(ch) {
 		s.checkReceivers(ch)
 	}
 }

@@ -51,33 +51,53 @@ func (s *state) checkSenders(ch *chanInfo, senders map[ssa.Instruction][]protoco
 		return
 	}
 	slices.SortFunc(all, func(a, b sender) int { return int(a.start.Pos() - b.start.Pos()) })
-	final := all[len(all)-1].start
-	total := 0
-	for _, sd := range all {
-		if !runsBefore(sd.start, final) {
-			return // a start on some paths only
-		}
-		total += sd.n
-	}
-	for _, r := range recvs {
-		if reaches(all[0].start, r.Instr) && reaches(r.Instr, final) {
-			return // a receive between the starts (start, wait, start again): we do not count
-		}
-	}
-	got, ret := protocol.FewestOps(owner, final, recvs)
-	if ret == nil || got+ch.buf >= total {
+	blocks, edges := raceWeights(all, recvs)
+	excess, ret := protocol.MostExcess(owner, blocks, edges)
+	if ret == nil || excess <= ch.buf {
 		return
 	}
+	total, every := 0, true
+	for _, sd := range all {
+		total += sd.n
+		every = every && runsBefore(sd.start, all[len(all)-1].start)
+	}
+	got := total - excess
+	race := fmt.Sprintf("%d goroutines may send %d values and %s receives %d", len(all), total, s.funcName(owner), got)
 	returns := related(returnPos(owner, ret), fmt.Sprintf("%s returns here after receiving %d of %d values", s.funcName(owner), got, total))
+	if !every { // some start on some paths only: the path's counts
+		race = fmt.Sprintf("the goroutines started on one path may send %d more values than %s receives", excess, s.funcName(owner))
+		returns = related(returnPos(owner, ret), fmt.Sprintf("%s returns here with %d values unreceived", s.funcName(owner), excess))
+	}
 	for _, sd := range all {
 		d := analysis.Diagnostic{
 			Pos: s.opPos(sd.last),
-			Message: fmt.Sprintf("%s blocks forever if it loses the race: %d goroutines may send %d values and %s receives %d; make %s with a buffer of %d",
-				s.opWhat(sd.last, ch), len(all), total, s.funcName(owner), got, ch.name, total),
+			Message: fmt.Sprintf("%s blocks forever if it loses the race: %s; make %s with a buffer of %d",
+				s.opWhat(sd.last, ch), race, ch.name, total),
 			Related: []analysis.RelatedInformation{returns, related(sd.start.Pos(), "the goroutine starts here"), related(ch.make.Pos(), ch.name+" is made here")},
 		}
 		s.reportOpDiag(sd.last, d)
 	}
+}
+
+// raceWeights weighs the owner's paths for MostExcess: each start adds
+// the values its goroutine may send, each receive takes one away (a
+// select's on the edge that takes its case).
+func raceWeights(all []sender, recvs []protocol.Op) (map[*ssa.BasicBlock]int, map[protocol.Edge]int) {
+	blocks := make(map[*ssa.BasicBlock]int)
+	edges := make(map[protocol.Edge]int)
+	for _, sd := range all {
+		blocks[sd.start.Block()] += sd.n
+	}
+	for _, r := range recvs {
+		if sel, ok := r.Instr.(*ssa.Select); ok && r.Optional {
+			if e, ok := protocol.CaseEdge(sel, r.SelIndex); ok {
+				edges[e]--
+			}
+			continue
+		}
+		blocks[r.Instr.Block()]--
+	}
+	return blocks, edges
 }
 
 // runsBefore reports whether a runs before b on every path to b: in a

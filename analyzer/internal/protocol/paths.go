@@ -242,3 +242,75 @@ func SelectCaseIf(sel *ssa.Select, i int) *ssa.If {
 	}
 	return nil
 }
+
+// MostExcess returns the largest sum of weights on a path from fn's entry
+// to a return, and that return (nil if none is reachable): a block's
+// weight counts when the path passes it, an edge's when it takes it. With
+// values a goroutine start adds and receives take away, it is the most
+// values left unreceived when the function returns. Weighted blocks and
+// edges must lie on no cycle (a cycle's weight would be unbounded).
+func MostExcess(fn *ssa.Function, blocks map[*ssa.BasicBlock]int, edges map[Edge]int) (int, *ssa.Return) {
+	const none = -1 << 30
+	best := make(map[*ssa.BasicBlock]int, len(fn.Blocks)) // from the block's start to a return
+	ret := make(map[*ssa.BasicBlock]*ssa.Return, len(fn.Blocks))
+	for _, b := range fn.Blocks {
+		best[b] = none
+	}
+	for range len(fn.Blocks) + 1 {
+		changed := false
+		for _, b := range fn.Blocks {
+			n, r := none, (*ssa.Return)(nil)
+			if last, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
+				n, r = 0, last
+			}
+			for i, succ := range b.Succs {
+				if best[succ] > none && best[succ]+edges[Edge{b, i}] > n {
+					n, r = best[succ]+edges[Edge{b, i}], ret[succ]
+				}
+			}
+			if n > none && n+blocks[b] > best[b] {
+				best[b], ret[b], changed = n+blocks[b], r, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	entry := fn.Blocks[0]
+	if best[entry] == none {
+		return 0, nil
+	}
+	return best[entry], ret[entry]
+}
+
+// CaseEdge returns the edge that takes case i of the select sel, if its
+// index test is found.
+func CaseEdge(sel *ssa.Select, i int) (Edge, bool) {
+	if c := SelectCaseIf(sel, i); c != nil {
+		return Edge{c.Block(), 0}, true
+	}
+	return Edge{}, false
+}
+
+// LoopExit returns the edge that leaves the loop around b by its count
+// (the `i < n` of a counted loop or a range over a slice) and the value it
+// counts to: n, or the slice whose length it is.
+func LoopExit(b *ssa.BasicBlock) (Edge, ssa.Value) {
+	loop := CycleOf(b)
+	for x := range loop {
+		cond, ok := x.Instrs[len(x.Instrs)-1].(*ssa.If)
+		if !ok || loop[x.Succs[0]] == loop[x.Succs[1]] {
+			continue
+		}
+		var bound ssa.Value
+		LoopBound(cond, func(v ssa.Value) int { bound = v; return 0 })
+		if bound == nil {
+			continue
+		}
+		if loop[x.Succs[0]] {
+			return Edge{x, 1}, bound
+		}
+		return Edge{x, 0}, bound
+	}
+	return Edge{}, nil
+}

@@ -204,7 +204,11 @@ func LoopBound(cond *ssa.If, index func(ssa.Value) int) int {
 	default:
 		return -1
 	}
-	for _, v := range []ssa.Value{cmp.X, cmp.Y} {
+	for _, v := range []ssa.Value{cmp.Y, cmp.X} { // i < n: the bound is usually Y
+		switch v.(type) {
+		case *ssa.Phi, *ssa.BinOp:
+			continue // the induction variable
+		}
 		if call, ok := v.(*ssa.Call); ok {
 			if b, ok := call.Call.Value.(*ssa.Builtin); ok && b.Name() == "len" {
 				v = call.Call.Args[0]
