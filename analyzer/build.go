@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
@@ -101,6 +102,9 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 			if ctxcancel && (len(f.Cancels) > 0 || len(f.Drops) > 0 || len(f.Keeps) > 0) {
 				return true
 			}
+			if chanblock && len(f.Streams) > 0 {
+				return true // a stream whose consumer chanblock checks
+			}
 			if gostop && (f.Forever != "" || len(f.StopsOnlyVia) > 0 || len(f.Launches) > 0 || len(f.MustStop) > 0 || len(f.StartStops) > 0) {
 				return true
 			}
@@ -125,6 +129,10 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 				found = found || (gostop && n.Cond == nil && !generated)
 			case *ast.CallExpr:
 				found = found || (chanblock && makesChan(pass, n))
+			case *ast.SendStmt:
+				found = found || (chanblock && ownChanField(pass, n.Chan))
+			case *ast.UnaryExpr:
+				found = found || (chanblock && n.Op == token.ARROW && ownChanField(pass, n.X))
 			case *ast.ValueSpec:
 				_, isChan := n.Type.(*ast.ChanType)
 				found = found || (chanblock && isChan && len(n.Values) == 0) // a nil channel
@@ -136,6 +144,17 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 		}
 	}
 	return false
+}
+
+// ownChanField reports whether x selects an unexported channel field of a
+// struct of the package (which may never be made: see checkNeverMade).
+func ownChanField(pass *analysis.Pass, x ast.Expr) bool {
+	sel, ok := ast.Unparen(x).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	f, ok := pass.TypesInfo.Selections[sel]
+	return ok && f.Kind() == types.FieldVal && !f.Obj().Exported() && f.Obj().Pkg() == pass.Pkg
 }
 
 // makesChan reports whether call is make(chan T[, n]).
