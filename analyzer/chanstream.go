@@ -21,11 +21,13 @@ func (m *summaries) computeStreams(fn *ssa.Function, f *funcFact) {
 		if _, ok := results.At(r).Type().Underlying().(*types.Chan); !ok {
 			continue
 		}
-		mk := returnedMake(fn, r)
-		if mk == nil {
-			continue
+		var st protocol.Stream
+		var ok bool
+		if mk := returnedMake(fn, r); mk != nil {
+			st, ok = m.s.streamOf(fn, mk)
+		} else if f := returnedField(fn, r); f != nil {
+			st, ok = m.s.fieldStream(f)
 		}
-		st, ok := m.s.streamOf(fn, mk)
 		if ok {
 			st.Result = r
 			f.Streams = append(f.Streams, st)
@@ -82,7 +84,7 @@ func (s *state) streamOf(fn *ssa.Function, mk *ssa.MakeChan) (protocol.Stream, b
 	p := protocol.Producer{
 		Body: body, Ops: ops, Buffer: s.bufSize(mk), BufferBound: -1,
 		Param:    func(v ssa.Value) int { return paramOf(fn, g, v) },
-		StopCase: func(sel *ssa.Select, i int) string { return s.stopCase(fn, sel.States[i].Chan) },
+		StopCase: func(sel *ssa.Select, i int) string { return s.stopCase(recvBase(fn), sel.States[i].Chan) },
 	}
 	if call, ok := mk.Size.(*ssa.Call); ok && isBuiltin(call.Call.Value, "len") {
 		p.BufferBound = slices.Index(fn.Params, asParam(outerValue(call.Call.Args[0])))
@@ -168,23 +170,18 @@ func isBuiltin(v ssa.Value, name string) bool {
 	return ok && b.Name() == name
 }
 
-// stopCase names the method of fn's receiver type that closes the field
-// a select case of fn's goroutine receives from (c.stop, closed by Stop),
-// or "".
-func (s *state) stopCase(fn *ssa.Function, ch ssa.Value) string {
+// stopCase names the method of the struct type base that closes the
+// field a select case receives from (c.stop, closed by Stop), or "".
+func (s *state) stopCase(base types.Type, ch ssa.Value) string {
 	load, ok := ch.(*ssa.UnOp)
-	if !ok || load.Op != token.MUL || fn.Signature.Recv() == nil {
+	if !ok || load.Op != token.MUL || base == nil {
 		return ""
 	}
 	fa, ok := load.X.(*ssa.FieldAddr)
-	if !ok {
+	if !ok || !types.Identical(fa.X.Type().(*types.Pointer).Elem(), base) {
 		return ""
 	}
-	if outerValue(fa.X) != fn.Params[0] {
-		return ""
-	}
-	field := obligation.FieldOf(fa)
-	for _, addr := range s.fieldAddrs(field) {
+	for _, addr := range s.fieldAddrs(obligation.FieldOf(fa)) {
 		for _, ref := range *addr.Referrers() {
 			l, ok := ref.(*ssa.UnOp)
 			if !ok || l.Op != token.MUL {
@@ -193,7 +190,7 @@ func (s *state) stopCase(fn *ssa.Function, ch ssa.Value) string {
 			for _, use := range *l.Referrers() {
 				call, ok := use.(*ssa.Call)
 				if ok && isBuiltin(call.Call.Value, "close") {
-					if m := enclosingMethod(call.Parent()); m != nil && m != fn && sameRecv(m, fn) {
+					if m := enclosingMethod(call.Parent()); m != nil && types.Identical(recvBase(m), base) {
 						return m.Name()
 					}
 				}
@@ -215,16 +212,18 @@ func enclosingMethod(fn *ssa.Function) *ssa.Function {
 	return fn
 }
 
-// sameRecv reports whether two methods have the same receiver base type.
-func sameRecv(a, b *ssa.Function) bool {
-	base := func(fn *ssa.Function) types.Type {
-		t := fn.Signature.Recv().Type()
-		if p, ok := t.(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		return t
+// recvBase returns the base type of a method's receiver (T for *T), or
+// nil for a function.
+func recvBase(fn *ssa.Function) types.Type {
+	recv := fn.Signature.Recv()
+	if recv == nil {
+		return nil
 	}
-	return types.Identical(base(a), base(b))
+	t := recv.Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	return t
 }
 
 // checkStreams composes every call of a stream's producer in the package
@@ -372,4 +371,129 @@ func (s *state) reportUnclosed(call *ssa.Call, producer *ssa.Function, st *proto
 		d.Related = append(d.Related, related(pos, "the goroutine returns here with the channel open"))
 	}
 	s.reportOpDiag(op, d)
+}
+
+// returnedField returns the unexported channel field of its receiver that
+// the method fn returns as result r on every return (an accessor such as
+// `func (c *Cursor) Rows() <-chan Row { return c.rows }`), or nil.
+func returnedField(fn *ssa.Function, r int) *types.Var {
+	if fn.Signature.Recv() == nil {
+		return nil
+	}
+	var field *types.Var
+	for _, b := range fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok {
+			continue
+		}
+		v := ret.Results[r]
+		if ct, ok := v.(*ssa.ChangeType); ok {
+			v = ct.X
+		}
+		load, ok := v.(*ssa.UnOp)
+		if !ok || load.Op != token.MUL {
+			return nil
+		}
+		fa, ok := load.X.(*ssa.FieldAddr)
+		if !ok || fa.X != fn.Params[0] {
+			return nil
+		}
+		if f := obligation.FieldOf(fa); f == nil || (field != nil && f != field) || f.Exported() {
+			return nil
+		}
+		field = obligation.FieldOf(fa)
+	}
+	return field
+}
+
+// fieldStream summarizes the goroutine that feeds the channels kept in
+// field f: every store makes one, one goroutine body (run only by go
+// statements) sends on and closes it, and the package only returns it
+// otherwise.
+func (s *state) fieldStream(f *types.Var) (protocol.Stream, bool) {
+	var ops []protocol.Op
+	var base types.Type // the struct holding f
+	buf := -2
+	for _, fa := range s.fieldAddrs(f) {
+		base = fa.X.Type().(*types.Pointer).Elem()
+		for _, ref := range *fa.Referrers() {
+			switch ref := ref.(type) {
+			case *ssa.Store:
+				mk, ok := madeChan(ref.Val).(*ssa.MakeChan)
+				if !ok || (buf != -2 && s.bufSize(mk) != buf) {
+					return protocol.Stream{}, false
+				}
+				buf = s.bufSize(mk)
+			case *ssa.UnOp:
+				more, ok := loadedFieldOps(ref)
+				if !ok {
+					return protocol.Stream{}, false
+				}
+				ops = append(ops, more...)
+			case *ssa.DebugRef:
+			default:
+				return protocol.Stream{}, false
+			}
+		}
+	}
+	if len(ops) == 0 || buf == -2 {
+		return protocol.Stream{}, false
+	}
+	body := ops[0].Instr.Parent()
+	if slices.ContainsFunc(ops, func(op protocol.Op) bool { return op.Instr.Parent() != body }) || len(s.callsOf(body)) > 0 {
+		return protocol.Stream{}, false // in several functions, or run in place
+	}
+	p := protocol.Producer{
+		Body: body, Ops: ops, Buffer: buf, BufferBound: -1,
+		Param:    func(ssa.Value) int { return -1 },
+		StopCase: func(sel *ssa.Select, i int) string { return s.stopCase(base, sel.States[i].Chan) },
+	}
+	return p.Summarize(s.pass.Fset)
+}
+
+// loadedFieldOps returns the operations on a loaded field's channel: sends
+// (in selects too) and closes; a return is the accessor's. Anything else
+// (a receive, a hand-off) fails.
+func loadedFieldOps(load *ssa.UnOp) ([]protocol.Op, bool) {
+	if load.Op != token.MUL {
+		return nil, false
+	}
+	var ops []protocol.Op
+	for _, ref := range *load.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.Send:
+			if ref.X == load {
+				return nil, false
+			}
+			ops = append(ops, protocol.Op{Kind: protocol.Send, Instr: ref, Weight: 1})
+		case *ssa.Select:
+			for i, st := range ref.States {
+				if st.Chan != load {
+					continue
+				}
+				if st.Dir != types.SendOnly {
+					return nil, false
+				}
+				ops = append(ops, protocol.Op{Kind: protocol.Send, Instr: ref, Weight: 1, Optional: !ref.Blocking || len(ref.States) > 1, SelIndex: i})
+			}
+		case *ssa.Call:
+			if !isBuiltin(ref.Call.Value, "close") {
+				return nil, false
+			}
+			ops = append(ops, protocol.Op{Kind: protocol.Close, Instr: ref})
+		case *ssa.Defer:
+			if !isBuiltin(ref.Call.Value, "close") {
+				return nil, false
+			}
+			ops = append(ops, protocol.Op{Kind: protocol.Close, Instr: ref})
+		case *ssa.Return, *ssa.DebugRef:
+		case *ssa.ChangeType:
+			if !onlyReturned(ref) {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return ops, true
 }

@@ -241,7 +241,7 @@ func newFeed() *feed {
 	return f
 }
 
-func (f *feed) Updates() <-chan string { return f.updates }
+func (f *feed) Updates() <-chan string { return f.updates } // want Updates:`stream\[0\]\(sends=1,open\)`
 
 // A returned channel is used by the caller.
 func results() <-chan int { // want results:`stream\[0\]\(sends=1,open\)`

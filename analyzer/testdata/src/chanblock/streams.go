@@ -413,3 +413,65 @@ func gsFirstOverDrained(n, limit int) int {
 	}
 	return 0
 }
+
+// An iterator object: a constructor starts the goroutine that feeds a
+// field, an accessor returns it, Stop ends the goroutine's selects.
+type gsTail struct {
+	lines chan string
+	stop  chan struct{}
+}
+
+func gsFollow(src []string) *gsTail {
+	t := &gsTail{lines: make(chan string), stop: make(chan struct{})}
+	go t.run(src)
+	return t
+}
+
+func (t *gsTail) run(src []string) {
+	defer close(t.lines)
+	for _, l := range src {
+		select {
+		case t.lines <- l: // want `send blocks forever if gsFirstMatch returns without calling Stop; defer its Stop`
+		case <-t.stop:
+			return
+		}
+	}
+}
+
+func (t *gsTail) Lines() <-chan string { return t.lines } // want Lines:`stream\[0\]\(sends=3,stop=Stop,select\)`
+
+func (t *gsTail) Stop() { close(t.stop) }
+
+func gsFirstMatch(src []string, bad func(string) bool) (string, error) {
+	t := gsFollow(src)
+	for l := range t.Lines() {
+		if bad(l) {
+			return "", errors.New("bad line") // Stop is not called here
+		}
+		if len(l) > 10 {
+			t.Stop()
+			return l, nil
+		}
+	}
+	return "", nil
+}
+
+// Silent: Stop deferred; or drained to the end.
+func gsFirstMatchStopped(src []string) string {
+	t := gsFollow(src)
+	defer t.Stop()
+	for l := range t.Lines() {
+		if len(l) > 10 {
+			return l
+		}
+	}
+	return ""
+}
+
+func gsAllLines(src []string) int {
+	n := 0
+	for range gsFollow(src).Lines() {
+		n++
+	}
+	return n
+}
