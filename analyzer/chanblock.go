@@ -716,10 +716,7 @@ func (s *state) checkReceivers(ch *chanInfo) {
 		started := related(start.Pos(), "the goroutine starts here")
 		if protocol.InLoop(start.Block(), ch.at.Block()) {
 			// Each goroutine sends on every path, the maker receives once.
-			if ch.buf != 0 || len(recvs) != 1 || looped || sends[0].Instr == start {
-				continue
-			}
-			if sent, _ := protocol.FewestOps(last.Instr.Parent(), nil, sends); sent == 0 {
+			if ch.buf != 0 || len(recvs) != 1 || looped || !s.sendsOnEveryPath(start, sends) {
 				continue // some goroutines may send nothing: we cannot count
 			}
 			msg := fmt.Sprintf("%s blocks forever: goroutines started in a loop send more values than %s receives; give %s a buffer for every goroutine",
@@ -785,6 +782,30 @@ func (s *state) timerStopped(start ssa.Instruction) (map[protocol.Edge]bool, boo
 		}
 	}
 	return stopped, false
+}
+
+// sendsOnEveryPath reports whether the goroutine started by start sends
+// on every path of its body: counted in its body, or for `go f(ch)` with
+// f in this package, in f's.
+func (s *state) sendsOnEveryPath(start ssa.Instruction, sends []protocol.Op) bool {
+	if sends[0].Instr == start {
+		g, ok := start.(*ssa.Go)
+		body := g.Call.StaticCallee()
+		if !ok || body == nil || body.Pkg != s.pkg {
+			return false
+		}
+		chans := make(map[ssa.Value]bool)
+		for _, a := range g.Call.Args {
+			if _, ok := a.Type().Underlying().(*types.Chan); ok {
+				chans[a] = true
+			}
+		}
+		if sends = s.goCalleeOps(g, body, chans); len(sends) == 0 || slices.ContainsFunc(sends, func(op protocol.Op) bool { return op.Kind != protocol.Send || op.Optional }) {
+			return false
+		}
+	}
+	sent, _ := protocol.FewestOps(sends[0].Instr.Parent(), nil, sends)
+	return sent > 0
 }
 
 // onlyBareLoops reports whether every loop around in, in its function, is

@@ -44,11 +44,20 @@ func (s *state) checkLoopStarts(ch *chanInfo) bool {
 	}
 	_, count := protocol.LoopExit(start.Block())
 	exit, recvCount := protocol.LoopExit(recvs[0].Instr.Block())
-	if count == nil || recvCount == nil || !sameCount(count, recvCount) {
+	if count == nil || recvCount == nil {
 		return false
 	}
 	got, ret := protocol.Fewest(owner, start, recvs, map[protocol.Edge]bool{exit: true})
 	k, known := intConst(count)
+	switch kr, constRecv := intConst(recvCount); {
+	case sameCount(count, recvCount):
+	case known && constRecv && kr < k: // a quorum: fewer receives than goroutines
+		if ret == nil || got > kr {
+			got, ret = kr, exitReturn(owner, exit)
+		}
+	default:
+		return false
+	}
 	if ret == nil || (ch.buf > 0 && (!known || k-got <= ch.buf)) {
 		return false
 	}
@@ -79,6 +88,12 @@ func (s *state) leftBySelect(owner *ssa.Function, start ssa.Instruction, recvs [
 	}
 	got, ret := protocol.FewestOps(owner, start, recvs)
 	return ret, ret != nil && got == 0
+}
+
+// exitReturn returns a return reached from the loop exit edge e.
+func exitReturn(fn *ssa.Function, e protocol.Edge) *ssa.Return {
+	_, ret := protocol.FewestOps(fn, e.From.Succs[e.Succ].Instrs[0], nil)
+	return ret
 }
 
 // sameCount reports whether two loop bounds count to the same number: the

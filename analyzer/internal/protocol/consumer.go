@@ -129,7 +129,10 @@ func (c *Consumer) countsToBound(st *Stream) bool {
 	}
 	for _, op := range c.Ops {
 		loop := CycleOf(op.Instr.Block())
-		for b := range loop {
+		for _, b := range op.Instr.Parent().Blocks {
+			if !loop[b] {
+				continue
+			}
 			if cond, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If); ok && LoopBound(cond, index) == 0 {
 				return true
 			}

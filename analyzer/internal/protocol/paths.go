@@ -297,7 +297,10 @@ func CaseEdge(sel *ssa.Select, i int) (Edge, bool) {
 // counts to: n, or the slice whose length it is.
 func LoopExit(b *ssa.BasicBlock) (Edge, ssa.Value) {
 	loop := CycleOf(b)
-	for x := range loop {
+	for _, x := range b.Parent().Blocks { // in order: the same answer every run
+		if !loop[x] {
+			continue
+		}
 		cond, ok := x.Instrs[len(x.Instrs)-1].(*ssa.If)
 		if !ok || loop[x.Succs[0]] == loop[x.Succs[1]] {
 			continue

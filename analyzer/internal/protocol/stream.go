@@ -180,7 +180,10 @@ func (p *Producer) bound(sends []Op) int {
 		return -1
 	}
 	loop := CycleOf(sends[0].Instr.Block())
-	for b := range loop {
+	for _, b := range p.Body.Blocks {
+		if !loop[b] {
+			continue
+		}
 		cond, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
 		if !ok || (loop[b.Succs[0]] && loop[b.Succs[1]]) {
 			continue
@@ -198,6 +201,9 @@ func LoopBound(cond *ssa.If, index func(ssa.Value) int) int {
 	cmp, ok := cond.Cond.(*ssa.BinOp)
 	if !ok {
 		return -1
+	}
+	if t, ok := cmp.X.Type().Underlying().(*types.Basic); !ok || t.Info()&types.IsInteger == 0 {
+		return -1 // not a count: err != nil
 	}
 	switch cmp.Op {
 	case token.LSS, token.LEQ, token.GTR, token.GEQ, token.NEQ:
