@@ -618,7 +618,7 @@ func (s *state) checkOps(ch *chanInfo) {
 			return
 		}
 	}
-	if ch.buf >= 0 && !s.checkLoopStarts(ch) {
+	if ch.buf >= 0 && !s.checkLoopStarts(ch) && !s.checkLocalStream(ch) {
 		s.checkReceivers(ch)
 	}
 }

@@ -104,9 +104,11 @@ func (s *state) checkFieldChans() {
 					s.reportChanOp(op, fmt.Sprintf("receive from field %s blocks forever: nothing in the package sends on %s or closes it", name, name))
 				}
 			}
-		case !recv && !fc.outRecv && allUnbuffered(fc.bufs):
+		case !recv && !fc.outRecv && (allUnbuffered(fc.bufs) || !closed):
 			msg := fmt.Sprintf("send on field %s blocks forever: nothing in the package receives from %s", name, name)
-			if closed {
+			if !allUnbuffered(fc.bufs) {
+				msg = fmt.Sprintf("send on field %s blocks forever once its buffer is full: nothing in the package receives from %s", name, name)
+			} else if closed {
 				msg = fmt.Sprintf("send on field %s never completes: nothing in the package receives from %s, and closing it makes the send panic", name, name)
 			}
 			for _, op := range fc.ops {
@@ -114,8 +116,55 @@ func (s *state) checkFieldChans() {
 					s.reportChanOp(op, msg)
 				}
 			}
+		case !closed && allUnbuffered(fc.bufs) && !fc.outRecv:
+			s.checkStoppedLoop(fc)
 		}
 	}
+}
+
+// checkStoppedLoop reports the sends on an unbuffered channel field whose
+// only receiver is a select in the loop of one goroutine that the loop can
+// leave (on a stop channel, a context, a condition): a send outside a
+// select after the loop has returned blocks forever (etcd#6857's Status,
+// istio#17860's runWait).
+func (s *state) checkStoppedLoop(fc *fieldChan) {
+	var loop *ssa.Function
+	var recv protocol.Op
+	for _, op := range fc.ops {
+		if op.Kind != protocol.Recv {
+			continue
+		}
+		if _, ok := op.Instr.(*ssa.Select); !ok || !op.Optional || op.Callee != nil || (loop != nil && op.Instr.Parent() != loop) || !protocol.InLoop(op.Instr.Block(), nil) {
+			return
+		}
+		loop, recv = op.Instr.Parent(), op
+	}
+	if loop == nil || len(s.callsOf(loop)) > 0 || stopCaseOf(recv) {
+		return // no receiver, one run in place, or the loop's stop signal
+	}
+	_, exit := protocol.FewestOps(loop, recv.Instr, nil)
+	if exit == nil {
+		return // the loop never returns
+	}
+	name := fc.field.Name()
+	for _, op := range fc.ops {
+		if op.Kind == protocol.Send && !op.Optional && op.Instr.Parent() != loop && op.Callee == nil {
+			s.reportChanOp(op, fmt.Sprintf("send on field %s blocks forever once %s has returned: its loop is %s's only receiver; select on a channel closed when the loop returns around the send", name, s.funcName(loop), name),
+				related(returnPos(loop, exit), s.funcName(loop)+" returns here, and nothing receives from "+name+" any more"))
+		}
+	}
+}
+
+// stopCaseOf reports whether the select case recv always leaves the loop
+// it is in: the field is the loop's stop signal, not its work.
+func stopCaseOf(recv protocol.Op) bool {
+	sel := recv.Instr.(*ssa.Select)
+	e, ok := protocol.CaseEdge(sel, recv.SelIndex)
+	if !ok {
+		return false
+	}
+	target := e.From.Succs[e.Succ]
+	return target != sel.Block() && !protocol.Reach(target, func(b *ssa.BasicBlock) []*ssa.BasicBlock { return b.Succs })[sel.Block()]
 }
 
 // checkNeverMade reports the blocking operations on a channel field that

@@ -46,6 +46,8 @@ func newNFMade() *nfMade { return &nfMade{ch: make(chan int, 1)} }
 
 func (m *nfMade) Put(v int) { m.ch <- v }
 
+func (m *nfMade) Get() int { return <-m.ch }
+
 // Silent: made lazily, on first use.
 type nfLazy struct{ ch chan int }
 

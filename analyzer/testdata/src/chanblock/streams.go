@@ -475,3 +475,81 @@ func gsAllLines(src []string) int {
 	}
 	return n
 }
+
+// The same model for a channel a function makes for its own goroutine
+// (cockroach#18101): the producer sends in a loop, the owner's range can
+// return early.
+func gsLocalFirst(xs []int, limit int) int {
+	ch := make(chan int, 2)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x // want `send on ch blocks forever if gsLocalFirst returns before draining it; drain ch, or give the goroutine a done channel that gsLocalFirst closes`
+		}
+	}()
+	for v := range ch {
+		if v > limit {
+			return v
+		}
+	}
+	return 0
+}
+
+// ... or closes it only on some paths while the owner ranges.
+func gsLocalRows(query func() ([]int, error)) int { // want gsLocalRows:`launches\[0\]`
+	ch := make(chan int)
+	go func() {
+		rows, err := query()
+		if err != nil {
+			return
+		}
+		for _, r := range rows {
+			ch <- r
+		}
+		close(ch)
+	}()
+	sum := 0
+	for r := range ch { // want `range over ch never ends if the goroutine returns without closing it; close ch on every path \(defer close\)`
+		sum += r
+	}
+	return sum
+}
+
+// Silent: drained to the end; a deferred close on every path.
+func gsLocalAll(xs []int) int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	sum := 0
+	for v := range ch {
+		sum += v
+	}
+	return sum
+}
+
+// Silent: the producer selects on a done channel the owner closes.
+func gsLocalDone(xs []int, limit int) int {
+	ch := make(chan int)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			select {
+			case ch <- x:
+			case <-done:
+				return
+			}
+		}
+	}()
+	for v := range ch {
+		if v > limit {
+			return v
+		}
+	}
+	return 0
+}

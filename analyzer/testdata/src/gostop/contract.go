@@ -27,7 +27,12 @@ func (q *queue) Start() { // want Start:`startStops\[Stop\]`
 
 func (q *queue) Stop() { close(q.done) }
 
-func (q *queue) Add(it int) { q.items <- it }
+func (q *queue) Add(it int) {
+	select {
+	case q.items <- it:
+	case <-q.done:
+	}
+}
 
 func forgetsStop(items []int) {
 	q := &queue{items: make(chan int), done: make(chan struct{})}
