@@ -151,13 +151,55 @@
 // Channels kept in an unexported field of the package's structs are
 // followed across the package (every read of the field, and the channel
 // made to be stored there): a receive from such a field that nothing in the
-// package sends on or closes, and a send on an unbuffered one that nothing
-// in the package receives from, block forever (or, for the send, until a
-// close makes it panic); so does a range over such a field whose only
-// close is the ranging goroutine's own, after the range (a deferred close
-// cannot end the loop it waits for). These findings are made only
-// on the package variant that includes its in-package tests, which may be
-// the ones that send.
+// package sends on or closes, and a send on one that nothing in the
+// package receives from, block forever (an unbuffered one at once, a
+// buffered one once it is full; or, for the send, until a close makes it
+// panic); so does a range over such a field whose only close is the
+// ranging goroutine's own, after the range (a deferred close cannot end the
+// loop it waits for); a field that nothing in the package ever makes is nil
+// in every value of its struct (a constructor's literal that leaves it
+// out), and a send or receive on it outside a select blocks forever; and a
+// send, outside a select, on an unbuffered field whose only receiver is a
+// select in one goroutine's loop that can return (on a stop channel, a
+// context, a condition) blocks forever once that loop has returned
+// (etcd#6857). These findings are made only on the package variant that
+// includes its in-package tests, which may be the ones that send.
+//
+// Channel protocols. A channel's parties (the owner that makes it, each
+// goroutine and callee that uses it) are counted as their operations along
+// paths, in analyzer/internal/protocol: the most values a producer sends on
+// a path (Many for a loop, or once per element of a parameter it ranges
+// over), the fewest a consumer receives before it returns, with a loop's
+// bound kept as the value it counts to, so that a producer and a consumer
+// looping over the same slice or to the same n receive every value. A
+// function that returns a channel fed by a goroutine it starts (a
+// generator, a pipeline stage, an asynchronous result, an iterator, or an
+// accessor returning such a field) is summarized by the fact
+// stream[R](sends=N,per=P,buf=B,stop=M,...), so that callers in any package
+// are checked against it:
+//
+//   - consumers that leave early: a range or receive loop over a stream
+//     that can return or break before the channel is closed, while the
+//     producer's send cannot be interrupted (it selects on no done or
+//     context case; an iterator's sends that only its Stop method ends
+//     count when the consumer returns without calling Stop); reported at the
+//     producer's send in the same package, at the consumer's call otherwise,
+//     with the early return as evidence; for a pipeline, its last stage;
+//   - closes on some paths: a range over a stream (or a local channel) whose
+//     goroutine returns without closing it on some path (it closes only on
+//     success) never ends on that path;
+//   - goroutines started in a loop whose owner leaves through another case
+//     of the select it waits in (the last of N goroutines counting down, a
+//     timeout), or leaves a receive loop that counts to the same bound early
+//     (the first error returns), or receives a constant quorum below the
+//     goroutines' constant count plus the buffer;
+//   - senders started on some paths only (if this, go A; if that, go B),
+//     counted on the path that leaves the most values unreceived;
+//   - a channel made by a function literal and returned with the closure
+//     that sends on it (opentelemetry-go#6368): the caller owns it, and the
+//     goroutine that runs the closure is its sender;
+//   - a time.AfterFunc callback's send, counted like a goroutine's on the
+//     paths that return without receiving and without stopping the timer.
 //
 // A buffer size is known when it is a constant, or a parameter of an
 // unexported function that every call passes the same constant.
@@ -169,13 +211,17 @@
 // receives, and the channel is collected with the goroutine.
 //
 // It stays silent when a channel escapes (stored in a field or a global,
-// returned, passed to a function value, an interface method or a function
-// it has no fact for), on buffered channels with room for every send, on
-// channels closed by anyone (a deferred close, the WaitGroup-then-close
-// fan-in idiom), on a send or receive in a select with another case or a
-// default, when the receives are in a loop that a condition or a range
-// ends (it does not count loop trips; a bare for {} loop, left only by its
-// cases, is fine), and on main.main waiting forever on purpose.
+// returned other than as a stream, passed to a function value, an
+// interface method or a function it has no fact for), on buffered channels
+// with room for every send (a constant, or len of the slice the producer
+// ranges over), on channels closed by anyone on every path (a deferred
+// close, the WaitGroup-then-close fan-in idiom), on a send or receive in a
+// select with another case or a default, on a consumer that drains the
+// channel to the end (or defers a helper that does), cancels or closes the
+// done channel its producer selects on, or defers the iterator's Stop, on
+// producer and consumer loops over the same collection or to the same n,
+// when the receives are in a loop whose count it cannot compare with the
+// sends', and on main.main waiting forever on purpose.
 //
 // Wrong:
 //
