@@ -740,7 +740,7 @@ func (s *state) checkReceivers(ch *chanInfo) {
 		if got > 0 {
 			what = fmt.Sprintf("after receiving %d of %d values", got, n)
 		}
-		returns := related(returnPos(owner, ret), fmt.Sprintf("%s returns here %s", s.funcName(owner), what))
+		returns := related(protocol.ReturnPos(ret), fmt.Sprintf("%s returns here %s", s.funcName(owner), what))
 		d := analysis.Diagnostic{
 			Pos: s.opPos(last),
 			Message: fmt.Sprintf("%s blocks forever if %s returns %s; %s",

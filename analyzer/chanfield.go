@@ -150,7 +150,7 @@ func (s *state) checkStoppedLoop(fc *fieldChan) {
 	for _, op := range fc.ops {
 		if op.Kind == protocol.Send && !op.Optional && op.Instr.Parent() != loop && op.Callee == nil {
 			s.reportChanOp(op, fmt.Sprintf("send on field %s blocks forever once %s has returned: its loop is %s's only receiver; select on a channel closed when the loop returns around the send", name, s.funcName(loop), name),
-				related(returnPos(loop, exit), s.funcName(loop)+" returns here, and nothing receives from "+name+" any more"))
+				related(protocol.ReturnPos(exit), s.funcName(loop)+" returns here, and nothing receives from "+name+" any more"))
 		}
 	}
 }

@@ -122,7 +122,7 @@ func (s *state) reportLoopStart(ch *chanInfo, start ssa.Instruction, sends []pro
 		Message: fmt.Sprintf("%s blocks forever if %s returns %s: goroutines started in a loop send on %s; receive from every goroutine, or give %s a buffer for every goroutine",
 			s.opWhat(last, ch), s.funcName(owner), how, ch.name, ch.name),
 		Related: []analysis.RelatedInformation{
-			related(returnPos(owner, ret), fmt.Sprintf("%s returns here %s", s.funcName(owner), how)),
+			related(protocol.ReturnPos(ret), fmt.Sprintf("%s returns here %s", s.funcName(owner), how)),
 			related(start.Pos(), "the goroutines start here, in a loop"),
 			related(ch.make.Pos(), ch.name+" is made here"),
 		},

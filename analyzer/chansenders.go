@@ -63,10 +63,10 @@ func (s *state) checkSenders(ch *chanInfo, senders map[ssa.Instruction][]protoco
 	}
 	got := total - excess
 	race := fmt.Sprintf("%d goroutines may send %d values and %s receives %d", len(all), total, s.funcName(owner), got)
-	returns := related(returnPos(owner, ret), fmt.Sprintf("%s returns here after receiving %d of %d values", s.funcName(owner), got, total))
+	returns := related(protocol.ReturnPos(ret), fmt.Sprintf("%s returns here after receiving %d of %d values", s.funcName(owner), got, total))
 	if !every { // some start on some paths only: the path's counts
 		race = fmt.Sprintf("the goroutines started on one path may send %d more values than %s receives", excess, s.funcName(owner))
-		returns = related(returnPos(owner, ret), fmt.Sprintf("%s returns here with %d values unreceived", s.funcName(owner), excess))
+		returns = related(protocol.ReturnPos(ret), fmt.Sprintf("%s returns here with %d values unreceived", s.funcName(owner), excess))
 	}
 	for _, sd := range all {
 		d := analysis.Diagnostic{

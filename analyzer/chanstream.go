@@ -338,7 +338,7 @@ func (s *state) reportEarly(call *ssa.Call, producer *ssa.Function, st *protocol
 		}
 		remedy = fmt.Sprintf("make the channel with a buffer of %d", st.Sends)
 	}
-	returns := related(returnPos(consumer, v.Return), fmt.Sprintf("%s returns here %s", s.funcName(consumer), how))
+	returns := related(protocol.ReturnPos(v.Return), fmt.Sprintf("%s returns here %s", s.funcName(consumer), how))
 	if pos := st.SendPos(); pos.IsValid() && producer.Pkg == s.pkg {
 		s.blockedFuncs[st.SendIn()] = true // gostop does not report it again
 		s.report("chanblock", analysis.Diagnostic{
@@ -526,12 +526,12 @@ func (s *state) checkLocalStream(ch *chanInfo) bool {
 	if body == nil {
 		return false
 	}
-	p := protocol.Producer{Body: body, Ops: prod, Buffer: ch.buf, BufferBound: -1, Param: func(ssa.Value) int { return -1 }}
+	p := protocol.Producer{Body: body, Ops: prod, Buffer: ch.buf, BufferBound: -1, Param: func(ssa.Value) int { return -1 }, Outer: outerValue}
 	st, ok := p.Summarize(s.pass.Fset)
 	if !ok || (st.Sends < protocol.Many && st.Closes == protocol.ClosesEvery) {
 		return false // a few sends: checkReceivers counts them
 	}
-	c := protocol.Consumer{Call: ch.at, Ops: cons}
+	c := protocol.Consumer{Call: ch.at, Ops: cons, Same: func(a, b ssa.Value) bool { return sameCount(outerValue(a), outerValue(b)) }}
 	v := c.Check(&st)
 	switch {
 	case v.Unclosed != nil:
@@ -549,7 +549,7 @@ func (s *state) checkLocalStream(ch *chanInfo) bool {
 			Message: fmt.Sprintf("send on %s blocks forever if %s returns before draining it; drain %s, or give the goroutine a done channel that %s closes",
 				ch.name, s.funcName(owner), ch.name, s.funcName(owner)),
 			Related: []analysis.RelatedInformation{
-				related(returnPos(owner, v.Return), fmt.Sprintf("%s returns here before draining %s", s.funcName(owner), ch.name)),
+				related(protocol.ReturnPos(v.Return), fmt.Sprintf("%s returns here before draining %s", s.funcName(owner), ch.name)),
 				related(g.Pos(), "the goroutine starts here"),
 				related(ch.make.Pos(), ch.name+" is made here"),
 			},

@@ -89,7 +89,7 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		dr := fl.Drops[0]
 		if p := dr.Partial; p != nil {
 			d = site.diagnostic("is stored in field %s, which %s calls only on some paths; call it on every path of %s", dr.Label, p.Method.Name(), p.Method.Name())
-			d.Related = append(d.Related, related(dr.At.Pos(), "stored here"), related(returnPos(p.Method, p.Skip), p.Method.Name()+" returns here without calling it"))
+			d.Related = append(d.Related, related(dr.At.Pos(), "stored here"), related(protocol.ReturnPos(p.Skip), p.Method.Name()+" returns here without calling it"))
 		} else if dr.Field != nil {
 			d = site.diagnostic("is stored in field %s, which nothing in the package calls; call it from a Close or Stop method", dr.Label)
 			d.Related = append(d.Related, related(dr.At.Pos(), "stored here"))
@@ -113,7 +113,7 @@ func (s *state) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		d = site.diagnostic("is not called before the next iteration replaces it; call %s in every iteration", site.callText())
 	}
 	if exit != nil && (fl.Releases() || len(fl.Drops) == 0) {
-		d.Related = append(d.Related, related(returnPos(fn, exit), "the context leaks when the function returns here"))
+		d.Related = append(d.Related, related(protocol.ReturnPos(exit), "the context leaks when the function returns here"))
 	}
 	s.report("ctxcancel", d)
 }
@@ -163,21 +163,6 @@ func (s *state) doneBlocks(call *ssa.Call) obligation.Done {
 		}
 	}
 	return at
-}
-
-// returnPos is the position of a return, or of the closing brace of the
-// function for the implicit return at its end.
-func returnPos(fn *ssa.Function, ret *ssa.Return) token.Pos {
-	if ret.Pos().IsValid() {
-		return ret.Pos()
-	}
-	switch syn := fn.Syntax().(type) {
-	case *ast.FuncDecl:
-		return syn.Body.Rbrace
-	case *ast.FuncLit:
-		return syn.Body.Rbrace
-	}
-	return fn.Pos()
 }
 
 func related(pos token.Pos, msg string) analysis.RelatedInformation {

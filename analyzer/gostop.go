@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -495,7 +496,7 @@ func (s *state) serves(start ssa.Instruction, pos token.Pos, target ssa.Value, f
 		}
 		owner := start.Parent()
 		d := analysis.Diagnostic{Pos: pos, Message: "goroutine never stops: " + name + " returns only once " + them + " is called, and " + funcNoun(owner) + " calls it only on some paths; call " + short[0] + " on every path (defer it, or call it when the context ends)"}
-		d.Related = []analysis.RelatedInformation{related(returnPos(owner, ret), funcNoun(owner)+" returns here without stopping the server")}
+		d.Related = []analysis.RelatedInformation{related(protocol.ReturnPos(ret), funcNoun(owner)+" returns here without stopping the server")}
 		s.report("gostop", d)
 	case stopOnlyAfter:
 		s.reportStart(pos, "goroutine never stops: "+name+" returns only once "+them+" is called, and only this goroutine calls it, after serving has ended; call "+short[0]+" when the server's owner stops (its Close, or its context ending)", token.NoPos)

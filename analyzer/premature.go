@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -170,7 +171,7 @@ func (s *state) checkPremature(fn *ssa.Function, call *ssa.Call, site *cancelSit
 	if ret == nil {
 		return false
 	}
-	leaves := returnPos(fn, ret)
+	leaves := protocol.ReturnPos(ret)
 	if !ret.Pos().IsValid() && stored.IsValid() {
 		leaves = stored // the return statement stored its results for the defer
 	}

@@ -49,11 +49,65 @@ func (c *Consumer) Check(st *Stream) Verdict {
 	switch {
 	case ret == nil:
 	case st.Sends >= Many && st.Buffer >= 0:
-		v.Return, v.Got = ret, got
+		// A producer that loops: its count is not known, so a consumer
+		// that stops after a count of its own may be following a protocol
+		// (read until EOF, five round trips). A leak is leaving a loop
+		// that receives other than by its count or the close, or taking
+		// any finite number from a producer that never stops.
+		if r := c.leavesLoop(fn, avoid); r != nil {
+			v.Return, v.Got = r, got
+		} else if st.Forever {
+			v.Return, v.Got = ret, got
+		}
 	case st.Sends < Many && st.Buffer >= 0 && got+st.Buffer < st.Sends:
 		v.Return, v.Got = ret, got
 	}
 	return v
+}
+
+// leavesLoop returns a return the consumer reaches by leaving a loop that
+// receives from the channel through an edge other than the loop's count
+// exit and those in avoid (a break or return in a range), or nil.
+func (c *Consumer) leavesLoop(fn *ssa.Function, avoid map[Edge]bool) *ssa.Return {
+	for _, op := range c.Ops {
+		if op.Callee != nil {
+			continue
+		}
+		loop := CycleOf(op.Instr.Block())
+		if loop == nil {
+			recv, ok := op.Instr.(*ssa.UnOp)
+			if !ok || !op.CommaOk {
+				continue
+			}
+			if _, ranged := ClosedExit(recv); !ranged {
+				continue
+			}
+			// A range whose body always leaves has no cycle: it takes
+			// one value and goes.
+			loop = map[*ssa.BasicBlock]bool{op.Instr.Block(): true}
+		}
+		countExit, _ := LoopExit(op.Instr.Block())
+		for _, b := range fn.Blocks {
+			if !loop[b] {
+				continue
+			}
+			for i, succ := range b.Succs {
+				e := Edge{b, i}
+				if loop[succ] || avoid[e] || e == countExit || Panics(succ) {
+					continue
+				}
+				if len(succ.Instrs) > 0 {
+					if ret, ok := succ.Instrs[len(succ.Instrs)-1].(*ssa.Return); ok {
+						return ret
+					}
+				}
+				if _, ret := Fewest(fn, succ.Instrs[0], nil, avoid); ret != nil {
+					return ret
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // notEarly returns the edges on which the consumer has received every
@@ -117,10 +171,18 @@ func (c *Consumer) drainDeferred() bool {
 // that counts to the argument the producer's send loop counts to: equal
 // counts.
 func (c *Consumer) countsToBound(st *Stream) bool {
-	if st.Bound < 0 || st.Bound >= len(c.Args) || c.Same == nil {
+	if c.Same == nil {
 		return false
 	}
-	arg := c.Args[st.Bound]
+	var arg ssa.Value
+	switch {
+	case st.boundVal != nil:
+		arg = st.boundVal
+	case st.Bound >= 0 && st.Bound < len(c.Args):
+		arg = c.Args[st.Bound]
+	default:
+		return false
+	}
 	index := func(v ssa.Value) int {
 		if c.Same(v, arg) {
 			return 0

@@ -239,10 +239,10 @@ func TestConsumerCheck(t *testing.T) {
 		name  string
 		early bool
 	}{
-		{"first", true}, // returns from its range
-		{"all", false},  // drains
-		{"upTo", false}, // the same count as the producer
-		{"three", true}, // three receives from a loop of n sends
+		{"first", true},  // returns from its range
+		{"all", false},   // drains
+		{"upTo", false},  // the same count as the producer
+		{"three", false}, // three receives from a loop of n sends: a protocol, perhaps
 	} {
 		v := consumer(pkg, pkg.Func(tc.name)).Check(&st)
 		if got := v.Return != nil; got != tc.early || v.Unclosed != nil {

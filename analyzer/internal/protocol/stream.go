@@ -46,6 +46,9 @@ type Stream struct {
 	Stop string
 	// Closes says whether the goroutine closes the channel on every path.
 	Closes Closing
+	// Forever: the goroutine never returns (a generator without end): a
+	// consumer that takes any finite number of values leaves it blocked.
+	Forever bool
 	// SendAt and LeaveAt locate, as "file.go:line", a send that may block
 	// and a return of the goroutine that leaves the channel open, for
 	// messages in other packages.
@@ -53,6 +56,10 @@ type Stream struct {
 
 	sendPos, leavePos token.Pos // the same, in the package that summarized it
 	sendIn            *ssa.Function
+	// boundVal is the value, in the frame of the function that starts the
+	// goroutine, that its send loop counts to (a local channel's stream:
+	// see Producer.Outer).
+	boundVal ssa.Value
 }
 
 // SendPos and LeavePos return the positions of SendAt and LeaveAt in the
@@ -78,6 +85,9 @@ func (st Stream) String() string {
 	if !st.Blocking {
 		s += ",select"
 	}
+	if st.Forever {
+		s += ",forever"
+	}
 	return s + [...]string{",open", ",closes?", ""}[st.Closes] + ")"
 }
 
@@ -94,6 +104,10 @@ type Producer struct {
 	// StopCase names the method of the receiver that makes case i of sel
 	// ready by closing its channel, or "".
 	StopCase func(sel *ssa.Select, i int) string
+	// Outer, if set, returns the value of the starting function that a
+	// value of Body is (a captured variable), so that a local channel's
+	// consumer can compare its loop bound with the producer's.
+	Outer func(v ssa.Value) ssa.Value
 }
 
 // Summarize returns the stream the producer feeds, or false if no send of
@@ -121,9 +135,12 @@ func (p *Producer) Summarize(fset *token.FileSet) (Stream, bool) {
 				st.Blocking = true
 			}
 			blocking = append(blocking, op)
-			if op.Sync || op.Weight >= Many || op.Instr.Parent() != p.Body {
+			switch {
+			case op.Instr == op.Start: // go f(ch): f's summary counts its sends
+				weights[p.Body.Blocks[0]] += min(op.Weight, Many)
+			case op.Sync || op.Weight >= Many || op.Instr.Parent() != p.Body:
 				weights[p.Body.Blocks[0]] += Many
-			} else {
+			default:
 				weights[op.Instr.Block()] += op.Weight
 			}
 		}
@@ -132,7 +149,8 @@ func (p *Producer) Summarize(fset *token.FileSet) (Stream, bool) {
 		return st, false
 	}
 	st.Sends = MostOnAPath(p.Body, weights)
-	st.Bound = p.bound(blocking)
+	st.Bound, st.boundVal = p.bound(blocking)
+	st.Forever = !returns(p.Body)
 	if st.Bound >= 0 && st.Bound == p.BufferBound {
 		return st, false // a buffer slot for every value
 	}
@@ -174,10 +192,10 @@ func (p *Producer) sendStop(op Op) (stop string, blocks bool) {
 }
 
 // bound returns the parameter a loop around the single send counts to,
-// or -1.
-func (p *Producer) bound(sends []Op) int {
+// or -1, and (with Outer) the value it counts to in the starter's frame.
+func (p *Producer) bound(sends []Op) (int, ssa.Value) {
 	if len(sends) != 1 || sends[0].Sync || sends[0].Instr.Parent() != p.Body || p.Param == nil {
-		return -1
+		return -1, nil
 	}
 	loop := CycleOf(sends[0].Instr.Block())
 	for _, b := range p.Body.Blocks {
@@ -188,11 +206,29 @@ func (p *Producer) bound(sends []Op) int {
 		if !ok || (loop[b.Succs[0]] && loop[b.Succs[1]]) {
 			continue
 		}
-		if i := LoopBound(cond, p.Param); i >= 0 {
-			return i
+		var val ssa.Value
+		i := LoopBound(cond, func(v ssa.Value) int {
+			if p.Outer != nil && val == nil {
+				val = p.Outer(v) // the first candidate: the bound, not the induction variable
+			}
+			return p.Param(v)
+		})
+		if i >= 0 || val != nil {
+			return i, val
 		}
 	}
-	return -1
+	return -1, nil
+}
+
+// returns reports whether some path of fn ends: reaches a return, a panic
+// or a call that does not return (runtime.Goexit runs the defers too).
+func returns(fn *ssa.Function) bool {
+	for _, b := range fn.Blocks {
+		if len(b.Succs) == 0 && (b.Index == 0 || len(b.Preds) > 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // LoopBound returns what the loop exit cond counts to, as index(v) for
@@ -210,10 +246,12 @@ func LoopBound(cond *ssa.If, index func(ssa.Value) int) int {
 	default:
 		return -1
 	}
+	if !induction(cmp.X) && !induction(cmp.Y) {
+		return -1 // v > limit on a received value: not a loop count
+	}
 	for _, v := range []ssa.Value{cmp.Y, cmp.X} { // i < n: the bound is usually Y
-		switch v.(type) {
-		case *ssa.Phi, *ssa.BinOp:
-			continue // the induction variable
+		if induction(v) {
+			continue
 		}
 		if call, ok := v.(*ssa.Call); ok {
 			if b, ok := call.Call.Value.(*ssa.Builtin); ok && b.Name() == "len" {
@@ -225,6 +263,34 @@ func LoopBound(cond *ssa.If, index func(ssa.Value) int) int {
 		}
 	}
 	return -1
+}
+
+// induction reports whether v can be a loop's induction variable: a phi
+// that a constant step advances, that step (i+1), or a load of a
+// per-iteration variable (a phi of its copies). An accumulator (sum+v) is
+// none.
+func induction(v ssa.Value) bool {
+	switch v := v.(type) {
+	case *ssa.Phi:
+		for _, e := range v.Edges {
+			if step, ok := e.(*ssa.BinOp); ok && (step.X == v || step.Y == v) && constStep(step) {
+				return true
+			}
+		}
+	case *ssa.BinOp:
+		_, phi := v.X.(*ssa.Phi)
+		return phi && constStep(v)
+	case *ssa.UnOp:
+		_, phi := v.X.(*ssa.Phi)
+		return phi && v.Op == token.MUL
+	}
+	return false
+}
+
+// constStep reports whether b adds or subtracts a constant.
+func constStep(b *ssa.BinOp) bool {
+	_, c := b.Y.(*ssa.Const)
+	return c && (b.Op == token.ADD || b.Op == token.SUB)
 }
 
 // closing says whether the goroutine closes the channel on every path to
@@ -280,7 +346,7 @@ func ReturnPos(ret *ssa.Return) token.Pos {
 	case *ast.FuncLit:
 		return syn.Body.Rbrace
 	}
-	return token.NoPos
+	return ret.Parent().Pos()
 }
 
 func at(fset *token.FileSet, pos token.Pos) string {

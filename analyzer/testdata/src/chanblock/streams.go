@@ -59,7 +59,7 @@ func gsFind(items []string, want string) bool {
 }
 
 // One receive from a generator that never stops.
-func gsTicks() <-chan int { // want gsTicks:`stream\[0\]\(sends=3\)`
+func gsTicks() <-chan int { // want gsTicks:`stream\[0\]\(sends=3,forever\)`
 	ch := make(chan int)
 	go func() {
 		for i := 0; ; i++ {
