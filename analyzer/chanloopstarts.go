@@ -47,7 +47,11 @@ func (s *state) checkLoopStarts(ch *chanInfo) bool {
 	if count == nil || recvCount == nil {
 		return false
 	}
-	got, ret := protocol.Fewest(owner, start, recvs, map[protocol.Edge]bool{exit: true})
+	avoid := map[protocol.Edge]bool{exit: true}
+	if guard, ok := protocol.LoopGuard(recvs[0].Instr.Block(), recvCount); ok {
+		avoid[guard] = true // the rotated loop's first test: no goroutine started either
+	}
+	got, ret := protocol.Fewest(owner, start, recvs, avoid)
 	k, known := intConst(count)
 	switch kr, constRecv := intConst(recvCount); {
 	case sameCount(count, recvCount):

@@ -294,9 +294,13 @@ func CaseEdge(sel *ssa.Select, i int) (Edge, bool) {
 
 // LoopExit returns the edge that leaves the loop around b by its count
 // (the `i < n` of a counted loop or a range over a slice) and the value it
-// counts to: n, or the slice whose length it is.
+// counts to: n, or the slice whose length it is. A loop with another loop
+// nested in it, or counting down, has no count it knows.
 func LoopExit(b *ssa.BasicBlock) (Edge, ssa.Value) {
 	loop := CycleOf(b)
+	if nested(loop) {
+		return Edge{}, nil
+	}
 	for _, x := range b.Parent().Blocks { // in order: the same answer every run
 		if !loop[x] {
 			continue
@@ -316,4 +320,62 @@ func LoopExit(b *ssa.BasicBlock) (Edge, ssa.Value) {
 		return Edge{x, 0}, bound
 	}
 	return Edge{}, nil
+}
+
+// LoopGuard returns the edge by which the test before the loop around b
+// skips it (a range over an int or a slice, rotated: `if 0 < n` first),
+// when that test counts to bound too.
+func LoopGuard(b *ssa.BasicBlock, bound ssa.Value) (Edge, bool) {
+	loop := CycleOf(b)
+	for x := range loop {
+		for _, p := range x.Preds {
+			cond, ok := p.Instrs[len(p.Instrs)-1].(*ssa.If)
+			if loop[p] || !ok {
+				continue
+			}
+			if !compares(cond, bound) {
+				continue
+			}
+			for i, succ := range p.Succs {
+				if !loop[succ] {
+					return Edge{p, i}, true
+				}
+			}
+		}
+	}
+	return Edge{}, false
+}
+
+// compares reports whether cond compares with bound, or with its length.
+func compares(cond *ssa.If, bound ssa.Value) bool {
+	cmp, ok := cond.Cond.(*ssa.BinOp)
+	if !ok {
+		return false
+	}
+	for _, v := range []ssa.Value{cmp.X, cmp.Y} {
+		if call, ok := v.(*ssa.Call); ok {
+			if b, ok := call.Call.Value.(*ssa.Builtin); ok && b.Name() == "len" {
+				v = call.Call.Args[0]
+			}
+		}
+		if v == bound {
+			return true
+		}
+	}
+	return false
+}
+
+// nested reports whether the cycle holds a loop inside its outer one: a
+// back edge to a block other than the cycle's header.
+func nested(loop map[*ssa.BasicBlock]bool) bool {
+	headers := 0
+	for x := range loop {
+		for _, succ := range x.Succs {
+			if loop[succ] && succ.Dominates(x) {
+				headers++
+				break
+			}
+		}
+	}
+	return headers > 1
 }

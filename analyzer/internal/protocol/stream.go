@@ -249,6 +249,9 @@ func LoopBound(cond *ssa.If, index func(ssa.Value) int) int {
 	if !induction(cmp.X) && !induction(cmp.Y) {
 		return -1 // v > limit on a received value: not a loop count
 	}
+	if down(cmp.X) || down(cmp.Y) {
+		return -1 // for ; n > 0; n--: the count is where n starts
+	}
 	for _, v := range []ssa.Value{cmp.Y, cmp.X} { // i < n: the bound is usually Y
 		if induction(v) {
 			continue
@@ -283,6 +286,21 @@ func induction(v ssa.Value) bool {
 	case *ssa.UnOp:
 		_, phi := v.X.(*ssa.Phi)
 		return phi && v.Op == token.MUL
+	}
+	return false
+}
+
+// down reports whether v is an induction variable that counts down.
+func down(v ssa.Value) bool {
+	switch v := v.(type) {
+	case *ssa.Phi:
+		for _, e := range v.Edges {
+			if step, ok := e.(*ssa.BinOp); ok && (step.X == v || step.Y == v) && constStep(step) {
+				return step.Op == token.SUB
+			}
+		}
+	case *ssa.BinOp:
+		return constStep(v) && v.Op == token.SUB
 	}
 	return false
 }

@@ -206,3 +206,35 @@ func lsQuorumBuffered(write func(int) error) error { // want lsQuorumBuffered:`l
 	}
 	return nil
 }
+
+// Silent: a range over an int, rotated (its first test skips the loop:
+// no goroutine is started either), each value received.
+func lsRangeInt(procs int, work func() int) int { // want lsRangeInt:`launches\[1\]`
+	results := make(chan int)
+	for range procs {
+		go func() { results <- work() }()
+	}
+	total := 0
+	for range procs {
+		total += <-results
+	}
+	return total
+}
+
+// Silent: goroutines started in nested loops, counted down by n.
+func lsNested(rounds int, files []string, read func(string)) { // want lsNested:`launches\[2\]`
+	n := 0
+	done := make(chan bool)
+	for i := 0; i < rounds; i++ {
+		for _, f := range files {
+			go func() {
+				read(f)
+				done <- true
+			}()
+			n++
+		}
+	}
+	for ; n > 0; n-- {
+		<-done
+	}
+}
