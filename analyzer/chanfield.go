@@ -142,9 +142,9 @@ func (s *state) checkStoppedLoop(fc *fieldChan) {
 	if loop == nil || len(s.callsOf(loop)) > 0 || stopCaseOf(recv) {
 		return // no receiver, one run in place, or the loop's stop signal
 	}
-	_, exit := protocol.FewestOps(loop, recv.Instr, nil)
+	exit := stopCaseExit(recv.Instr.(*ssa.Select))
 	if exit == nil {
-		return // the loop never returns
+		return // the loop leaves on no stop signal: a count of its own, perhaps (every sender gone)
 	}
 	name := fc.field.Name()
 	for _, op := range fc.ops {
@@ -153,6 +153,22 @@ func (s *state) checkStoppedLoop(fc *fieldChan) {
 				related(protocol.ReturnPos(exit), s.funcName(loop)+" returns here, and nothing receives from "+name+" any more"))
 		}
 	}
+}
+
+// stopCaseExit returns the return that a stop signal leads the loop of
+// sel to: another receive case of sel that always leaves the loop (`case
+// <-n.stop: return`, `case <-ctx.Done(): return`), or nil.
+func stopCaseExit(sel *ssa.Select) *ssa.Return {
+	for i, st := range sel.States {
+		if st.Dir != types.RecvOnly || !stopCaseOf(protocol.Op{Instr: sel, SelIndex: i}) {
+			continue
+		}
+		e, _ := protocol.CaseEdge(sel, i)
+		if _, ret := protocol.FewestOps(sel.Parent(), e.From.Succs[e.Succ].Instrs[0], nil); ret != nil {
+			return ret
+		}
+	}
+	return nil
 }
 
 // stopCaseOf reports whether the select case recv always leaves the loop

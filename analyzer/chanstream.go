@@ -526,7 +526,27 @@ func (s *state) checkLocalStream(ch *chanInfo) bool {
 	if body == nil {
 		return false
 	}
-	p := protocol.Producer{Body: body, Ops: prod, Buffer: ch.buf, BufferBound: -1, Param: func(ssa.Value) int { return -1 }, Outer: outerValue}
+	outer := outerValue
+	if body.Parent() == nil { // go f(ch): f's body, its parameters bound to the call's arguments
+		chans := make(map[ssa.Value]bool)
+		for _, a := range g.Call.Args {
+			if madeChan(outerValue(a)) == ch.make {
+				chans[a] = true
+			}
+		}
+		if prod = s.goCalleeOps(g, body, chans); prod == nil {
+			return false
+		}
+		outer = func(v ssa.Value) ssa.Value {
+			if p, ok := v.(*ssa.Parameter); ok {
+				if i := slices.Index(body.Params, p); i >= 0 && i < len(g.Call.Args) {
+					return outerValue(g.Call.Args[i])
+				}
+			}
+			return outerValue(v)
+		}
+	}
+	p := protocol.Producer{Body: body, Ops: prod, Buffer: ch.buf, BufferBound: -1, Param: func(ssa.Value) int { return -1 }, Outer: outer}
 	st, ok := p.Summarize(s.pass.Fset)
 	if !ok || (st.Sends < protocol.Many && st.Closes == protocol.ClosesEvery) {
 		return false // a few sends: checkReceivers counts them

@@ -93,7 +93,7 @@ func (c *Consumer) leavesLoop(fn *ssa.Function, avoid map[Edge]bool) *ssa.Return
 			}
 			for i, succ := range b.Succs {
 				e := Edge{b, i}
-				if loop[succ] || avoid[e] || e == countExit || Panics(succ) {
+				if loop[succ] || avoid[e] || e == countExit || Panics(succ) || !leavesOnValue(b, op) {
 					continue
 				}
 				if len(succ.Instrs) > 0 {
@@ -108,6 +108,65 @@ func (c *Consumer) leavesLoop(fn *ssa.Function, avoid map[Edge]bool) *ssa.Return
 		}
 	}
 	return nil
+}
+
+// leavesOnValue reports whether the consumer's way out of its loop at b
+// is its own decision about what it received: b's test depends on the
+// received value (`if v > limit`, the ok of a range whose body always
+// leaves), or b lies in another case of the select that receives (a
+// timeout, ctx.Done()). A loop left on a flag or a count of its own
+// (`for !done`, a protocol's round trips) is not one.
+func leavesOnValue(b *ssa.BasicBlock, op Op) bool {
+	if sel, ok := op.Instr.(*ssa.Select); ok {
+		for i := range sel.States {
+			if i == op.SelIndex {
+				continue
+			}
+			if e, ok := CaseEdge(sel, i); ok && e.From.Succs[e.Succ].Dominates(b) {
+				return true
+			}
+		}
+	}
+	switch last := b.Instrs[len(b.Instrs)-1].(type) {
+	case *ssa.If:
+		return dependsOn(last.Cond, op.Instr.(ssa.Value), 8)
+	case *ssa.Return, *ssa.Jump:
+		// a return or break right in a branch: its test is the dominator's
+		if idom := b.Idom(); idom != nil && idom != b {
+			if cond, ok := idom.Instrs[len(idom.Instrs)-1].(*ssa.If); ok {
+				return dependsOn(cond.Cond, op.Instr.(ssa.Value), 8)
+			}
+		}
+	}
+	return false
+}
+
+// dependsOn reports whether v is computed from src within depth steps.
+func dependsOn(v, src ssa.Value, depth int) bool {
+	if v == src {
+		return true
+	}
+	in, ok := v.(ssa.Instruction)
+	if !ok || depth == 0 {
+		return false
+	}
+	switch x := v.(type) {
+	case *ssa.Phi:
+		return false // a loop-carried value: a count, a flag
+	case *ssa.Alloc: // a local the value was stored in (p := <-ch; p.Err)
+		for _, ref := range *x.Referrers() {
+			if st, ok := ref.(*ssa.Store); ok && st.Addr == x && dependsOn(st.Val, src, depth-1) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, op := range in.Operands(nil) {
+		if *op != nil && dependsOn(*op, src, depth-1) {
+			return true
+		}
+	}
+	return false
 }
 
 // notEarly returns the edges on which the consumer has received every
@@ -128,6 +187,11 @@ func (c *Consumer) notEarly(st *Stream) map[Edge]bool {
 		if recv, ok := op.Instr.(*ssa.UnOp); ok && op.CommaOk {
 			if e, ok := ClosedExit(recv); ok {
 				avoid[e] = true
+			}
+		}
+		if sel, ok := op.Instr.(*ssa.Select); ok {
+			if e, ok := ClosedExit(sel); ok {
+				avoid[e] = true // case v, ok := <-ch: if !ok
 			}
 		}
 		if op.Drains && op.Callee != nil {

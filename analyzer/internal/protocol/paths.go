@@ -55,8 +55,9 @@ func DrainsUntilClosed(recv *ssa.UnOp) bool {
 }
 
 // ClosedExit returns the edge a comma-ok receive's `if ok` (or `if !ok`)
-// takes when the channel is closed: a range's exit.
-func ClosedExit(recv *ssa.UnOp) (Edge, bool) {
+// takes when the channel is closed: a range's exit. recv is the receive,
+// or a select whose receive case tests its ok.
+func ClosedExit(recv ssa.Value) (Edge, bool) {
 	for _, ref := range *recv.Referrers() {
 		if ex, ok := ref.(*ssa.Extract); ok && ex.Index == 1 {
 			for _, use := range *ex.Referrers() {

@@ -138,7 +138,9 @@ func (p *Producer) Summarize(fset *token.FileSet) (Stream, bool) {
 			switch {
 			case op.Instr == op.Start: // go f(ch): f's summary counts its sends
 				weights[p.Body.Blocks[0]] += min(op.Weight, Many)
-			case op.Sync || op.Weight >= Many || op.Instr.Parent() != p.Body:
+			case op.Sync:
+				return st, false // in a closure it calls (a deferred one): not counted
+			case op.Weight >= Many || op.Instr.Parent() != p.Body:
 				weights[p.Body.Blocks[0]] += Many
 			default:
 				weights[op.Instr.Block()] += op.Weight
@@ -149,7 +151,11 @@ func (p *Producer) Summarize(fset *token.FileSet) (Stream, bool) {
 		return st, false
 	}
 	st.Sends = MostOnAPath(p.Body, weights)
-	st.Bound, st.boundVal = p.bound(blocking)
+	var count ssa.Value
+	st.Bound, st.boundVal, count = p.bound(blocking)
+	if k, ok := count.(*ssa.Const); ok && k.Value != nil && st.Buffer >= 0 && int64(st.Buffer) >= k.Int64() {
+		return st, false // a constant count the buffer holds
+	}
 	st.Forever = !returns(p.Body)
 	if st.Bound >= 0 && st.Bound == p.BufferBound {
 		return st, false // a buffer slot for every value
@@ -192,10 +198,11 @@ func (p *Producer) sendStop(op Op) (stop string, blocks bool) {
 }
 
 // bound returns the parameter a loop around the single send counts to,
-// or -1, and (with Outer) the value it counts to in the starter's frame.
-func (p *Producer) bound(sends []Op) (int, ssa.Value) {
+// or -1, (with Outer) the value it counts to in the starter's frame, and
+// that value in Body's.
+func (p *Producer) bound(sends []Op) (int, ssa.Value, ssa.Value) {
 	if len(sends) != 1 || sends[0].Sync || sends[0].Instr.Parent() != p.Body || p.Param == nil {
-		return -1, nil
+		return -1, nil, nil
 	}
 	loop := CycleOf(sends[0].Instr.Block())
 	for _, b := range p.Body.Blocks {
@@ -206,18 +213,21 @@ func (p *Producer) bound(sends []Op) (int, ssa.Value) {
 		if !ok || (loop[b.Succs[0]] && loop[b.Succs[1]]) {
 			continue
 		}
-		var val ssa.Value
+		var val, raw ssa.Value
 		i := LoopBound(cond, func(v ssa.Value) int {
-			if p.Outer != nil && val == nil {
-				val = p.Outer(v) // the first candidate: the bound, not the induction variable
+			if raw == nil { // the first candidate: the bound, not the induction variable
+				raw = v
+				if p.Outer != nil {
+					val = p.Outer(v)
+				}
 			}
 			return p.Param(v)
 		})
-		if i >= 0 || val != nil {
-			return i, val
+		if i >= 0 || raw != nil {
+			return i, val, raw
 		}
 	}
-	return -1, nil
+	return -1, nil, nil
 }
 
 // returns reports whether some path of fn ends: reaches a return, a panic
