@@ -174,13 +174,7 @@ func stopCaseExit(sel *ssa.Select) *ssa.Return {
 // stopCaseOf reports whether the select case recv always leaves the loop
 // it is in: the field is the loop's stop signal, not its work.
 func stopCaseOf(recv protocol.Op) bool {
-	sel := recv.Instr.(*ssa.Select)
-	e, ok := protocol.CaseEdge(sel, recv.SelIndex)
-	if !ok {
-		return false
-	}
-	target := e.From.Succs[e.Succ]
-	return target != sel.Block() && !protocol.Reach(target, func(b *ssa.BasicBlock) []*ssa.BasicBlock { return b.Succs })[sel.Block()]
+	return protocol.CaseLeaves(recv.Instr.(*ssa.Select), recv.SelIndex)
 }
 
 // checkNeverMade reports the blocking operations on a channel field that

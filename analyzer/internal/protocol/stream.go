@@ -163,6 +163,12 @@ func (p *Producer) Summarize(fset *token.FileSet) (Stream, bool) {
 	if st.Buffer >= st.Sends && st.Sends < Many {
 		return st, false
 	}
+	if st.Buffer > 0 && st.Sends >= Many && p.watchesStop(blocking) {
+		// Each turn of the send loop also waits on a stop signal (ctx.Done())
+		// that ends it: once the consumer signals, at most one more send,
+		// which the buffer holds.
+		return st, false
+	}
 	var leave *ssa.Return
 	st.Closes, leave = p.closing()
 	st.sendPos, st.sendIn = OpPos(blocking[0]), blocking[0].Instr.Parent()
@@ -195,6 +201,43 @@ func (p *Producer) sendStop(op Op) (stop string, blocks bool) {
 		stop = name
 	}
 	return stop, true
+}
+
+// watchesStop reports whether the loop around the single send also
+// selects on a case that always leaves it.
+func (p *Producer) watchesStop(sends []Op) bool {
+	if len(sends) != 1 || sends[0].Instr.Parent() != p.Body {
+		return false
+	}
+	loop := CycleOf(sends[0].Instr.Block())
+	for _, b := range p.Body.Blocks {
+		if !loop[b] {
+			continue
+		}
+		for _, in := range b.Instrs {
+			sel, ok := in.(*ssa.Select)
+			if !ok {
+				continue
+			}
+			for i, st := range sel.States {
+				if st.Dir == types.RecvOnly && CaseLeaves(sel, i) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// CaseLeaves reports whether case i of sel always leaves the loop sel is
+// in: from its branch, sel cannot be reached again (`case <-stop: return`).
+func CaseLeaves(sel *ssa.Select, i int) bool {
+	e, ok := CaseEdge(sel, i)
+	if !ok {
+		return false
+	}
+	target := e.From.Succs[e.Succ]
+	return target != sel.Block() && !Reach(target, func(b *ssa.BasicBlock) []*ssa.BasicBlock { return b.Succs })[sel.Block()]
 }
 
 // bound returns the parameter a loop around the single send counts to,

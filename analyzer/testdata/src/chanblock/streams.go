@@ -553,3 +553,50 @@ func gsLocalDone(xs []int, limit int) int {
 	}
 	return 0
 }
+
+// A producer whose loop also waits on ctx.Done(), its send outside that
+// select: unbuffered, the send in progress when the consumer leaves
+// blocks forever...
+func gsTickErrs(ctx context.Context, publish func() error, errs chan error) { // want gsTickErrs:`stopsOnlyVia\[0\] chan\[2\]\(sends=3\)`
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		default:
+		}
+		if err := publish(); err != nil {
+			errs <- err // want `send on errs blocks forever if gsCollect returns before draining it`
+		}
+	}
+}
+
+func gsCollect(publish func() error) int { // want gsCollect:`launches\[0\]`
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errs := make(chan error)
+	go gsTickErrs(ctx, publish, errs)
+	n := 0
+	for err := range errs {
+		if errors.Is(err, context.Canceled) {
+			return n
+		}
+		n++
+	}
+	return n
+}
+
+// ... silent with a buffer: once cancelled, at most one more send.
+func gsCollectBuffered(publish func() error) int { // want gsCollectBuffered:`launches\[0\]`
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errs := make(chan error, 100)
+	go gsTickErrs(ctx, publish, errs)
+	n := 0
+	for err := range errs {
+		if errors.Is(err, context.Canceled) {
+			return n
+		}
+		n++
+	}
+	return n
+}
