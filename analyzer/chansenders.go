@@ -51,6 +51,11 @@ func (s *state) checkSenders(ch *chanInfo, senders map[ssa.Instruction][]protoco
 		return
 	}
 	slices.SortFunc(all, func(a, b sender) int { return int(a.start.Pos() - b.start.Pos()) })
+	for _, r := range recvs {
+		if reaches(all[0].start, r.Instr) && reaches(r.Instr, all[len(all)-1].start) {
+			return // a receive between the starts (start, wait, start again): we do not count
+		}
+	}
 	blocks, edges := raceWeights(all, recvs)
 	excess, ret := protocol.MostExcess(owner, blocks, edges)
 	if ret == nil || excess <= ch.buf {

@@ -440,8 +440,8 @@ func (s *state) fieldStream(f *types.Var) (protocol.Stream, bool) {
 		return protocol.Stream{}, false
 	}
 	body := ops[0].Instr.Parent()
-	if slices.ContainsFunc(ops, func(op protocol.Op) bool { return op.Instr.Parent() != body }) || len(s.callsOf(body)) > 0 {
-		return protocol.Stream{}, false // in several functions, or run in place
+	if slices.ContainsFunc(ops, func(op protocol.Op) bool { return op.Instr.Parent() != body }) || !s.onlyGoStarted(body) {
+		return protocol.Stream{}, false // in several functions, or run otherwise than by go (an HTTP handler)
 	}
 	p := protocol.Producer{
 		Body: body, Ops: ops, Buffer: buf, BufferBound: -1,
@@ -576,6 +576,49 @@ func (s *state) checkLocalStream(ch *chanInfo) bool {
 		})
 	default:
 		return false
+	}
+	return true
+}
+
+// onlyGoStarted reports whether the package runs fn only in goroutines of
+// its own: go statements call it, and nothing calls it in place or takes
+// it as a value (a method value handed to a router runs it elsewhere).
+func (s *state) onlyGoStarted(fn *ssa.Function) bool {
+	started := false
+	var ops []*ssa.Value
+	for _, f := range s.funcs {
+		for _, b := range f.Blocks {
+			for _, in := range b.Instrs {
+				if g, ok := in.(*ssa.Go); ok && g.Call.StaticCallee() == fn {
+					started = true
+					continue
+				}
+				if call, ok := in.(*ssa.Call); ok && call.Call.StaticCallee() == fn {
+					return false
+				}
+				if mc, ok := in.(*ssa.MakeClosure); ok && mc.Fn == fn && onlyGone(mc) {
+					continue // go func() { ... }()
+				}
+				for _, op := range in.Operands(ops[:0]) {
+					switch v := (*op).(type) {
+					case *ssa.Function:
+						if v == fn || (v.Object() != nil && v.Object() == fn.Object() && v != fn) {
+							return false // fn, or its bound-method wrapper, as a value
+						}
+					}
+				}
+			}
+		}
+	}
+	return started
+}
+
+// onlyGone reports whether a closure's only use is to be run by go.
+func onlyGone(mc *ssa.MakeClosure) bool {
+	for _, ref := range *mc.Referrers() {
+		if g, ok := ref.(*ssa.Go); !ok || g.Call.Value != mc {
+			return false
+		}
 	}
 	return true
 }
