@@ -772,14 +772,7 @@ func (s *state) timerStopped(start ssa.Instruction) (map[protocol.Edge]bool, boo
 		if _, ok := stop.(*ssa.Defer); ok {
 			return nil, true
 		}
-		b := stop.Block()
-		for _, p := range b.Preds {
-			for i, succ := range p.Succs {
-				if succ == b {
-					stopped[protocol.Edge{From: p, Succ: i}] = true
-				}
-			}
-		}
+		protocol.CutInto(stopped, stop.Block())
 	}
 	return stopped, false
 }

@@ -78,14 +78,7 @@ func (s *state) leftBySelect(owner *ssa.Function, start ssa.Instruction, recvs [
 		if _, ok := r.Instr.(*ssa.Select); !ok || !r.Optional || protocol.InLoop(r.Instr.Block(), nil) {
 			return nil, false
 		}
-		b := r.Instr.Block()
-		for _, p := range b.Preds {
-			for i, succ := range p.Succs {
-				if succ == b {
-					avoid[protocol.Edge{From: p, Succ: i}] = true
-				}
-			}
-		}
+		protocol.CutInto(avoid, r.Instr.Block())
 	}
 	if _, ret := protocol.Fewest(owner, start, nil, avoid); ret != nil {
 		return nil, false // a path to a return that never waits

@@ -39,6 +39,20 @@ func (m *summaries) computeStreams(fn *ssa.Function, f *funcFact) {
 // on every return, or nil.
 func returnedMake(fn *ssa.Function, r int) *ssa.MakeChan {
 	var mk *ssa.MakeChan
+	for _, v := range returnedValues(fn, r) {
+		made, ok := madeChan(v).(*ssa.MakeChan)
+		if !ok || (mk != nil && made != mk) {
+			return nil
+		}
+		mk = made
+	}
+	return mk
+}
+
+// returnedValues returns the values fn's returns give as result r, seen
+// through a change of channel direction.
+func returnedValues(fn *ssa.Function, r int) []ssa.Value {
+	var vals []ssa.Value
 	for _, b := range fn.Blocks {
 		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
 		if !ok {
@@ -48,13 +62,9 @@ func returnedMake(fn *ssa.Function, r int) *ssa.MakeChan {
 		if ct, ok := v.(*ssa.ChangeType); ok {
 			v = ct.X
 		}
-		made, ok := madeChan(v).(*ssa.MakeChan)
-		if !ok || (mk != nil && made != mk) {
-			return nil
-		}
-		mk = made
+		vals = append(vals, v)
 	}
-	return mk
+	return vals
 }
 
 // streamOf summarizes the goroutine that feeds the channel mk, which fn
@@ -381,15 +391,7 @@ func returnedField(fn *ssa.Function, r int) *types.Var {
 		return nil
 	}
 	var field *types.Var
-	for _, b := range fn.Blocks {
-		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
-		if !ok {
-			continue
-		}
-		v := ret.Results[r]
-		if ct, ok := v.(*ssa.ChangeType); ok {
-			v = ct.X
-		}
+	for _, v := range returnedValues(fn, r) {
 		load, ok := v.(*ssa.UnOp)
 		if !ok || load.Op != token.MUL {
 			return nil

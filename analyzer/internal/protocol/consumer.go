@@ -174,15 +174,7 @@ func dependsOn(v, src ssa.Value, depth int) bool {
 // closed, a callee that drains it, a call of the Stop method.
 func (c *Consumer) notEarly(st *Stream) map[Edge]bool {
 	avoid := make(map[Edge]bool)
-	cut := func(b *ssa.BasicBlock) { // no early path goes through b
-		for _, p := range b.Preds {
-			for i, succ := range p.Succs {
-				if succ == b {
-					avoid[Edge{p, i}] = true
-				}
-			}
-		}
-	}
+	cut := func(b *ssa.BasicBlock) { CutInto(avoid, b) } // no early path goes through b
 	for _, op := range c.Ops {
 		if recv, ok := op.Instr.(*ssa.UnOp); ok && op.CommaOk {
 			if e, ok := ClosedExit(recv); ok {

@@ -380,3 +380,14 @@ func nested(loop map[*ssa.BasicBlock]bool) bool {
 	}
 	return headers > 1
 }
+
+// CutInto adds to avoid the edges into b: no path avoiding them passes b.
+func CutInto(avoid map[Edge]bool, b *ssa.BasicBlock) {
+	for _, p := range b.Preds {
+		for i, succ := range p.Succs {
+			if succ == b {
+				avoid[Edge{p, i}] = true
+			}
+		}
+	}
+}
