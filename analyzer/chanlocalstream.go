@@ -1,0 +1,92 @@
+package analyzer
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// checkLocalStream composes a channel's one producer goroutine with its
+// owner, the consumer, as checkConsumer does across functions: a producer
+// that sends in a loop while the owner can stop receiving early, or that
+// leaves the channel open on some paths while the owner ranges over it
+// (cockroach#18101: eight sends, a buffer of six, a range left when the
+// context is done). It reports whether it found anything.
+func (s *state) checkLocalStream(ch *chanInfo) bool {
+	var start ssa.Instruction
+	var prod, cons []protocol.Op
+	for _, op := range ch.ops {
+		switch {
+		case op.Start == nil && op.Kind == protocol.Recv && !op.Sync && (op.Callee == nil || op.Drains):
+			cons = append(cons, op)
+		case op.Start != nil && op.Kind != protocol.Recv && (start == nil || op.Start == start):
+			start = op.Start
+			prod = append(prod, op)
+		default:
+			return false
+		}
+	}
+	g, ok := start.(*ssa.Go)
+	if !ok || len(cons) == 0 || g.Parent() != ch.at.Parent() || protocol.InLoop(g.Block(), ch.at.Block()) {
+		return false
+	}
+	body := g.Call.StaticCallee()
+	if body == nil {
+		return false
+	}
+	outer := outerValue
+	if body.Parent() == nil { // go f(ch): f's body, its parameters bound to the call's arguments
+		chans := make(map[ssa.Value]bool)
+		for _, a := range g.Call.Args {
+			if madeChan(outerValue(a)) == ch.make {
+				chans[a] = true
+			}
+		}
+		if prod = s.goCalleeOps(g, body, chans); prod == nil {
+			return false
+		}
+		outer = func(v ssa.Value) ssa.Value {
+			if p, ok := v.(*ssa.Parameter); ok {
+				if i := slices.Index(body.Params, p); i >= 0 && i < len(g.Call.Args) {
+					return outerValue(g.Call.Args[i])
+				}
+			}
+			return outerValue(v)
+		}
+	}
+	p := protocol.Producer{Body: body, Ops: prod, Buffer: ch.buf, BufferBound: -1, Param: func(ssa.Value) int { return -1 }, Outer: outer}
+	st, ok := p.Summarize(s.pass.Fset)
+	if !ok || (st.Sends < protocol.Many && st.Closes == protocol.ClosesEvery) {
+		return false // a few sends: checkReceivers counts them
+	}
+	c := protocol.Consumer{Call: ch.at, Ops: cons, Same: func(a, b ssa.Value) bool { return sameCount(outerValue(a), outerValue(b)) }}
+	v := c.Check(&st)
+	switch {
+	case v.Unclosed != nil:
+		d := analysis.Diagnostic{
+			Pos:     s.opPos(*v.Unclosed),
+			Message: fmt.Sprintf("range over %s never ends if the goroutine returns without closing it; close %s on every path (defer close)", ch.name, ch.name),
+			Related: []analysis.RelatedInformation{related(st.LeavePos(), "the goroutine returns here with "+ch.name+" open"), related(g.Pos(), "the goroutine starts here")},
+		}
+		s.reportOpDiag(*v.Unclosed, d)
+	case v.Return != nil && st.Sends >= protocol.Many && st.SendPos().IsValid():
+		owner := ch.at.Parent()
+		s.blockedStarts[g] = true
+		s.report("chanblock", analysis.Diagnostic{
+			Pos: st.SendPos(),
+			Message: fmt.Sprintf("send on %s blocks forever if %s returns before draining it; drain %s, or give the goroutine a done channel that %s closes",
+				ch.name, s.funcName(owner), ch.name, s.funcName(owner)),
+			Related: []analysis.RelatedInformation{
+				related(protocol.ReturnPos(v.Return), fmt.Sprintf("%s returns here before draining %s", s.funcName(owner), ch.name)),
+				related(g.Pos(), "the goroutine starts here"),
+				related(ch.make.Pos(), ch.name+" is made here"),
+			},
+		})
+	default:
+		return false
+	}
+	return true
+}
