@@ -23,6 +23,7 @@ func runChanblock(s *state) {
 	s.checkFieldChans()
 	s.checkStreams()
 	s.checkLocalMakers()
+	s.checkTimerDrains()
 	for _, fn := range s.funcs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {

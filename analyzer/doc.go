@@ -199,7 +199,10 @@
 //     that sends on it (opentelemetry-go#6368): the caller owns it, and the
 //     goroutine that runs the closure is its sender;
 //   - a time.AfterFunc callback's send, counted like a goroutine's on the
-//     paths that return without receiving and without stopping the timer.
+//     paths that return without receiving and without stopping the timer;
+//   - a timer drain, if !t.Stop() { <-t.C }, reachable after the function
+//     already received the timer's value with no Reset in between
+//     (istio#18454): Stop returns false and the channel is empty.
 //
 // A buffer size is known when it is a constant, or a parameter of an
 // unexported function that every call passes the same constant.
