@@ -588,7 +588,7 @@ func (s *state) checkOps(ch *chanInfo) {
 		}
 	}
 	made := related(mk.Pos(), ch.name+" is made here")
-	if op, ok := selfClosedRange(ch.ops); ok {
+	if op, ok := selfClosedRange(s.goBodyOps(ch)); ok {
 		s.reportChanOp(op, fmt.Sprintf("range over %s never ends: the only close of %s runs in this goroutine, after the range; close %s after the last send", ch.name, ch.name, ch.name), made, s.lastSend(ch))
 		return
 	}
@@ -622,6 +622,38 @@ func (s *state) checkOps(ch *chanInfo) {
 	if ch.buf >= 0 && !s.checkLoopStarts(ch) && !s.checkLocalStream(ch) {
 		s.checkReceivers(ch)
 	}
+}
+
+// goBodyOps returns the channel's operations with those of `go f(ch)`, f
+// in this package, followed into f's body instead of f's summary, so that
+// a range and a close in f are seen as such (a worker method that defers
+// the close of the channel it ranges over).
+func (s *state) goBodyOps(ch *chanInfo) []protocol.Op {
+	var ops []protocol.Op
+	for _, op := range ch.ops {
+		g, ok := op.Instr.(*ssa.Go)
+		if !ok || op.Callee == nil || op.Callee.Pkg != s.pkg {
+			ops = append(ops, op)
+			continue
+		}
+		if slices.ContainsFunc(ops, func(o protocol.Op) bool { return o.Instr == g && o.Start == g && o.Callee == nil }) {
+			continue // already followed
+		}
+		chans := make(map[ssa.Value]bool)
+		for _, a := range g.Call.Args {
+			if madeChan(outerValue(a)) == ch.make {
+				chans[a] = true
+			}
+		}
+		inner := s.goCalleeOps(g, op.Callee, chans)
+		if inner == nil {
+			ops = append(ops, op)
+			continue
+		}
+		ops = append(ops, inner...)
+		ops = append(ops, protocol.Op{Instr: g, Start: g}) // a marker: followed
+	}
+	return slices.DeleteFunc(ops, func(o protocol.Op) bool { return o.Kind == 0 })
 }
 
 // exempt reports whether op blocks main.main itself, which may wait

@@ -146,3 +146,43 @@ func (m *closedMailer) loop(send func(string)) {
 func (m *closedMailer) enqueue(msg string) { m.queue <- msg }
 
 func (m *closedMailer) Close() { close(m.queue) }
+
+// The same through a method the go statement runs.
+type scHist struct{ buckets []int }
+
+func (h *scHist) fill(samples []int) {
+	in := make(chan int)
+	done := make(chan struct{})
+	go h.accumulate(in, done)
+	for _, s := range samples {
+		in <- s
+	}
+	<-done
+}
+
+func (h *scHist) accumulate(in chan int, done chan<- struct{}) { // want accumulate:`stopsOnlyVia\[1\] chan\[1\]\(drains,close\) chan\[2\]\(close\)`
+	defer close(in)
+	for s := range in { // want `range over in never ends: the only close of in runs in this goroutine, after the range; close in after the last send`
+		h.buckets[s%len(h.buckets)]++
+	}
+	close(done)
+}
+
+// Silent: the owner closes what the method ranges over.
+func (h *scHist) fillClosed(samples []int) {
+	in := make(chan int)
+	done := make(chan struct{})
+	go h.count(in, done)
+	for _, s := range samples {
+		in <- s
+	}
+	close(in)
+	<-done
+}
+
+func (h *scHist) count(in <-chan int, done chan<- struct{}) { // want count:`stopsOnlyVia\[1\] chan\[1\]\(drains\) chan\[2\]\(close\)`
+	defer close(done)
+	for s := range in {
+		h.buckets[s%len(h.buckets)]++
+	}
+}
