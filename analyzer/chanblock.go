@@ -630,30 +630,37 @@ func (s *state) checkOps(ch *chanInfo) {
 // the close of the channel it ranges over).
 func (s *state) goBodyOps(ch *chanInfo) []protocol.Op {
 	var ops []protocol.Op
+	followed := make(map[*ssa.Go]bool)
 	for _, op := range ch.ops {
 		g, ok := op.Instr.(*ssa.Go)
 		if !ok || op.Callee == nil || op.Callee.Pkg != s.pkg {
 			ops = append(ops, op)
 			continue
 		}
-		if slices.ContainsFunc(ops, func(o protocol.Op) bool { return o.Instr == g && o.Start == g && o.Callee == nil }) {
-			continue // already followed
+		if followed[g] {
+			continue // its other summarized ops: the body has them all
 		}
-		chans := make(map[ssa.Value]bool)
-		for _, a := range g.Call.Args {
-			if madeChan(outerValue(a)) == ch.make {
-				chans[a] = true
-			}
-		}
-		inner := s.goCalleeOps(g, op.Callee, chans)
+		inner := s.madeChanOps(g, op.Callee, ch.make)
 		if inner == nil {
 			ops = append(ops, op)
 			continue
 		}
+		followed[g] = true
 		ops = append(ops, inner...)
-		ops = append(ops, protocol.Op{Instr: g, Start: g}) // a marker: followed
 	}
-	return slices.DeleteFunc(ops, func(o protocol.Op) bool { return o.Kind == 0 })
+	return ops
+}
+
+// madeChanOps follows the arguments of `go f(...)` that are the channel mk
+// makes into f's body (see goCalleeOps).
+func (s *state) madeChanOps(g *ssa.Go, body *ssa.Function, mk *ssa.MakeChan) []protocol.Op {
+	chans := make(map[ssa.Value]bool)
+	for _, a := range g.Call.Args {
+		if madeChan(outerValue(a)) == mk {
+			chans[a] = true
+		}
+	}
+	return s.goCalleeOps(g, body, chans)
 }
 
 // exempt reports whether op blocks main.main itself, which may wait

@@ -139,7 +139,7 @@ func (s *state) checkStoppedLoop(fc *fieldChan) {
 		}
 		loop, recv = op.Instr.Parent(), op
 	}
-	if loop == nil || len(s.callsOf(loop)) > 0 || stopCaseOf(recv) {
+	if loop == nil || len(s.callsOf(loop)) > 0 || protocol.CaseLeaves(recv.Instr.(*ssa.Select), recv.SelIndex) {
 		return // no receiver, one run in place, or the loop's stop signal
 	}
 	exit := stopCaseExit(recv.Instr.(*ssa.Select))
@@ -160,21 +160,15 @@ func (s *state) checkStoppedLoop(fc *fieldChan) {
 // <-n.stop: return`, `case <-ctx.Done(): return`), or nil.
 func stopCaseExit(sel *ssa.Select) *ssa.Return {
 	for i, st := range sel.States {
-		if st.Dir != types.RecvOnly || !stopCaseOf(protocol.Op{Instr: sel, SelIndex: i}) {
+		if st.Dir != types.RecvOnly || !protocol.CaseLeaves(sel, i) {
 			continue
 		}
 		e, _ := protocol.CaseEdge(sel, i)
-		if _, ret := protocol.FewestOps(sel.Parent(), e.From.Succs[e.Succ].Instrs[0], nil); ret != nil {
+		if ret := exitReturn(sel.Parent(), e); ret != nil {
 			return ret
 		}
 	}
 	return nil
-}
-
-// stopCaseOf reports whether the select case recv always leaves the loop
-// it is in: the field is the loop's stop signal, not its work.
-func stopCaseOf(recv protocol.Op) bool {
-	return protocol.CaseLeaves(recv.Instr.(*ssa.Select), recv.SelIndex)
 }
 
 // checkNeverMade reports the blocking operations on a channel field that

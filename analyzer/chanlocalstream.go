@@ -39,13 +39,7 @@ func (s *state) checkLocalStream(ch *chanInfo) bool {
 	}
 	outer := outerValue
 	if body.Parent() == nil { // go f(ch): f's body, its parameters bound to the call's arguments
-		chans := make(map[ssa.Value]bool)
-		for _, a := range g.Call.Args {
-			if madeChan(outerValue(a)) == ch.make {
-				chans[a] = true
-			}
-		}
-		if prod = s.goCalleeOps(g, body, chans); prod == nil {
+		if prod = s.madeChanOps(g, body, ch.make); prod == nil {
 			return false
 		}
 		outer = func(v ssa.Value) ssa.Value {

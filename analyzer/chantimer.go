@@ -60,13 +60,10 @@ func timerKey(t ssa.Value) any {
 	return outerValue(t)
 }
 
+// isTimer reports whether t is *time.Timer.
 func isTimer(t types.Type) bool {
 	p, ok := t.(*types.Pointer)
-	if !ok {
-		return false
-	}
-	named, ok := p.Elem().(*types.Named)
-	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "time" && named.Obj().Name() == "Timer"
+	return ok && isNamed(p.Elem(), "time", "Timer")
 }
 
 // stopGuarded reports whether recv runs only when a Stop of the same timer
@@ -141,20 +138,11 @@ func reachesAvoiding(b, target *ssa.BasicBlock, avoid map[*ssa.BasicBlock]bool) 
 	if avoid[b] {
 		return false
 	}
-	seen := map[*ssa.BasicBlock]bool{}
-	stack := []*ssa.BasicBlock{b}
-	for len(stack) > 0 {
-		x := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, succ := range x.Succs {
-			if succ == target {
-				return true
-			}
-			if !seen[succ] && !avoid[succ] {
-				seen[succ] = true
-				stack = append(stack, succ)
-			}
+	next := func(x *ssa.BasicBlock) []*ssa.BasicBlock {
+		if x != b && x != target && avoid[x] {
+			return nil // a path that passes a reset goes no further
 		}
+		return x.Succs
 	}
-	return false
+	return protocol.Reach(b, next)[target]
 }

@@ -354,11 +354,7 @@ func compares(cond *ssa.If, bound ssa.Value) bool {
 		return false
 	}
 	for _, v := range []ssa.Value{cmp.X, cmp.Y} {
-		if call, ok := v.(*ssa.Call); ok {
-			if b, ok := call.Call.Value.(*ssa.Builtin); ok && b.Name() == "len" {
-				v = call.Call.Args[0]
-			}
-		}
+		v = counted(v)
 		if v == bound {
 			return true
 		}

@@ -309,16 +309,23 @@ func LoopBound(cond *ssa.If, index func(ssa.Value) int) int {
 		if induction(v) {
 			continue
 		}
-		if call, ok := v.(*ssa.Call); ok {
-			if b, ok := call.Call.Value.(*ssa.Builtin); ok && b.Name() == "len" {
-				v = call.Call.Args[0]
-			}
-		}
+		v = counted(v)
 		if i := index(v); i >= 0 {
 			return i
 		}
 	}
 	return -1
+}
+
+// counted returns what a loop bound v counts: the slice (or map, string)
+// of len(x), or v itself.
+func counted(v ssa.Value) ssa.Value {
+	if call, ok := v.(*ssa.Call); ok {
+		if b, ok := call.Call.Value.(*ssa.Builtin); ok && b.Name() == "len" {
+			return call.Call.Args[0]
+		}
+	}
+	return v
 }
 
 // induction reports whether v can be a loop's induction variable: a phi
