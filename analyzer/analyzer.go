@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/ssa"
@@ -133,6 +134,9 @@ type state struct {
 	// signalled holds the chan-typed fields that may be closed or sent on
 	// (see neverSignalled), computed on first use.
 	signalled map[*types.Var]bool
+	// mutexes holds each function's operations on mutexes (see
+	// mutexOps), computed on first use.
+	mutexes map[*ssa.Function]map[mutexKey][]protocol.LockOp
 	// unevaluated holds the ranges of operands the language never
 	// evaluates (see evaluated), computed on first use.
 	unevaluated [][2]token.Pos

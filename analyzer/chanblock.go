@@ -24,6 +24,7 @@ func runChanblock(s *state) {
 	s.checkStreams()
 	s.checkLocalMakers()
 	s.checkTimerDrains()
+	s.checkLocks()
 	for _, fn := range s.funcs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {

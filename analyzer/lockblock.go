@@ -1,0 +1,176 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// checkLocks reports the Locks that can never complete because the
+// goroutine already holds the mutex (a second Lock on every path, a
+// continue that skips the Unlock, a call of a function that locks it),
+// and the returns that leave a mutex locked when the function's other
+// returns unlock it: the next Lock of it blocks forever (cockroach#584,
+// moby#7559, grpc#795, grpc#3017).
+func (s *state) checkLocks() {
+	for _, fn := range s.funcs {
+		for k, ops := range s.mutexOps(fn) {
+			if !locksIn(ops) {
+				continue
+			}
+			h := protocol.Hold(fn, ops)
+			for _, d := range h.DoubleLocks() {
+				s.reportDoubleLock(k, ops, d)
+			}
+			s.checkLostUnlock(fn, k, ops, h)
+		}
+	}
+}
+
+// locksIn reports whether ops lock the mutex, directly or through a
+// callee.
+func locksIn(ops []protocol.LockOp) bool {
+	for _, op := range ops {
+		if op.Kind == protocol.Acquire || op.Kind == protocol.RAcquire || op.Kind == protocol.Call {
+			return true
+		}
+	}
+	return false
+}
+
+// reportDoubleLock reports a lock of k that blocks because k is held.
+func (s *state) reportDoubleLock(k mutexKey, ops []protocol.LockOp, d protocol.DoubleLock) {
+	name := s.mutexName(k)
+	what := "Lock of " + name
+	if d.Op.Kind == protocol.Call {
+		what = fmt.Sprintf("call of %s, which locks %s,", calleeName(d.Op.Instr), name)
+	}
+	var rel []analysis.RelatedInformation
+	if held, ok := heldBy(ops, d.Op.Instr); ok {
+		rel = append(rel, related(s.callPos(held.Instr), heldWhat(held, name)))
+	}
+	if d.Via == nil {
+		s.reportAt(s.callPos(d.Op.Instr), fmt.Sprintf("%s blocks forever: %s is already held here; unlock it before locking it again", what, name), rel...)
+		return
+	}
+	if pos := blockPos(d.Via); pos.IsValid() {
+		rel = append(rel, related(pos, "this path goes round the loop with "+name+" held"))
+	}
+	s.reportAt(s.callPos(d.Op.Instr), fmt.Sprintf("%s blocks forever on the next iteration: a path round the loop keeps %s held; unlock it on that path", what, name), rel...)
+}
+
+// checkLostUnlock reports the returns that leave k locked when other
+// returns of fn unlock it. A function telling its caller whether it
+// holds the lock (a bool or error result) may mean to.
+func (s *state) checkLostUnlock(fn *ssa.Function, k mutexKey, ops []protocol.LockOp, h *protocol.Holding) {
+	name := s.mutexName(k)
+	rets := h.Returns()
+	released := false
+	for _, st := range rets {
+		released = released || st == protocol.Released
+	}
+	if !released || reportsOutcome(fn) {
+		return
+	}
+	for ret, st := range rets {
+		if st != protocol.Held && st != protocol.RHeld {
+			continue
+		}
+		var rel []analysis.RelatedInformation
+		if held, ok := heldBy(ops, ret); ok {
+			rel = append(rel, related(s.callPos(held.Instr), heldWhat(held, name)))
+		}
+		s.reportAt(s.returnPos(ret), fmt.Sprintf("return leaves %s locked while the other returns unlock it: the next Lock of %s blocks forever; unlock it before returning", name, name), rel...)
+	}
+}
+
+// heldBy returns the operation that leaves the mutex held at the
+// instruction at: the last lock on a path there.
+func heldBy(ops []protocol.LockOp, at ssa.Instruction) (protocol.LockOp, bool) {
+	var found protocol.LockOp
+	ok := false
+	for _, op := range ops {
+		locks := op.Kind == protocol.Acquire || op.Kind == protocol.RAcquire ||
+			op.Kind == protocol.Call && (op.Effect.Exit == protocol.Held || op.Effect.Exit == protocol.RHeld)
+		if locks && !op.Deferred && op.Instr != at && protocol.Reaches(op.Instr, at) {
+			found, ok = op, true
+		}
+	}
+	return found, ok
+}
+
+func heldWhat(op protocol.LockOp, name string) string {
+	if op.Kind == protocol.Call {
+		return fmt.Sprintf("%s returns with %s held", calleeName(op.Instr), name)
+	}
+	return name + " is locked here"
+}
+
+// calleeName names the function a call instruction calls.
+func calleeName(in ssa.Instruction) string {
+	if callee := in.(ssa.CallInstruction).Common().StaticCallee(); callee != nil {
+		return callee.Name()
+	}
+	return "the callee"
+}
+
+// reportsOutcome reports whether fn has a bool or error result.
+func reportsOutcome(fn *ssa.Function) bool {
+	res := fn.Signature.Results()
+	for i := 0; i < res.Len(); i++ {
+		t := res.At(i).Type()
+		if b, ok := t.Underlying().(*types.Basic); ok && b.Info()&types.IsBoolean != 0 {
+			return true
+		}
+		if types.Identical(t, types.Universe.Lookup("error").Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// callPos is where a call instruction's call starts in the source.
+func (s *state) callPos(in ssa.Instruction) token.Pos {
+	if call, ok := in.(*ssa.Call); ok {
+		return s.callStart(call)
+	}
+	if d, ok := in.(*ssa.Defer); ok {
+		return d.Pos()
+	}
+	return in.Pos()
+}
+
+// returnPos is where a return is in the source: its statement, or the
+// closing brace of a function that ends without one.
+func (s *state) returnPos(ret *ssa.Return) token.Pos {
+	if ret.Pos().IsValid() {
+		return ret.Pos()
+	}
+	switch syn := ret.Parent().Syntax().(type) {
+	case *ast.FuncDecl:
+		return syn.Body.Rbrace
+	case *ast.FuncLit:
+		return syn.Body.Rbrace
+	}
+	return ret.Parent().Pos()
+}
+
+// blockPos is the first source position in b.
+func blockPos(b *ssa.BasicBlock) token.Pos {
+	for _, in := range b.Instrs {
+		if in.Pos().IsValid() {
+			return in.Pos()
+		}
+	}
+	return token.NoPos
+}
+
+// reportAt reports a chanblock finding at pos.
+func (s *state) reportAt(pos token.Pos, msg string, rel ...analysis.RelatedInformation) {
+	s.report("chanblock", analysis.Diagnostic{Pos: pos, Message: msg, Related: rel})
+}

@@ -1,0 +1,273 @@
+package analyzer
+
+import (
+	"go/token"
+	"go/types"
+	"strings"
+
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
+	"golang.org/x/tools/go/ssa"
+)
+
+// A mutexKey names a sync.Mutex or sync.RWMutex as a function sees it:
+// the value it is reached from (a parameter, a local, a global, what a
+// closure's free variable is bound to) and the fields on the way ("mu",
+// "state.mu").
+type mutexKey struct {
+	root ssa.Value
+	path string
+}
+
+// mutexAt returns the key of what the address v points into, following
+// fields (through pointer fields too) back to their root.
+func mutexAt(v ssa.Value) mutexKey {
+	var fields []string
+	for {
+		if load, ok := v.(*ssa.UnOp); ok && load.Op == token.MUL {
+			if fa, ok := load.X.(*ssa.FieldAddr); ok {
+				v = fa // s.inner.mu, inner a pointer
+			}
+		}
+		fa, ok := v.(*ssa.FieldAddr)
+		if !ok {
+			break
+		}
+		f := obligation.FieldOf(fa)
+		if f == nil {
+			break
+		}
+		fields = append([]string{f.Name()}, fields...)
+		v = fa.X
+	}
+	if o := outerValue(v); o != nil {
+		v = o
+	}
+	return mutexKey{root: v, path: strings.Join(fields, ".")}
+}
+
+// within reports whether a callee given the value at k can reach the
+// mutex m: k is m's root itself, or a field on the way to m.
+func (k mutexKey) within(m mutexKey) bool {
+	return k.root == m.root && (k.path == "" || k.path == m.path || strings.HasPrefix(m.path, k.path+"."))
+}
+
+// mutexName names the mutex k as the source does: "s.mu", "lock".
+func (s *state) mutexName(k mutexKey) string {
+	var root string
+	switch r := k.root.(type) {
+	case *ssa.Alloc:
+		root = r.Comment
+		if !token.IsIdentifier(root) || root == "complit" || root == "new" {
+			root = s.assignedTo(r.Pos()) // mu := &sync.Mutex{}, g := &T{}
+		}
+	case *ssa.Parameter, *ssa.Global, *ssa.FreeVar:
+		root = r.Name()
+	}
+	switch {
+	case root == "" && k.path == "":
+		return "the mutex"
+	case root == "":
+		return k.path
+	case k.path == "":
+		return root
+	}
+	return root + "." + k.path
+}
+
+// syncLockKind returns what a method of sync.Mutex or sync.RWMutex does
+// to it, and false for any other function.
+func syncLockKind(fn *ssa.Function) (protocol.LockKind, bool) {
+	recv := fn.Signature.Recv()
+	if recv == nil {
+		return 0, false
+	}
+	t := recv.Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if !isNamed(t, "sync", "Mutex") && !isNamed(t, "sync", "RWMutex") {
+		return 0, false
+	}
+	switch fn.Name() {
+	case "Lock":
+		return protocol.Acquire, true
+	case "RLock":
+		return protocol.RAcquire, true
+	case "Unlock", "RUnlock":
+		return protocol.Release, true
+	}
+	return protocol.Opaque, true // TryLock, RLocker
+}
+
+// mutexOps returns, for each mutex fn locks or unlocks (itself or
+// through a callee of the package), its operations in fn in order,
+// opaque calls included: a callee the analysis cannot see that is given
+// the mutex, or what holds it.
+func (s *state) mutexOps(fn *ssa.Function) map[mutexKey][]protocol.LockOp {
+	if ops, ok := s.mutexes[fn]; ok {
+		return ops
+	}
+	if s.mutexes == nil {
+		s.mutexes = make(map[*ssa.Function]map[mutexKey][]protocol.LockOp)
+	}
+	s.mutexes[fn] = nil // a recursive call sees no operations, and is opaque: see lockCall
+	ops := make(map[mutexKey][]protocol.LockOp)
+	var unseen []lockRef // values handed to code the analysis cannot see
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			call, ok := in.(ssa.CallInstruction)
+			if !ok || isGo(in) {
+				continue
+			}
+			unseen = append(unseen, s.lockCall(call, ops)...)
+		}
+	}
+	for k, list := range ops {
+		for _, ref := range unseen {
+			if ref.key.within(k) {
+				list = append(list, protocol.LockOp{Kind: protocol.Opaque, Instr: ref.instr, Deferred: isDefer(ref.instr)})
+			}
+		}
+		ops[k] = sortedLockOps(fn, list)
+	}
+	s.mutexes[fn] = ops
+	return ops
+}
+
+// A lockRef is a value handed to a callee the analysis cannot see.
+type lockRef struct {
+	instr ssa.Instruction
+	key   mutexKey
+}
+
+// lockCall adds the call's operations on mutexes to ops, and returns the
+// values it hands to code the analysis cannot see.
+func (s *state) lockCall(call ssa.CallInstruction, ops map[mutexKey][]protocol.LockOp) []lockRef {
+	common := call.Common()
+	if _, ok := common.Value.(*ssa.Builtin); ok {
+		return nil
+	}
+	deferred := isDefer(call)
+	callee := common.StaticCallee()
+	if callee != nil {
+		if kind, ok := syncLockKind(callee); ok && len(common.Args) > 0 {
+			k := mutexAt(common.Args[0])
+			ops[k] = append(ops[k], protocol.LockOp{Kind: kind, Instr: call, Deferred: deferred})
+			return nil
+		}
+		if callee.Pkg == s.pkg && callee.Blocks != nil && !s.inProgress(callee) {
+			for k, e := range s.lockEffects(callee) {
+				if k, ok := calleeKey(k, callee, common); ok {
+					ops[k] = append(ops[k], protocol.LockOp{Kind: protocol.Call, Instr: call, Deferred: deferred, Effect: e})
+				}
+			}
+			return nil
+		}
+	}
+	var refs []lockRef
+	args := common.Args
+	if common.IsInvoke() {
+		args = append([]ssa.Value{common.Value}, args...)
+	}
+	for _, a := range args {
+		if mc, ok := a.(*ssa.MakeClosure); ok {
+			for k := range s.lockEffects(mc.Fn.(*ssa.Function)) {
+				refs = append(refs, lockRef{call, k}) // run by code the analysis cannot see
+			}
+			continue
+		}
+		if mayHoldMutex(a.Type()) {
+			refs = append(refs, lockRef{call, mutexAt(a)})
+		}
+	}
+	return refs
+}
+
+// inProgress reports whether fn's operations are being computed: a
+// recursive call.
+func (s *state) inProgress(fn *ssa.Function) bool {
+	ops, ok := s.mutexes[fn]
+	return ok && ops == nil
+}
+
+// lockEffects summarizes what fn does with the mutexes its callers can
+// reach: those of its parameters, free variables and globals.
+func (s *state) lockEffects(fn *ssa.Function) map[mutexKey]protocol.Effect {
+	effects := make(map[mutexKey]protocol.Effect)
+	for k, ops := range s.mutexOps(fn) {
+		if local(k.root, fn) {
+			continue
+		}
+		if e := protocol.Hold(fn, ops).Effect(); e.First != 0 || e.Exit != protocol.Entry {
+			effects[k] = e
+		}
+	}
+	return effects
+}
+
+// local reports whether v is a value of fn's own that no caller sees.
+func local(v ssa.Value, fn *ssa.Function) bool {
+	switch v := v.(type) {
+	case *ssa.Parameter, *ssa.Global:
+		return false
+	case ssa.Instruction:
+		return v.Parent() == fn
+	}
+	return true
+}
+
+// calleeKey maps a mutex key of callee to the caller's terms: a
+// parameter's key becomes the argument's; one of a free variable or a
+// global is the same in both.
+func calleeKey(k mutexKey, callee *ssa.Function, common *ssa.CallCommon) (mutexKey, bool) {
+	p, ok := k.root.(*ssa.Parameter)
+	if !ok || p.Parent() != callee {
+		return k, true
+	}
+	for i, q := range callee.Params {
+		if q == p && i < len(common.Args) {
+			a := mutexAt(common.Args[i])
+			if k.path != "" {
+				a.path = strings.TrimPrefix(a.path+"."+k.path, ".")
+			}
+			return a, true
+		}
+	}
+	return mutexKey{}, false
+}
+
+// mayHoldMutex reports whether a value of type t can lead to a mutex: a
+// pointer, an interface or a function.
+func mayHoldMutex(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Pointer, *types.Interface, *types.Signature:
+		return true
+	}
+	return false
+}
+
+func isGo(in ssa.Instruction) bool {
+	_, ok := in.(*ssa.Go)
+	return ok
+}
+
+func isDefer(in ssa.Instruction) bool {
+	_, ok := in.(*ssa.Defer)
+	return ok
+}
+
+// sortedLockOps puts ops in the order of fn's instructions.
+func sortedLockOps(fn *ssa.Function, ops []protocol.LockOp) []protocol.LockOp {
+	at := make(map[ssa.Instruction][]protocol.LockOp)
+	for _, op := range ops {
+		at[op.Instr] = append(at[op.Instr], op)
+	}
+	var out []protocol.LockOp
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			out = append(out, at[in]...)
+		}
+	}
+	return out
+}
