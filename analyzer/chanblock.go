@@ -589,6 +589,7 @@ func (s *state) checkOps(ch *chanInfo) {
 		}
 	}
 	made := related(mk.Pos(), ch.name+" is made here")
+	s.checkLockWaits(ch.ops, ch.name, ch.buf == 0)
 	if op, ok := selfClosedRange(s.goBodyOps(ch)); ok {
 		s.reportChanOp(op, fmt.Sprintf("range over %s never ends: the only close of %s runs in this goroutine, after the range; close %s after the last send", ch.name, ch.name, ch.name), made, s.lastSend(ch))
 		return

@@ -87,6 +87,7 @@ func (s *state) checkFieldChans() {
 			closed = closed || op.Kind == protocol.Close
 		}
 		name := fc.field.Name()
+		s.checkLockWaits(fc.ops, "field "+name, allUnbuffered(fc.bufs))
 		if op, ok := selfClosedRange(fc.ops); ok {
 			s.reportChanOp(op, fmt.Sprintf("range over %s never ends: the only close of field %s runs in this goroutine, after the range; close %s when its owner stops (its Close method), or leave the loop when the context is done", name, name, name))
 			continue

@@ -24,7 +24,11 @@ func (s *state) checkLocks() {
 				continue
 			}
 			h := protocol.Hold(fn, ops)
-			for _, d := range h.DoubleLocks() {
+			var made *ssa.BasicBlock
+			if in, ok := k.root.(ssa.Instruction); ok && in.Parent() == fn {
+				made = in.Block()
+			}
+			for _, d := range h.DoubleLocks(made) {
 				s.reportDoubleLock(k, ops, d)
 			}
 			s.checkLostUnlock(fn, k, ops, h)
@@ -81,10 +85,11 @@ func (s *state) checkLostUnlock(fn *ssa.Function, k mutexKey, ops []protocol.Loc
 		if st != protocol.Held && st != protocol.RHeld {
 			continue
 		}
-		var rel []analysis.RelatedInformation
-		if held, ok := heldBy(ops, ret); ok {
-			rel = append(rel, related(s.callPos(held.Instr), heldWhat(held, name)))
+		held, ok := heldBy(ops, ret)
+		if !ok || held.Kind == protocol.Call {
+			continue // held since a callee took it: a lock held across calls by design (WriteMode, ReadMode)
 		}
+		rel := []analysis.RelatedInformation{related(s.callPos(held.Instr), heldWhat(held, name))}
 		s.reportAt(s.returnPos(ret), fmt.Sprintf("return leaves %s locked while the other returns unlock it: the next Lock of %s blocks forever; unlock it before returning", name, name), rel...)
 	}
 }

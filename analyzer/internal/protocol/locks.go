@@ -210,7 +210,7 @@ func (h *Holding) first() LockKind {
 	}
 	var first LockKind
 	for _, op := range ops {
-		switch k := acquires(op); {
+		switch k := op.Acquires(); {
 		case k == 0:
 			return 0
 		case first == 0 || first == k:
@@ -231,15 +231,15 @@ func (h *Holding) each(visit func(LockOp, LockState)) {
 	}
 }
 
-// conflicts reports whether locking the mutex the way k does blocks in
+// Conflicts reports whether locking the mutex the way k does blocks in
 // state st: a Lock while it is held or read-held, an RLock while it is
 // held.
-func conflicts(k LockKind, st LockState) bool {
+func Conflicts(k LockKind, st LockState) bool {
 	return (k == Acquire && (st == Held || st == RHeld)) || (k == RAcquire && st == Held)
 }
 
-// acquires is how op locks the mutex when it finds it free, if it does.
-func acquires(op LockOp) LockKind {
+// Acquires is how op locks the mutex when it finds it free, if it does.
+func (op LockOp) Acquires() LockKind {
 	if op.Kind == Call {
 		return op.Effect.First
 	}
@@ -261,12 +261,13 @@ type DoubleLock struct {
 
 // DoubleLocks returns the locks that block because the mutex is held on
 // every path to them, or on every path round a loop that comes back to
-// them without touching it.
-func (h *Holding) DoubleLocks() []DoubleLock {
+// them without touching it. made is the block that makes the mutex, if
+// fn does: a loop around it makes a fresh one each time round.
+func (h *Holding) DoubleLocks(made *ssa.BasicBlock) []DoubleLock {
 	var out []DoubleLock
 	seen := make(map[ssa.Instruction]bool)
 	h.each(func(op LockOp, st LockState) {
-		if k := acquires(op); k != 0 && conflicts(k, st) {
+		if k := op.Acquires(); k != 0 && Conflicts(k, st) {
 			out = append(out, DoubleLock{Op: op})
 			seen[op.Instr] = true
 		}
@@ -277,20 +278,54 @@ func (h *Holding) DoubleLocks() []DoubleLock {
 			continue
 		}
 		end := h.through(b, st, nil)
-		for _, succ := range b.Succs {
-			if !succ.Dominates(b) {
-				continue // not a back edge
-			}
-			firsts, _ := h.firstOps(succ)
-			for _, op := range firsts {
-				if !seen[op.Instr] && acquires(op) != 0 && conflicts(acquires(op), end) {
-					out = append(out, DoubleLock{Op: op, Via: b})
-					seen[op.Instr] = true
-				}
+		if end != Held && end != RHeld {
+			continue
+		}
+		for _, op := range h.roundTheLoop(b, made) {
+			if k := op.Acquires(); k != 0 && !seen[op.Instr] && Conflicts(k, end) {
+				out = append(out, DoubleLock{Op: op, Via: b})
+				seen[op.Instr] = true
 			}
 		}
 	}
 	return out
+}
+
+// roundTheLoop returns the operations that paths from the end of b meet
+// first after going back round a loop (by an edge to a block that
+// dominates its source); made, if not nil, is the block making the
+// mutex: a loop around it makes a fresh one each time round.
+func (h *Holding) roundTheLoop(b, made *ssa.BasicBlock) []LockOp {
+	type visit struct {
+		b      *ssa.BasicBlock
+		looped bool
+	}
+	var ops []LockOp
+	seen := make(map[visit]bool)
+	var stack []visit
+	push := func(from *ssa.BasicBlock, looped bool) {
+		for _, succ := range from.Succs {
+			back := succ.Dominates(from) && !(made != nil && succ.Dominates(made) && made.Dominates(from))
+			stack = append(stack, visit{succ, looped || back})
+		}
+	}
+	push(b, false)
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[v] {
+			continue
+		}
+		seen[v] = true
+		if i := slices.IndexFunc(v.b.Instrs, func(in ssa.Instruction) bool { _, ok := h.ops[in]; return ok }); i >= 0 {
+			if v.looped {
+				ops = append(ops, h.ops[v.b.Instrs[i]])
+			}
+			continue
+		}
+		push(v.b, v.looped)
+	}
+	return ops
 }
 
 // firstOps returns the operations that paths from the start of b meet
@@ -331,4 +366,24 @@ func Reaches(from, to ssa.Instruction) bool {
 		return true
 	}
 	return Reach(fb, func(b *ssa.BasicBlock) []*ssa.BasicBlock { return b.Succs })[tb]
+}
+
+// Precedes reports whether a path from the function's entry meets a
+// before y and goes on to y: the party can stand at a while y has not
+// yet run.
+func Precedes(a, y ssa.Instruction) bool {
+	ab, yb := a.Block(), y.Block()
+	if ab == yb {
+		return slices.Index(ab.Instrs, a) < slices.Index(ab.Instrs, y)
+	}
+	entry := a.Parent().Blocks[0]
+	if entry != ab && (entry == yb || !Reach(entry, func(b *ssa.BasicBlock) []*ssa.BasicBlock {
+		if b == yb {
+			return nil
+		}
+		return b.Succs
+	})[ab]) {
+		return false
+	}
+	return Reaches(a, y)
 }

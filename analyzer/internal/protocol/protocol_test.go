@@ -126,6 +126,12 @@ func loops(n int, xs []int) error {
 
 func build(t *testing.T) *ssa.Package {
 	t.Helper()
+	return buildSrc(t, src)
+}
+
+// buildSrc builds the SSA form of a package of one file, without imports.
+func buildSrc(t *testing.T, src string) *ssa.Package {
+	t.Helper()
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "p.go", src, 0)
 	if err != nil {

@@ -1,0 +1,208 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+	"slices"
+
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// checkLockWaits reports the blocking operations on a channel that wait
+// while holding a mutex which every party able to complete them must
+// lock first: the holder waits for them, they wait for the mutex
+// (GCatch's blocking bugs through a mutex; kubernetes#10182, grpc#1460,
+// etcd#6873). ops are all the channel's operations. On a buffered
+// channel either side may complete without the other there (a value
+// sent before the receiver took the lock), so only unbuffered ones are
+// checked.
+func (s *state) checkLockWaits(ops []protocol.Op, name string, unbuffered bool) {
+	if !unbuffered {
+		return
+	}
+	for _, x := range ops {
+		if x.Optional || x.Callee != nil || x.Kind == protocol.Close {
+			continue
+		}
+		f := x.Instr.Parent()
+		root := chanRoot(x)
+		for k, kops := range s.mutexOps(f) {
+			if k.root != root && !sharedMutex(k.root) {
+				continue // a mutex of another object than the channel's
+			}
+			st, ok := protocol.Hold(f, kops).Before(x.Instr)
+			if !ok || st != protocol.Held && st != protocol.RHeld {
+				continue
+			}
+			if w, ok := s.allWaitFor(x, ops, k, root, st); ok {
+				s.reportLockWait(x, name, k, kops, w)
+			}
+		}
+	}
+}
+
+// A lockWaiter is a party that can complete an operation, and the lock
+// it takes on its way there.
+type lockWaiter struct {
+	op   protocol.Op
+	lock protocol.LockOp
+}
+
+// allWaitFor returns a party of the channel that can complete x, when
+// each of them may stand at a lock of k (in state st at x, k held by x's
+// goroutine) before it gets there: locked before it on a path from its
+// function's entry, or after it while x may run again.
+func (s *state) allWaitFor(x protocol.Op, ops []protocol.Op, k mutexKey, root ssa.Value, st protocol.LockState) (lockWaiter, bool) {
+	var found lockWaiter
+	for _, y := range ops {
+		if y.Kind == x.Kind || x.Kind == protocol.Send && y.Kind == protocol.Close {
+			continue
+		}
+		kg := k
+		if k.root == root {
+			kg = mutexKey{root: chanRoot(y), path: k.path}
+		}
+		lock, ok := s.lockOnTheWay(y, kg, st, x)
+		if !ok {
+			return lockWaiter{}, false
+		}
+		if found.op.Instr == nil {
+			found = lockWaiter{y, lock}
+		}
+	}
+	return found, found.op.Instr != nil
+}
+
+// lockOnTheWay returns a lock of k, in y's function, that its party may
+// be waiting at instead of performing y.
+func (s *state) lockOnTheWay(y protocol.Op, k mutexKey, st protocol.LockState, x protocol.Op) (protocol.LockOp, bool) {
+	g := y.Instr.Parent()
+	for _, a := range s.mutexOps(g)[k] {
+		if a.Deferred || !protocol.Conflicts(a.Acquires(), st) || before(a.Instr, x.Start) {
+			continue
+		}
+		if _, deferred := y.Instr.(*ssa.Defer); deferred {
+			if reachesReturn(a.Instr) {
+				return a, true // the deferred op runs at return
+			}
+			continue
+		}
+		if protocol.Precedes(a.Instr, y.Instr) || protocol.Reaches(y.Instr, a.Instr) && s.mayRepeat(x.Instr) {
+			return a, true
+		}
+	}
+	return protocol.LockOp{}, false
+}
+
+// before reports whether in runs before the go statement start on every
+// path, and only once: what it does is over before the goroutine starts.
+func before(in, start ssa.Instruction) bool {
+	if start == nil || start.Parent() != in.Parent() || protocol.InLoop(in.Block(), nil) {
+		return false
+	}
+	if in.Block() == start.Block() {
+		return slices.Index(in.Block().Instrs, in) < slices.Index(in.Block().Instrs, start)
+	}
+	return in.Block().Dominates(start.Block())
+}
+
+// reachesReturn reports whether a path from in reaches a return.
+func reachesReturn(in ssa.Instruction) bool {
+	for _, b := range in.Parent().Blocks {
+		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && protocol.Reaches(in, ret) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayRepeat reports whether the instruction may run more than once: in
+// a loop, or in a function that is exported, or called or started from
+// more than one place or in a loop.
+func (s *state) mayRepeat(in ssa.Instruction) bool {
+	if protocol.InLoop(in.Block(), nil) {
+		return true
+	}
+	fn := in.Parent()
+	if obj := fn.Object(); obj != nil && obj.Exported() {
+		return true
+	}
+	sites := 0
+	for _, f := range s.funcs {
+		for _, b := range f.Blocks {
+			for _, i := range b.Instrs {
+				if c, ok := i.(ssa.CallInstruction); ok && c.Common().StaticCallee() == fn {
+					sites++
+					if sites > 1 || protocol.InLoop(b, nil) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// chanRoot returns what the channel an operation uses is reached from:
+// the object whose field holds it, or the value it is.
+func chanRoot(op protocol.Op) ssa.Value {
+	var ch ssa.Value
+	switch in := op.Instr.(type) {
+	case *ssa.Send:
+		ch = in.Chan
+	case *ssa.UnOp:
+		ch = in.X
+	case *ssa.Select:
+		ch = in.States[op.SelIndex].Chan
+	case ssa.CallInstruction:
+		for _, a := range in.Common().Args {
+			if _, ok := a.Type().Underlying().(*types.Chan); ok {
+				ch = a
+				break
+			}
+		}
+	}
+	if load, ok := ch.(*ssa.UnOp); ok && load.Op == token.MUL {
+		if fa, ok := load.X.(*ssa.FieldAddr); ok {
+			return mutexAt(fa).root
+		}
+	}
+	if o := outerValue(ch); o != nil {
+		return o
+	}
+	return ch
+}
+
+// sharedMutex reports whether the mutex reached from root is one all
+// parties see: a global, or a local that closures share.
+func sharedMutex(root ssa.Value) bool {
+	switch root.(type) {
+	case *ssa.Global, *ssa.Alloc:
+		return true
+	}
+	return false
+}
+
+// reportLockWait reports x, which waits holding k while w waits for k.
+func (s *state) reportLockWait(x protocol.Op, name string, k mutexKey, kops []protocol.LockOp, w lockWaiter) {
+	mu := s.mutexName(k)
+	what, remedy := "send on "+name, "sending"
+	if x.Kind == protocol.Recv {
+		what, remedy = "receive from "+name, "receiving"
+	}
+	party := map[protocol.OpKind]string{protocol.Send: "its sender", protocol.Recv: "its receiver", protocol.Close: "its close"}[w.op.Kind]
+	via := ""
+	if w.lock.Kind == protocol.Call {
+		via = fmt.Sprintf(" (in %s)", calleeName(w.lock.Instr))
+	}
+	var rel []analysis.RelatedInformation
+	if held, ok := heldBy(kops, x.Instr); ok {
+		rel = append(rel, related(s.callPos(held.Instr), heldWhat(held, mu)))
+	}
+	rel = append(rel, related(s.callPos(w.lock.Instr), fmt.Sprintf("%s locks %s here", party, mu)))
+	s.reportChanOp(x, fmt.Sprintf("%s can deadlock: it waits holding %s, which %s in %s locks%s on its way; unlock %s before %s",
+		what, mu, party, s.funcName(w.op.Instr.Parent()), via, mu, remedy), rel...)
+}

@@ -1,0 +1,350 @@
+package chanblock
+
+import (
+	"errors"
+	"sync"
+)
+
+// Mutexes as one-slot channels: a Lock of a mutex the goroutine already
+// holds never completes, and a return that leaves one locked blocks the
+// next Lock.
+
+type lockServer struct {
+	mu     sync.Mutex
+	rw     sync.RWMutex
+	drain  bool
+	closed bool
+	n      int
+	cond   *sync.Cond
+	items  []int
+}
+
+// grpc#795: the second Lock of an idempotent stop.
+func (s *lockServer) GracefulStop() {
+	s.mu.Lock()
+	if s.drain {
+		s.mu.Lock() // want `Lock of s.mu blocks forever: s.mu is already held here; unlock it before locking it again`
+		return      // want `return leaves s.mu locked while the other returns unlock it`
+	}
+	s.drain = true
+	s.mu.Unlock()
+}
+
+// moby#7559: a continue that skips the Unlock.
+func (s *lockServer) retry(dial func() error) {
+	for i := 0; i < 3; i++ {
+		s.mu.Lock() // want `Lock of s.mu blocks forever on the next iteration: a path round the loop keeps s.mu held`
+		if err := dial(); err != nil {
+			continue
+		}
+		if i == 0 {
+			break
+		}
+	}
+	s.mu.Unlock()
+}
+
+// cockroach#584: a loop that breaks out holding the lock, then a second
+// loop that takes it first.
+func (s *lockServer) bootstrap() {
+	for {
+		s.mu.Lock()
+		if s.closed {
+			break
+		}
+		s.mu.Unlock()
+	}
+}
+
+func (s *lockServer) manage() {
+	for {
+		s.mu.Lock()
+		if s.closed {
+			break
+		}
+		s.mu.Unlock()
+	}
+}
+
+func startGossip(s *lockServer) {
+	go func() {
+		s.bootstrap()
+		s.manage() // want `call of manage, which locks s.mu, blocks forever: s.mu is already held here`
+	}()
+}
+
+// A method holding the lock calls one that takes it: Go's mutexes are not
+// reentrant (syncthing#4829).
+func (s *lockServer) notify() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+}
+
+func (s *lockServer) add(v int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.items = append(s.items, v)
+	s.notify() // want `call of notify, which locks s.mu, blocks forever`
+}
+
+// Upgrading a read lock to a write lock.
+func (s *lockServer) upgrade() {
+	s.rw.RLock()
+	if len(s.items) == 0 {
+		s.rw.Lock() // want `Lock of s.rw blocks forever: s.rw is already held here`
+		s.items = nil
+		s.rw.Unlock()
+	}
+	s.rw.RUnlock()
+}
+
+// grpc#3017: a timer callback that returns early holding the lock.
+func (s *lockServer) expire(abort *bool) func() {
+	return func() {
+		s.mu.Lock()
+		if *abort {
+			return // want `return leaves s.mu locked while the other returns unlock it: the next Lock of s.mu blocks forever`
+		}
+		s.items = nil
+		s.mu.Unlock()
+	}
+}
+
+// A result that does not say whether the lock is held.
+func (s *lockServer) first() *int {
+	s.mu.Lock()
+	if len(s.items) == 0 {
+		return nil // want `return leaves s.mu locked`
+	}
+	v := s.items[0]
+	s.mu.Unlock()
+	return &v
+}
+
+var namesMu sync.Mutex
+var names = map[string]int{}
+
+func register(name string) {
+	namesMu.Lock()
+	if _, dup := names[name]; dup {
+		return // want `return leaves namesMu locked`
+	}
+	names[name] = len(names)
+	namesMu.Unlock()
+}
+
+func localDouble() {
+	var mu sync.Mutex
+	done := make(chan bool, 1)
+	go func() {
+		mu.Lock()
+		mu.Lock() // want `Lock of mu blocks forever`
+		done <- true
+	}()
+	<-done
+}
+
+// Silent below.
+
+func (s *lockServer) deferred() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.n++
+}
+
+func (s *lockServer) twice() {
+	s.mu.Lock()
+	s.n++
+	s.mu.Unlock()
+	s.mu.Lock()
+	s.n--
+	s.mu.Unlock()
+}
+
+func (s *lockServer) retryUnlocked(dial func() error) {
+	for i := 0; i < 3; i++ {
+		s.mu.Lock()
+		if err := dial(); err != nil {
+			s.mu.Unlock()
+			continue
+		}
+		s.mu.Unlock()
+		return
+	}
+}
+
+func (s *lockServer) breakThenUnlock() {
+	for {
+		s.mu.Lock()
+		if s.closed {
+			break
+		}
+		s.mu.Unlock()
+	}
+	s.mu.Unlock()
+}
+
+// An acquirer returns holding the lock on every path; its caller unlocks.
+func (s *lockServer) lockOpen() {
+	for {
+		s.mu.Lock()
+		if !s.closed {
+			return
+		}
+		s.mu.Unlock()
+	}
+}
+
+func (s *lockServer) useLockOpen() {
+	s.lockOpen()
+	s.n++
+	s.mu.Unlock()
+}
+
+// Results that tell the caller whether the lock is held.
+func (s *lockServer) tryAcquire() bool {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return false
+	}
+	return true
+}
+
+var errClosed = errors.New("closed")
+
+func (s *lockServer) lockIfOpen() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return errClosed
+	}
+	return nil
+}
+
+// A flag says whether the caller holds the lock already.
+func (s *lockServer) count(locked bool) int {
+	if !locked {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	}
+	return s.n
+}
+
+func (s *lockServer) countLocked() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.count(true)
+}
+
+// Read locks may nest.
+func (s *lockServer) readTwice() int {
+	s.rw.RLock()
+	defer s.rw.RUnlock()
+	s.rw.RLock()
+	n := len(s.items)
+	s.rw.RUnlock()
+	return n
+}
+
+// Two values of one type have two mutexes.
+func transfer(a, b *lockServer) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.n, a.n = a.n, 0
+}
+
+// Cond.Wait unlocks while it waits and locks again.
+func (s *lockServer) wait() {
+	s.mu.Lock()
+	for len(s.items) == 0 {
+		s.cond.Wait()
+	}
+	s.items = s.items[1:]
+	s.mu.Unlock()
+}
+
+// A callee the analysis cannot see may unlock.
+func (s *lockServer) handOff(release func(*sync.Mutex)) {
+	s.mu.Lock()
+	if s.closed {
+		release(&s.mu)
+		return
+	}
+	s.mu.Unlock()
+}
+
+func (s *lockServer) deferredClosure() {
+	s.mu.Lock()
+	defer func() {
+		s.mu.Unlock()
+	}()
+	if s.closed {
+		return
+	}
+	s.n++
+}
+
+func (s *lockServer) unlockAndNotify() {
+	s.mu.Unlock()
+}
+
+func (s *lockServer) helperUnlock() {
+	s.mu.Lock()
+	if s.closed {
+		s.unlockAndNotify()
+		return
+	}
+	s.n++
+	s.mu.Unlock()
+}
+
+func (s *lockServer) unlock() { s.mu.Unlock() }
+
+func (s *lockServer) deferredHelper() {
+	s.mu.Lock()
+	defer s.unlock()
+	if s.closed {
+		return
+	}
+	s.n++
+}
+
+func (s *lockServer) panics() {
+	s.mu.Lock()
+	if s.closed {
+		panic("closed")
+	}
+	s.mu.Unlock()
+}
+
+func lockPerIteration(n int) {
+	for i := 0; i < n; i++ {
+		var mu sync.Mutex
+		mu.Lock()
+		go func() {
+			defer mu.Unlock()
+		}()
+	}
+}
+
+func viaLocker(l sync.Locker) {
+	l.Lock()
+	l.Lock()
+}
+
+func (s *lockServer) conditional(need bool) {
+	if need {
+		s.mu.Lock()
+	}
+	s.n++
+	if need {
+		s.mu.Unlock()
+	}
+}
