@@ -56,6 +56,12 @@ func TestChanblock(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "chanblock")
 }
 
+// TestLocksOnly checks a package with mutexes and no goroutine or
+// channel: SSA is built for its locks all the same.
+func TestLocksOnly(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "locksonly")
+}
+
 func TestChanblockFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), analyzer.Analyzer, "chanblockfix")
 }

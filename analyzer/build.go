@@ -64,8 +64,8 @@ func buildSSA(pass *analysis.Pass) (*ssa.Package, []*ssa.Function) {
 // gostop, a go statement, a loop with no condition (outside generated
 // files) or over a channel, a select, or a call of a function whose summary
 // says it launches or runs forever; for chanblock, a channel made or
-// declared nil, or a function taking a channel (other packages need its
-// summary).
+// declared nil, a function taking a channel (other packages need its
+// summary), or a Lock of a mutex.
 func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 	ctxcancel, chanblock := enabled("ctxcancel"), enabled("chanblock")
 	if ctxcancel || chanblock {
@@ -91,6 +91,9 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 		}
 		if (ctxcancel && (know.cancelResults(fn) != nil || know.keeps[fn.FullName()] != nil)) || (gostop && (know.launcherParams(fn) != nil || know.hasMustCall(fn))) {
 			return true
+		}
+		if chanblock && isMutexLock(fn) {
+			return true // a Lock chanblock's mutex model follows
 		}
 		if fn.Pkg() == pass.Pkg {
 			continue
@@ -144,6 +147,13 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 		}
 	}
 	return false
+}
+
+// isMutexLock reports whether fn is the Lock or RLock method of
+// sync.Mutex or sync.RWMutex.
+func isMutexLock(fn *types.Func) bool {
+	recv := fn.Signature().Recv()
+	return recv != nil && (fn.Name() == "Lock" || fn.Name() == "RLock") && isSyncMutex(recv.Type())
 }
 
 // ownChanField reports whether x selects an unexported channel field of a

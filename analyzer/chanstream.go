@@ -140,7 +140,10 @@ func paramOf(fn *ssa.Function, g *ssa.Go, v ssa.Value) int {
 // of a closure, is: what a free variable is bound to, and what a variable
 // assigned once holds (a captured parameter is such a variable).
 func outerValue(v ssa.Value) ssa.Value {
-	for {
+	for steps := 0; ; steps++ {
+		if steps > maxOuterSteps {
+			return v // a cycle: x = *x
+		}
 		switch x := v.(type) {
 		case *ssa.FreeVar:
 			if v = binding(x); v == nil {
@@ -168,6 +171,10 @@ func outerValue(v ssa.Value) ssa.Value {
 		}
 	}
 }
+
+// maxOuterSteps bounds outerValue's walk: a variable assigned its own
+// value (v := *x; *x = v) would send it round forever.
+const maxOuterSteps = 16
 
 // asParam returns v as a parameter, or nil.
 func asParam(v ssa.Value) *ssa.Parameter {

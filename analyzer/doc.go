@@ -121,7 +121,7 @@
 //
 // # Check chanblock
 //
-// chanblock: report channel operations that can never complete
+// chanblock: report channel operations and locks that can never complete
 //
 // A goroutine blocked on a channel operation that nothing will ever
 // complete leaks like one that loops forever. chanblock tracks each channel
@@ -203,6 +203,39 @@
 //   - a timer drain, if !t.Stop() { <-t.C }, reachable after the function
 //     already received the timer's value with no Reset in between
 //     (istio#18454): Stop returns false and the channel is empty.
+//
+// Mutexes, as GCatch models them (Liu et al., ASPLOS 2021): a sync.Mutex
+// or sync.RWMutex is a channel with one slot, Lock a send into it and
+// Unlock a receive, so a Lock blocks while the slot is full. A must
+// analysis follows each mutex through each function (held, released, or
+// as the function found it, on every path; a callee of the package by its
+// summary: it locks the mutex first, it returns holding it), and reports:
+//
+//   - a Lock of a mutex the goroutine already holds on every path there
+//     (grpc#795), on a path round a loop that skips the Unlock (a continue,
+//     moby#7559), or through a call of a function that locks it, after a
+//     helper that returns holding it (cockroach#584) or while the caller
+//     holds it (Go's mutexes are not reentrant; syncthing#4829); an RLock
+//     blocks only behind a Lock, a Lock behind either;
+//   - a return that leaves a mutex locked by this function while its other
+//     returns unlock it (grpc#3017): the next Lock blocks forever. A
+//     function with a bool or error result may mean to (it tells its caller
+//     whether it holds the lock), and a lock taken by a callee and held
+//     across calls (WriteMode, then ReadMode) is by design;
+//   - a send or receive, outside a select, on an unbuffered channel while
+//     holding a mutex that every party able to complete it locks on its way
+//     there: before it on a path from its function's entry, or after it
+//     when the operation may run again (kubernetes#10182, grpc#1460,
+//     etcd#6873). The mutex must be reached from the same object as the
+//     channel (s.mu and s.ch), or be a global or a local the closures
+//     share; a lock the owner takes only before it starts the goroutine
+//     does not count.
+//
+// It stays silent where paths disagree (a lock taken on one branch only),
+// where the mutex is handed to code it cannot see (a function value, an
+// interface, another package's function) or locked through sync.Locker,
+// on TryLock, on nested RLocks, on two values of one type, and on a mutex
+// made afresh each time round the loop.
 //
 // A buffer size is known when it is a constant, or a parameter of an
 // unexported function that every call passes the same constant.

@@ -52,20 +52,20 @@ func (s *state) reportDoubleLock(k mutexKey, ops []protocol.LockOp, d protocol.D
 	name := s.mutexName(k)
 	what := "Lock of " + name
 	if d.Op.Kind == protocol.Call {
-		what = fmt.Sprintf("call of %s, which locks %s,", calleeName(d.Op.Instr), name)
+		what = fmt.Sprintf("call of %s, which locks %s,", s.calleeName(d.Op.Instr), name)
 	}
 	var rel []analysis.RelatedInformation
 	if held, ok := heldBy(ops, d.Op.Instr); ok {
-		rel = append(rel, related(s.callPos(held.Instr), heldWhat(held, name)))
+		rel = append(rel, related(s.callPos(held.Instr), s.heldWhat(held, name)))
 	}
 	if d.Via == nil {
 		s.reportAt(s.callPos(d.Op.Instr), fmt.Sprintf("%s blocks forever: %s is already held here; unlock it before locking it again", what, name), rel...)
 		return
 	}
 	if pos := blockPos(d.Via); pos.IsValid() {
-		rel = append(rel, related(pos, "this path goes round the loop with "+name+" held"))
+		rel = append(rel, related(pos, "the path from here comes to it with "+name+" held"))
 	}
-	s.reportAt(s.callPos(d.Op.Instr), fmt.Sprintf("%s blocks forever on the next iteration: a path round the loop keeps %s held; unlock it on that path", what, name), rel...)
+	s.reportAt(s.callPos(d.Op.Instr), fmt.Sprintf("%s blocks forever: a path into or round the loop comes to it with %s still held; unlock it on that path", what, name), rel...)
 }
 
 // checkLostUnlock reports the returns that leave k locked when other
@@ -89,7 +89,7 @@ func (s *state) checkLostUnlock(fn *ssa.Function, k mutexKey, ops []protocol.Loc
 		if !ok || held.Kind == protocol.Call {
 			continue // held since a callee took it: a lock held across calls by design (WriteMode, ReadMode)
 		}
-		rel := []analysis.RelatedInformation{related(s.callPos(held.Instr), heldWhat(held, name))}
+		rel := []analysis.RelatedInformation{related(s.callPos(held.Instr), s.heldWhat(held, name))}
 		s.reportAt(s.returnPos(ret), fmt.Sprintf("return leaves %s locked while the other returns unlock it: the next Lock of %s blocks forever; unlock it before returning", name, name), rel...)
 	}
 }
@@ -109,15 +109,23 @@ func heldBy(ops []protocol.LockOp, at ssa.Instruction) (protocol.LockOp, bool) {
 	return found, ok
 }
 
-func heldWhat(op protocol.LockOp, name string) string {
+func (s *state) heldWhat(op protocol.LockOp, name string) string {
 	if op.Kind == protocol.Call {
-		return fmt.Sprintf("%s returns with %s held", calleeName(op.Instr), name)
+		return fmt.Sprintf("%s returns with %s held", s.calleeName(op.Instr), name)
 	}
 	return name + " is locked here"
 }
 
-// calleeName names the function a call instruction calls.
-func calleeName(in ssa.Instruction) string {
+// calleeName names the function a call instruction calls as its source
+// does: "a.Balance", "add".
+func (s *state) calleeName(in ssa.Instruction) string {
+	if path := s.enclosing(in.Pos()); len(path) > 0 {
+		for _, n := range path {
+			if ce, ok := n.(*ast.CallExpr); ok {
+				return types.ExprString(ce.Fun)
+			}
+		}
+	}
 	if callee := in.(ssa.CallInstruction).Common().StaticCallee(); callee != nil {
 		return callee.Name()
 	}

@@ -81,7 +81,7 @@ func (s *state) allWaitFor(x protocol.Op, ops []protocol.Op, k mutexKey, root ss
 func (s *state) lockOnTheWay(y protocol.Op, k mutexKey, st protocol.LockState, x protocol.Op) (protocol.LockOp, bool) {
 	g := y.Instr.Parent()
 	for _, a := range s.mutexOps(g)[k] {
-		if a.Deferred || !protocol.Conflicts(a.Acquires(), st) || before(a.Instr, x.Start) {
+		if a.Deferred || !protocol.Conflicts(a.Acquires(), st) || beforeStarts(a.Instr, x) {
 			continue
 		}
 		if _, deferred := y.Instr.(*ssa.Defer); deferred {
@@ -97,10 +97,34 @@ func (s *state) lockOnTheWay(y protocol.Op, k mutexKey, st protocol.LockState, x
 	return protocol.LockOp{}, false
 }
 
+// beforeStarts reports whether in runs, in its function, before every go
+// statement there that starts x's goroutine (x's function, for an
+// operation of a field's channel), and there is one: what in does is over
+// before x can run.
+func beforeStarts(in ssa.Instruction, x protocol.Op) bool {
+	if x.Start != nil {
+		return before(in, x.Start)
+	}
+	f, started := x.Instr.Parent(), false
+	for _, b := range in.Parent().Blocks {
+		for _, i := range b.Instrs {
+			g, ok := i.(*ssa.Go)
+			if !ok || goBody(g) != f {
+				continue
+			}
+			if !before(in, g) {
+				return false
+			}
+			started = true
+		}
+	}
+	return started
+}
+
 // before reports whether in runs before the go statement start on every
 // path, and only once: what it does is over before the goroutine starts.
 func before(in, start ssa.Instruction) bool {
-	if start == nil || start.Parent() != in.Parent() || protocol.InLoop(in.Block(), nil) {
+	if start.Parent() != in.Parent() || protocol.InLoop(in.Block(), nil) {
 		return false
 	}
 	if in.Block() == start.Block() {
@@ -196,11 +220,11 @@ func (s *state) reportLockWait(x protocol.Op, name string, k mutexKey, kops []pr
 	party := map[protocol.OpKind]string{protocol.Send: "its sender", protocol.Recv: "its receiver", protocol.Close: "its close"}[w.op.Kind]
 	via := ""
 	if w.lock.Kind == protocol.Call {
-		via = fmt.Sprintf(" (in %s)", calleeName(w.lock.Instr))
+		via = fmt.Sprintf(" (in %s)", s.calleeName(w.lock.Instr))
 	}
 	var rel []analysis.RelatedInformation
 	if held, ok := heldBy(kops, x.Instr); ok {
-		rel = append(rel, related(s.callPos(held.Instr), heldWhat(held, mu)))
+		rel = append(rel, related(s.callPos(held.Instr), s.heldWhat(held, mu)))
 	}
 	rel = append(rel, related(s.callPos(w.lock.Instr), fmt.Sprintf("%s locks %s here", party, mu)))
 	s.reportChanOp(x, fmt.Sprintf("%s can deadlock: it waits holding %s, which %s in %s locks%s on its way; unlock %s before %s",

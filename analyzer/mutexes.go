@@ -24,6 +24,12 @@ type mutexKey struct {
 func mutexAt(v ssa.Value) mutexKey {
 	var fields []string
 	for {
+		switch x := v.(type) {
+		case *ssa.MakeInterface: // &s.mu as a sync.Locker
+			v = x.X
+		case *ssa.ChangeType:
+			v = x.X
+		}
 		if load, ok := v.(*ssa.UnOp); ok && load.Op == token.MUL {
 			if fa, ok := load.X.(*ssa.FieldAddr); ok {
 				v = fa // s.inner.mu, inner a pointer
@@ -79,14 +85,7 @@ func (s *state) mutexName(k mutexKey) string {
 // to it, and false for any other function.
 func syncLockKind(fn *ssa.Function) (protocol.LockKind, bool) {
 	recv := fn.Signature.Recv()
-	if recv == nil {
-		return 0, false
-	}
-	t := recv.Type()
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	if !isNamed(t, "sync", "Mutex") && !isNamed(t, "sync", "RWMutex") {
+	if recv == nil || !isSyncMutex(recv.Type()) {
 		return 0, false
 	}
 	switch fn.Name() {
@@ -98,6 +97,15 @@ func syncLockKind(fn *ssa.Function) (protocol.LockKind, bool) {
 		return protocol.Release, true
 	}
 	return protocol.Opaque, true // TryLock, RLocker
+}
+
+// isSyncMutex reports whether t is sync.Mutex or sync.RWMutex, or a
+// pointer to one.
+func isSyncMutex(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	return isNamed(t, "sync", "Mutex") || isNamed(t, "sync", "RWMutex")
 }
 
 // mutexOps returns, for each mutex fn locks or unlocks (itself or
@@ -150,6 +158,11 @@ func (s *state) lockCall(call ssa.CallInstruction, ops map[mutexKey][]protocol.L
 	}
 	deferred := isDefer(call)
 	callee := common.StaticCallee()
+	if callee == nil && !common.IsInvoke() {
+		if mc, ok := outerValue(common.Value).(*ssa.MakeClosure); ok {
+			callee = mc.Fn.(*ssa.Function) // a closure called through the variable that holds it
+		}
+	}
 	if callee != nil {
 		if kind, ok := syncLockKind(callee); ok && len(common.Args) > 0 {
 			k := mutexAt(common.Args[0])

@@ -292,8 +292,9 @@ func (h *Holding) DoubleLocks(made *ssa.BasicBlock) []DoubleLock {
 }
 
 // roundTheLoop returns the operations that paths from the end of b meet
-// first after going back round a loop (by an edge to a block that
-// dominates its source); made, if not nil, is the block making the
+// first after entering a loop or going back round one (by an edge to a
+// block that dominates its source), where the must analysis merges the
+// held path with the others; made, if not nil, is the block making the
 // mutex: a loop around it makes a fresh one each time round.
 func (h *Holding) roundTheLoop(b, made *ssa.BasicBlock) []LockOp {
 	type visit struct {
@@ -305,8 +306,9 @@ func (h *Holding) roundTheLoop(b, made *ssa.BasicBlock) []LockOp {
 	var stack []visit
 	push := func(from *ssa.BasicBlock, looped bool) {
 		for _, succ := range from.Succs {
-			back := succ.Dominates(from) && !(made != nil && succ.Dominates(made) && made.Dominates(from))
-			stack = append(stack, visit{succ, looped || back})
+			fresh := made != nil && succ.Dominates(made) && made.Dominates(from)
+			back := succ.Dominates(from) && !fresh
+			stack = append(stack, visit{succ, looped || back || header(succ) && !fresh})
 		}
 	}
 	push(b, false)
@@ -326,6 +328,12 @@ func (h *Holding) roundTheLoop(b, made *ssa.BasicBlock) []LockOp {
 		push(v.b, v.looped)
 	}
 	return ops
+}
+
+// header reports whether b is a loop's header: it dominates one of its
+// predecessors.
+func header(b *ssa.BasicBlock) bool {
+	return slices.ContainsFunc(b.Preds, b.Dominates)
 }
 
 // firstOps returns the operations that paths from the start of b meet

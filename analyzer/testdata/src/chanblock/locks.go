@@ -33,7 +33,7 @@ func (s *lockServer) GracefulStop() {
 // moby#7559: a continue that skips the Unlock.
 func (s *lockServer) retry(dial func() error) {
 	for i := 0; i < 3; i++ {
-		s.mu.Lock() // want `Lock of s.mu blocks forever on the next iteration: a path round the loop keeps s.mu held`
+		s.mu.Lock() // want `Lock of s.mu blocks forever: a path into or round the loop comes to it with s.mu still held`
 		if err := dial(); err != nil {
 			continue
 		}
@@ -69,7 +69,7 @@ func (s *lockServer) manage() {
 func startGossip(s *lockServer) {
 	go func() {
 		s.bootstrap()
-		s.manage() // want `call of manage, which locks s.mu, blocks forever: s.mu is already held here`
+		s.manage() // want `call of s.manage, which locks s.mu, blocks forever: s.mu is already held here`
 	}()
 }
 
@@ -85,7 +85,7 @@ func (s *lockServer) add(v int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.items = append(s.items, v)
-	s.notify() // want `call of notify, which locks s.mu, blocks forever`
+	s.notify() // want `call of s.notify, which locks s.mu, blocks forever`
 }
 
 // Upgrading a read lock to a write lock.

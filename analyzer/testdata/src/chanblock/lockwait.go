@@ -37,7 +37,7 @@ func (m *statusManager) SetStatus() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.n++
-	m.statuses <- true // want `send on field statuses can deadlock: it waits holding m.mu, which its receiver in \(\*statusManager\).run locks \(in deleteStatus\) on its way; unlock m.mu before sending`
+	m.statuses <- true // want `send on field statuses can deadlock: it waits holding m.mu, which its receiver in \(\*statusManager\).run locks \(in m.deleteStatus\) on its way; unlock m.mu before sending`
 }
 
 // grpc#1460: the receiver holds the lock; the only sender locks it first.
@@ -103,7 +103,7 @@ func (b *broadcasts) stop() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	close(b.updates)
-	<-b.done // want `receive from field done can deadlock: it waits holding b.mu, which its close in a function literal in newBroadcasts locks \(in coalesce\) on its way`
+	<-b.done // want `receive from field done can deadlock: it waits holding b.mu, which its close in a function literal in newBroadcasts locks \(in b.coalesce\) on its way`
 }
 
 // A local mutex shared by a goroutine and its owner.

@@ -1,0 +1,92 @@
+// Package locksonly has no go statement and no channel: a library type
+// whose mutex its callers' goroutines share. Its locks are checked all
+// the same.
+package locksonly
+
+import "sync"
+
+type Account struct {
+	mu      sync.Mutex
+	balance int
+	hooks   []func(int)
+}
+
+func (a *Account) Balance() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.balance
+}
+
+// Withdraw holds the lock and calls Balance, which takes it again.
+func (a *Account) Withdraw(n int) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.Balance() < n { // want `call of a.Balance, which locks a.mu, blocks forever: a.mu is already held here`
+		return false
+	}
+	a.balance -= n
+	return true
+}
+
+// Deposit forgets to unlock when n is not positive.
+func (a *Account) Deposit(n int) {
+	a.mu.Lock()
+	if n <= 0 {
+		return // want `return leaves a.mu locked while the other returns unlock it`
+	}
+	a.balance += n
+	a.mu.Unlock()
+}
+
+// Apply calls a closure held in a variable that locks the mutex its
+// caller holds.
+func Apply(values []int) int {
+	var mu sync.Mutex
+	total := 0
+	add := func(v int) {
+		mu.Lock()
+		total += v
+		mu.Unlock()
+	}
+	mu.Lock()
+	for _, v := range values {
+		add(v) // want `call of add, which locks mu, blocks forever: a path into or round the loop comes to it with mu still held`
+	}
+	mu.Unlock()
+	return total
+}
+
+// Silent below.
+
+func (a *Account) Add(n int) {
+	a.mu.Lock()
+	a.balance += n
+	a.mu.Unlock()
+	for _, h := range a.hooks {
+		h(n)
+	}
+}
+
+// Handoff passes the lock to a hook through sync.Locker, which unlocks.
+func (a *Account) Handoff(release func(sync.Locker)) {
+	a.mu.Lock()
+	if a.balance < 0 {
+		release(&a.mu)
+		return
+	}
+	a.mu.Unlock()
+}
+
+func SumLocked(values []int) int {
+	var mu sync.Mutex
+	total := 0
+	add := func(v int) {
+		total += v
+	}
+	mu.Lock()
+	for _, v := range values {
+		add(v)
+	}
+	mu.Unlock()
+	return total
+}
