@@ -137,6 +137,10 @@ type state struct {
 	// mutexes holds each function's operations on mutexes (see
 	// mutexOps), computed on first use.
 	mutexes map[*ssa.Function]map[mutexKey][]protocol.LockOp
+	// writers and handed hold the mutexes the package write-locks and
+	// hands between functions (see writeLocked, handedOn).
+	writers map[mutexIdent]map[*ssa.Function]bool
+	handed  map[mutexIdent]bool
 	// unevaluated holds the ranges of operands the language never
 	// evaluates (see evaluated), computed on first use.
 	unevaluated [][2]token.Pos

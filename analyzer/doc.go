@@ -215,8 +215,11 @@
 //     (grpc#795), on a path round a loop that skips the Unlock (a continue,
 //     moby#7559), or through a call of a function that locks it, after a
 //     helper that returns holding it (cockroach#584) or while the caller
-//     holds it (Go's mutexes are not reentrant; syncthing#4829); an RLock
-//     blocks only behind a Lock, a Lock behind either;
+//     holds it (Go's mutexes are not reentrant; syncthing#4829); a Lock
+//     blocks behind a Lock or an RLock, an RLock behind a Lock, and behind
+//     an RLock of its own goroutine when the package write-locks that
+//     RWMutex somewhere: a Lock waiting in between blocks the second RLock
+//     (sync.RWMutex prohibits recursive read locking; cockroach#3710);
 //   - a return that leaves a mutex locked by this function while its other
 //     returns unlock it (grpc#3017): the next Lock blocks forever. A
 //     function with a bool or error result may mean to (it tells its caller
@@ -234,8 +237,9 @@
 // It stays silent where paths disagree (a lock taken on one branch only),
 // where the mutex is handed to code it cannot see (a function value, an
 // interface, another package's function) or locked through sync.Locker,
-// on TryLock, on nested RLocks, on two values of one type, and on a mutex
-// made afresh each time round the loop.
+// on TryLock, on nested RLocks of a mutex the package never write-locks,
+// on two values of one type, and on a mutex made afresh each time round
+// the loop.
 //
 // A buffer size is known when it is a constant, or a parameter of an
 // unexported function that every call passes the same constant.

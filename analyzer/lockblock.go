@@ -20,15 +20,16 @@ import (
 func (s *state) checkLocks() {
 	for _, fn := range s.funcs {
 		for k, ops := range s.mutexOps(fn) {
-			if !locksIn(ops) {
+			if !locksIn(ops) || s.handedOn(k) {
 				continue
 			}
 			h := protocol.Hold(fn, ops)
+			h.WriterWaits = s.writeLocked(k, fn)
 			var made *ssa.BasicBlock
 			if in, ok := k.root.(ssa.Instruction); ok && in.Parent() == fn {
 				made = in.Block()
 			}
-			for _, d := range h.DoubleLocks(made) {
+			for _, d := range h.DoubleLocks(made, !k.loads) {
 				s.reportDoubleLock(k, ops, d)
 			}
 			s.checkLostUnlock(fn, k, ops, h)
@@ -50,22 +51,101 @@ func locksIn(ops []protocol.LockOp) bool {
 // reportDoubleLock reports a lock of k that blocks because k is held.
 func (s *state) reportDoubleLock(k mutexKey, ops []protocol.LockOp, d protocol.DoubleLock) {
 	name := s.mutexName(k)
-	what := "Lock of " + name
+	lock, locks := "Lock", "locks"
+	if d.Read {
+		lock, locks = "RLock", "read-locks"
+	}
+	what := lock + " of " + name
 	if d.Op.Kind == protocol.Call {
-		what = fmt.Sprintf("call of %s, which locks %s,", s.calleeName(d.Op.Instr), name)
+		what = fmt.Sprintf("call of %s, which %s %s,", s.calleeName(d.Op.Instr), locks, name)
 	}
 	var rel []analysis.RelatedInformation
 	if held, ok := heldBy(ops, d.Op.Instr); ok {
 		rel = append(rel, related(s.callPos(held.Instr), s.heldWhat(held, name)))
 	}
-	if d.Via == nil {
+	switch {
+	case d.Read:
+		s.reportAt(s.callPos(d.Op.Instr), fmt.Sprintf("%s can deadlock: %s is already read-locked here, and a Lock waiting in between blocks it (sync.RWMutex prohibits recursive read locking); read-lock it once", what, name), rel...)
+	case d.Via == nil:
 		s.reportAt(s.callPos(d.Op.Instr), fmt.Sprintf("%s blocks forever: %s is already held here; unlock it before locking it again", what, name), rel...)
+	default:
+		if pos := blockPos(d.Via); pos.IsValid() {
+			rel = append(rel, related(pos, "the path from here comes to it with "+name+" held"))
+		}
+		s.reportAt(s.callPos(d.Op.Instr), fmt.Sprintf("%s blocks forever: a path into or round the loop comes to it with %s still held; unlock it on that path", what, name), rel...)
+	}
+}
+
+// writeLocked reports whether the package write-locks the mutex k (the
+// same field of any value of its type, or the same global, or the same
+// local in a function other than fn, which read-locks it).
+func (s *state) writeLocked(k mutexKey, fn *ssa.Function) bool {
+	s.mutexUses()
+	for w := range s.writers[identOf(k)] {
+		if _, local := k.root.(*ssa.Alloc); w != fn || !local {
+			return true // a local that only fn locks is not shared
+		}
+	}
+	return false
+}
+
+// handedOn reports whether the package unlocks the mutex k, without
+// locking it first, in a goroutine it starts or in a function that
+// starts one: a lock handed from one goroutine to another (a mutex used
+// as a signal, locked, then unlocked by a goroutine when it is done).
+// Which goroutine holds it at a point is then not the function's to
+// know.
+func (s *state) handedOn(k mutexKey) bool {
+	s.mutexUses()
+	return s.handed[identOf(k)]
+}
+
+// mutexUses fills writers and handed from every function's operations.
+func (s *state) mutexUses() {
+	if s.writers != nil {
 		return
 	}
-	if pos := blockPos(d.Via); pos.IsValid() {
-		rel = append(rel, related(pos, "the path from here comes to it with "+name+" held"))
+	s.writers, s.handed = make(map[mutexIdent]map[*ssa.Function]bool), make(map[mutexIdent]bool)
+	goroutines := make(map[*ssa.Function]bool) // started by a go statement, or starting one
+	for _, fn := range s.funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				if g, ok := in.(*ssa.Go); ok {
+					goroutines[runsFunc(g)], goroutines[fn] = true, true
+				}
+			}
+		}
 	}
-	s.reportAt(s.callPos(d.Op.Instr), fmt.Sprintf("%s blocks forever: a path into or round the loop comes to it with %s still held; unlock it on that path", what, name), rel...)
+	for _, fn := range s.funcs {
+		for k, ops := range s.mutexOps(fn) {
+			for _, op := range ops {
+				if op.Kind == protocol.Acquire || op.Kind == protocol.Call && op.Effect.First == protocol.Acquire {
+					if s.writers[identOf(k)] == nil {
+						s.writers[identOf(k)] = make(map[*ssa.Function]bool)
+					}
+					s.writers[identOf(k)][fn] = true
+				}
+			}
+			if goroutines[fn] && protocol.Hold(fn, ops).ReleasesFirst() {
+				s.handed[identOf(k)] = true
+			}
+		}
+	}
+}
+
+// A mutexIdent is a mutex across functions: a field path of a type, or
+// a root value.
+type mutexIdent struct {
+	typ  string
+	path string
+	root ssa.Value
+}
+
+func identOf(k mutexKey) mutexIdent {
+	if k.path == "" {
+		return mutexIdent{root: k.root}
+	}
+	return mutexIdent{typ: types.TypeString(k.root.Type(), nil), path: k.path}
 }
 
 // checkLostUnlock reports the returns that leave k locked when other

@@ -90,7 +90,7 @@ func (s *state) lockOnTheWay(y protocol.Op, k mutexKey, st protocol.LockState, x
 			}
 			continue
 		}
-		if protocol.Precedes(a.Instr, y.Instr) || protocol.Reaches(y.Instr, a.Instr) && s.mayRepeat(x.Instr) {
+		if protocol.Precedes(a.Instr, y.Instr) || protocol.Reaches(y.Instr, a.Instr) && s.mayRepeat(x.Instr, chanRoot(x)) {
 			return a, true
 		}
 	}
@@ -143,11 +143,18 @@ func reachesReturn(in ssa.Instruction) bool {
 	return false
 }
 
-// mayRepeat reports whether the instruction may run more than once: in
-// a loop, or in a function that is exported, or called or started from
-// more than one place or in a loop.
-func (s *state) mayRepeat(in ssa.Instruction) bool {
-	if protocol.InLoop(in.Block(), nil) {
+// mayRepeat reports whether the instruction may run more than once on
+// one channel: in a loop, or in a function that is exported, or called
+// or started from more than one place or in a loop; a loop that also
+// makes the channel (root) makes a new one each time round.
+func (s *state) mayRepeat(in ssa.Instruction, root ssa.Value) bool {
+	looped := func(b *ssa.BasicBlock) bool {
+		if mk, ok := root.(*ssa.MakeChan); ok && mk.Parent() == b.Parent() {
+			return protocol.InLoop(b, mk.Block())
+		}
+		return protocol.InLoop(b, nil)
+	}
+	if looped(in.Block()) {
 		return true
 	}
 	fn := in.Parent()
@@ -158,9 +165,9 @@ func (s *state) mayRepeat(in ssa.Instruction) bool {
 	for _, f := range s.funcs {
 		for _, b := range f.Blocks {
 			for _, i := range b.Instrs {
-				if c, ok := i.(ssa.CallInstruction); ok && c.Common().StaticCallee() == fn {
+				if c, ok := i.(ssa.CallInstruction); ok && runsFunc(c) == fn {
 					sites++
-					if sites > 1 || protocol.InLoop(b, nil) {
+					if sites > 1 || looped(b) {
 						return true
 					}
 				}
@@ -168,6 +175,18 @@ func (s *state) mayRepeat(in ssa.Instruction) bool {
 		}
 	}
 	return false
+}
+
+// runsFunc returns the function a call or go statement runs, a
+// closure's too.
+func runsFunc(c ssa.CallInstruction) *ssa.Function {
+	if callee := c.Common().StaticCallee(); callee != nil {
+		return callee
+	}
+	if mc, ok := c.Common().Value.(*ssa.MakeClosure); ok {
+		return mc.Fn.(*ssa.Function)
+	}
+	return nil
 }
 
 // chanRoot returns what the channel an operation uses is reached from:

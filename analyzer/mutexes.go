@@ -17,12 +17,16 @@ import (
 type mutexKey struct {
 	root ssa.Value
 	path string
+	// loads says the path goes through a pointer field (s.cur.mu): the
+	// mutex may change while root does not.
+	loads bool
 }
 
 // mutexAt returns the key of what the address v points into, following
 // fields (through pointer fields too) back to their root.
 func mutexAt(v ssa.Value) mutexKey {
 	var fields []string
+	loads := false
 	for {
 		switch x := v.(type) {
 		case *ssa.MakeInterface: // &s.mu as a sync.Locker
@@ -32,7 +36,7 @@ func mutexAt(v ssa.Value) mutexKey {
 		}
 		if load, ok := v.(*ssa.UnOp); ok && load.Op == token.MUL {
 			if fa, ok := load.X.(*ssa.FieldAddr); ok {
-				v = fa // s.inner.mu, inner a pointer
+				v, loads = fa, true // s.inner.mu, inner a pointer
 			}
 		}
 		fa, ok := v.(*ssa.FieldAddr)
@@ -49,7 +53,7 @@ func mutexAt(v ssa.Value) mutexKey {
 	if o := outerValue(v); o != nil {
 		v = o
 	}
-	return mutexKey{root: v, path: strings.Join(fields, ".")}
+	return mutexKey{root: v, path: strings.Join(fields, "."), loads: loads}
 }
 
 // within reports whether a callee given the value at k can reach the
@@ -125,10 +129,22 @@ func (s *state) mutexOps(fn *ssa.Function) map[mutexKey][]protocol.LockOp {
 	for _, b := range fn.Blocks {
 		for _, in := range b.Instrs {
 			call, ok := in.(ssa.CallInstruction)
-			if !ok || isGo(in) {
+			if !ok {
 				continue
 			}
-			unseen = append(unseen, s.lockCall(call, ops)...)
+			if !isGo(in) {
+				unseen = append(unseen, s.lockCall(call, ops)...)
+				continue
+			}
+			// A goroutine given the mutex may unlock it later (a lock
+			// handed on, grpc's resetTransportAndUnlock): what it does
+			// happens in another goroutine, at a time this one does not
+			// know.
+			started := make(map[mutexKey][]protocol.LockOp)
+			unseen = append(unseen, s.lockCall(call, started)...)
+			for k := range started {
+				unseen = append(unseen, lockRef{in, k})
+			}
 		}
 	}
 	for k, list := range ops {
@@ -244,6 +260,7 @@ func calleeKey(k mutexKey, callee *ssa.Function, common *ssa.CallCommon) (mutexK
 			if k.path != "" {
 				a.path = strings.TrimPrefix(a.path+"."+k.path, ".")
 			}
+			a.loads = a.loads || k.loads
 			return a, true
 		}
 	}

@@ -1,6 +1,9 @@
 package protocol
 
 import (
+	"go/constant"
+	"go/token"
+	"maps"
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
@@ -67,6 +70,11 @@ type Holding struct {
 	// there is one (Released for `defer mu.Unlock()`).
 	deferred LockState
 	hasDefer bool
+	// WriterWaits says some goroutine may Lock the RWMutex: an RLock
+	// while the goroutine read-holds it then blocks behind that Lock,
+	// which waits for the first RLock (sync.RWMutex prohibits recursive
+	// read locking).
+	WriterWaits bool
 }
 
 // Hold runs the must analysis of the mutex whose operations in fn are ops.
@@ -95,7 +103,7 @@ func Hold(fn *ssa.Function, ops []LockOp) *Holding {
 				continue
 			}
 			out := h.through(b, st, nil)
-			for _, succ := range b.Succs {
+			for _, succ := range liveSuccs(b, nil) {
 				old, seen := h.in[succ]
 				next := out
 				if seen && old != out {
@@ -201,6 +209,41 @@ func (h *Holding) Effect() Effect {
 	return e
 }
 
+// ReleasesFirst reports whether some path from the entry unlocks the
+// mutex before it locks it (opaque uses, such as starting a goroutine
+// given it, aside): the function releases a lock it was handed.
+func (h *Holding) ReleasesFirst() bool {
+	if len(h.fn.Blocks) == 0 {
+		return false
+	}
+	seen := make(map[*ssa.BasicBlock]bool)
+	stack := []*ssa.BasicBlock{h.fn.Blocks[0]}
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		stop := false
+		for _, in := range b.Instrs {
+			op, ok := h.ops[in]
+			if !ok || op.Kind == Opaque {
+				continue
+			}
+			if op.Kind == Release || op.Kind == Call && op.Effect.First == 0 && op.Effect.Exit == Released {
+				return true
+			}
+			stop = true
+			break
+		}
+		if !stop {
+			stack = append(stack, liveSuccs(b, nil)...)
+		}
+	}
+	return false
+}
+
 // first is how every path from the entry locks the mutex before any
 // other use of it and before returning, if it does.
 func (h *Holding) first() LockKind {
@@ -238,6 +281,12 @@ func Conflicts(k LockKind, st LockState) bool {
 	return (k == Acquire && (st == Held || st == RHeld)) || (k == RAcquire && st == Held)
 }
 
+// blocks reports whether locking the way k does blocks the goroutine
+// that holds the mutex in state st.
+func (h *Holding) blocks(k LockKind, st LockState) bool {
+	return Conflicts(k, st) || h.WriterWaits && k == RAcquire && st == RHeld
+}
+
 // Acquires is how op locks the mutex when it finds it free, if it does.
 func (op LockOp) Acquires() LockKind {
 	if op.Kind == Call {
@@ -257,77 +306,242 @@ type DoubleLock struct {
 	// loop (a continue that skips the Unlock), nil when it is held on
 	// every path to Op.
 	Via *ssa.BasicBlock
+	// Read says Op is an RLock of a read-held RWMutex, which blocks
+	// only behind a waiting Lock (see WriterWaits).
+	Read bool
 }
 
-// DoubleLocks returns the locks that block because the mutex is held on
-// every path to them, or on every path round a loop that comes back to
-// them without touching it. made is the block that makes the mutex, if
-// fn does: a loop around it makes a fresh one each time round.
-func (h *Holding) DoubleLocks(made *ssa.BasicBlock) []DoubleLock {
+// DoubleLocks returns the locks that block because the goroutine holds
+// the mutex: on every path to them; or on a path round a loop that
+// brings a lock back to itself unreleased (a continue that skips the
+// Unlock); or on entering a loop that every way in enters holding it.
+// made is the block that makes the mutex, if fn does: a loop around it
+// makes a fresh one each time round. loops false skips the loop rules,
+// for a mutex whose identity may change round a loop (reached through
+// pointer fields).
+func (h *Holding) DoubleLocks(made *ssa.BasicBlock, loops bool) []DoubleLock {
 	var out []DoubleLock
 	seen := make(map[ssa.Instruction]bool)
-	h.each(func(op LockOp, st LockState) {
-		if k := op.Acquires(); k != 0 && Conflicts(k, st) {
-			out = append(out, DoubleLock{Op: op})
+	add := func(op LockOp, st LockState, via *ssa.BasicBlock) {
+		if k := op.Acquires(); k != 0 && !seen[op.Instr] && h.blocks(k, st) {
+			out = append(out, DoubleLock{Op: op, Via: via, Read: !Conflicts(k, st)})
 			seen[op.Instr] = true
+		}
+	}
+	h.each(func(op LockOp, st LockState) { add(op, st, nil) })
+	if !loops {
+		return out
+	}
+	h.each(func(op LockOp, st LockState) {
+		if op.Acquires() == 0 || !InLoop(op.Instr.Block(), made) {
+			return
+		}
+		if via := h.backToItself(op); via != nil {
+			add(op, apply(op, st), via)
 		}
 	})
 	for _, b := range h.fn.Blocks {
-		st, ok := h.in[b]
-		if !ok {
-			continue
-		}
-		end := h.through(b, st, nil)
-		if end != Held && end != RHeld {
-			continue
-		}
-		for _, op := range h.roundTheLoop(b, made) {
-			if k := op.Acquires(); k != 0 && !seen[op.Instr] && Conflicts(k, end) {
-				out = append(out, DoubleLock{Op: op, Via: b})
-				seen[op.Instr] = true
+		if via, st, ok := h.enteredHolding(b); ok && (made == nil || !b.Dominates(made)) {
+			for _, op := range h.reachable(b) {
+				add(op, st, via)
 			}
 		}
 	}
 	return out
 }
 
-// roundTheLoop returns the operations that paths from the end of b meet
-// first after entering a loop or going back round one (by an edge to a
-// block that dominates its source), where the must analysis merges the
-// held path with the others; made, if not nil, is the block making the
-// mutex: a loop around it makes a fresh one each time round.
-func (h *Holding) roundTheLoop(b, made *ssa.BasicBlock) []LockOp {
-	type visit struct {
-		b      *ssa.BasicBlock
-		looped bool
+// backToItself returns the block whose back edge takes a path from op,
+// meeting no other operation, back round the loop to op itself, if one
+// does.
+func (h *Holding) backToItself(op LockOp) *ssa.BasicBlock {
+	b := op.Instr.Block()
+	rest := b.Instrs[slices.Index(b.Instrs, op.Instr)+1:]
+	if slices.ContainsFunc(rest, func(in ssa.Instruction) bool { _, ok := h.ops[in]; return ok }) {
+		return nil
 	}
-	var ops []LockOp
-	seen := make(map[visit]bool)
-	var stack []visit
-	push := func(from *ssa.BasicBlock, looped bool) {
-		for _, succ := range from.Succs {
-			fresh := made != nil && succ.Dominates(made) && made.Dominates(from)
-			back := succ.Dominates(from) && !fresh
-			stack = append(stack, visit{succ, looped || back || header(succ) && !fresh})
+	var via *ssa.BasicBlock
+	h.walk(b, func(from, x *ssa.BasicBlock) bool {
+		if i := h.firstOpIn(x); i >= 0 {
+			if x.Instrs[i] == op.Instr && via == nil {
+				via = from
+			}
+			return false
 		}
+		return true
+	}, true)
+	return via
+}
+
+// enteredHolding reports whether b is a loop's header that every edge
+// from outside the loop enters with the mutex held, and returns one such
+// predecessor and the state.
+func (h *Holding) enteredHolding(b *ssa.BasicBlock) (*ssa.BasicBlock, LockState, bool) {
+	if !header(b) {
+		return nil, 0, false
 	}
-	push(b, false)
-	for len(stack) > 0 {
-		v := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[v] {
+	var via *ssa.BasicBlock
+	var st LockState
+	for _, p := range b.Preds {
+		if b.Dominates(p) {
+			continue // a back edge
+		}
+		in, ok := h.in[p]
+		if !ok {
 			continue
 		}
-		seen[v] = true
-		if i := slices.IndexFunc(v.b.Instrs, func(in ssa.Instruction) bool { _, ok := h.ops[in]; return ok }); i >= 0 {
-			if v.looped {
-				ops = append(ops, h.ops[v.b.Instrs[i]])
+		end := h.through(p, in, nil)
+		if end != Held && end != RHeld || via != nil && end != st {
+			return nil, 0, false
+		}
+		via, st = p, end
+	}
+	return via, st, via != nil
+}
+
+// reachable returns the operations paths from the start of loop header b
+// meet first, without going round the loop.
+func (h *Holding) reachable(b *ssa.BasicBlock) []LockOp {
+	var ops []LockOp
+	visit := func(_, x *ssa.BasicBlock) bool {
+		if x.Dominates(b) && x != b {
+			return false
+		}
+		if i := h.firstOpIn(x); i >= 0 {
+			ops = append(ops, h.ops[x.Instrs[i]])
+			return false
+		}
+		return true
+	}
+	if visit(nil, b) {
+		h.walk(b, func(from, x *ssa.BasicBlock) bool {
+			if x == b {
+				return false // round the loop
+			}
+			return visit(from, x)
+		}, false)
+	}
+	return ops
+}
+
+// walk visits the blocks after b along live edges, depth first, each
+// once; visit says whether to go on past x (reached from from). With
+// back set, only paths that take a back edge reach visit. Along each
+// path it keeps the constant a boolean phi takes on the edge taken, so
+// that a flag set on the way (`if !locked { mu.Lock(); locked = true }`)
+// decides the tests after it.
+func (h *Holding) walk(b *ssa.BasicBlock, visit func(from, x *ssa.BasicBlock) bool, back bool) {
+	type step struct {
+		from, x *ssa.BasicBlock
+		looped  bool
+		env     flags
+	}
+	type key struct {
+		x      *ssa.BasicBlock
+		looped bool
+	}
+	seen := make(map[key]bool)
+	var stack []step
+	push := func(from *ssa.BasicBlock, looped bool, env flags) {
+		for _, x := range liveSuccs(from, env) {
+			stack = append(stack, step{from, x, looped || x.Dominates(from), env.enter(from, x)})
+		}
+	}
+	push(b, false, nil)
+	for len(stack) > 0 {
+		st := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[key{st.x, st.looped}] {
+			continue
+		}
+		seen[key{st.x, st.looped}] = true
+		if back && !st.looped {
+			if h.firstOpIn(st.x) < 0 {
+				push(st.x, false, st.env)
 			}
 			continue
 		}
-		push(v.b, v.looped)
+		if visit(st.from, st.x) {
+			push(st.x, st.looped, st.env)
+		}
 	}
-	return ops
+}
+
+// flags holds the boolean values known along one path: the conditions
+// of the branches taken (a parameter tested twice is the same both
+// times), and the constants boolean phis take on the edges taken.
+type flags map[ssa.Value]bool
+
+// enter returns the flags after the edge from -> x.
+func (f flags) enter(from, x *ssa.BasicBlock) flags {
+	out, copied := f, false
+	set := func(v ssa.Value, b bool) {
+		if !copied {
+			out, copied = maps.Clone(f), true
+			if out == nil {
+				out = make(flags)
+			}
+		}
+		out[v] = b
+	}
+	if iff, ok := from.Instrs[len(from.Instrs)-1].(*ssa.If); ok {
+		cond, b := iff.Cond, x == from.Succs[0]
+		if not, ok := cond.(*ssa.UnOp); ok && not.Op == token.NOT {
+			cond, b = not.X, !b
+		}
+		if _, known := f.value(cond); !known {
+			set(cond, b)
+		}
+	}
+	i := slices.Index(x.Preds, from)
+	for _, in := range x.Instrs {
+		phi, ok := in.(*ssa.Phi)
+		if !ok {
+			break
+		}
+		if v, ok := f.value(phi.Edges[i]); ok {
+			set(phi, v)
+		}
+	}
+	return out
+}
+
+// value returns v's constant boolean value on this path, if known.
+func (f flags) value(v ssa.Value) (bool, bool) {
+	switch v := v.(type) {
+	case *ssa.Const:
+		if v.Value != nil && v.Value.Kind() == constant.Bool {
+			return constant.BoolVal(v.Value), true
+		}
+	case *ssa.UnOp:
+		if v.Op == token.NOT {
+			b, ok := f.value(v.X)
+			return !b, ok
+		}
+	}
+	b, ok := f[v]
+	return b, ok
+}
+
+// firstOpIn returns the index of the first operation in b, or -1.
+func (h *Holding) firstOpIn(b *ssa.BasicBlock) int {
+	return slices.IndexFunc(b.Instrs, func(in ssa.Instruction) bool { _, ok := h.ops[in]; return ok })
+}
+
+// liveSuccs returns b's successors, less the one a condition known on
+// this path (a constant, `if false`; a flag in f) never takes.
+func liveSuccs(b *ssa.BasicBlock, f flags) []*ssa.BasicBlock {
+	if len(b.Instrs) == 0 {
+		return b.Succs
+	}
+	if iff, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If); ok {
+		if v, ok := f.value(iff.Cond); ok {
+			if v {
+				return b.Succs[:1]
+			}
+			return b.Succs[1:]
+		}
+	}
+	return b.Succs
 }
 
 // header reports whether b is a loop's header: it dominates one of its

@@ -241,11 +241,12 @@ func (s *lockServer) countLocked() int {
 	return s.count(true)
 }
 
-// Read locks may nest.
+// A recursive read lock blocks behind a writer waiting in between
+// (upgrade write-locks s.rw).
 func (s *lockServer) readTwice() int {
 	s.rw.RLock()
 	defer s.rw.RUnlock()
-	s.rw.RLock()
+	s.rw.RLock() // want `RLock of s.rw can deadlock: s.rw is already read-locked here, and a Lock waiting in between blocks it \(sync.RWMutex prohibits recursive read locking\)`
 	n := len(s.items)
 	s.rw.RUnlock()
 	return n
@@ -347,4 +348,134 @@ func (s *lockServer) conditional(need bool) {
 	if need {
 		s.mu.Unlock()
 	}
+}
+
+// A mutex used as a signal: a goroutine unlocks what its starter locked.
+func lockSignal(work func()) { // want lockSignal:`launches\[0\]`
+	var mu sync.Mutex
+	mu.Lock()
+	go func() {
+		work()
+		mu.Unlock()
+	}()
+	mu.Lock() // wait for the goroutine
+}
+
+// A lock handed to a goroutine that unlocks it: who holds conn.mu at a
+// point is not one function's to know.
+type conn struct {
+	mu     sync.Mutex
+	closed bool
+	buf    []byte
+}
+
+func (c *conn) resetAndUnlock() {
+	c.buf = nil
+	c.mu.Unlock()
+}
+
+func (c *conn) reset() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	go c.resetAndUnlock()
+}
+
+func (c *conn) write(p []byte) {
+	c.mu.Lock()
+	c.buf = append(c.buf, p...)
+	c.mu.Unlock()
+}
+
+// Dead code (`if false`) holds no path.
+func (s *lockServer) deadReturn() {
+	s.mu.Lock()
+	if false {
+		return
+	}
+	s.mu.Unlock()
+}
+
+// A flag takes the lock once for the rest of the loop.
+func (s *lockServer) lockOnce(batches [][]int) {
+	locked := false
+	for _, b := range batches {
+		if len(b) > 1 && !locked {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			locked = true
+		}
+		s.items = append(s.items, b...)
+	}
+}
+
+// A chain of values, each with its own mutex: c changes round the loop.
+type lockNode struct {
+	mu     sync.Mutex
+	parent *lockNode
+	name   string
+}
+
+func (n *lockNode) path() string {
+	c := n
+	c.mu.Lock()
+	p := c.name
+	for c.parent != nil {
+		parent := c.parent
+		c.mu.Unlock()
+		c = parent
+		c.mu.Lock()
+		p = c.name + "/" + p
+	}
+	c.mu.Unlock()
+	return p
+}
+
+// A lock taken on some turns only, as a flag says, in an event loop.
+func (s *lockServer) events(ch <-chan int, recovering bool) { // want events:`stopsOnlyVia\[1\] chan\[1\]\(drains\)`
+	for v := range ch {
+		if recovering {
+			s.mu.Lock()
+		}
+		s.n += v
+		if recovering {
+			s.mu.Unlock()
+		}
+	}
+}
+
+// Stripes: each turn locks another element's mutex.
+type stripes struct {
+	locks [8]sync.Mutex
+	n     [8]int
+}
+
+func (st *stripes) all() int {
+	total := 0
+	for i := range st.locks {
+		st.locks[i].Lock()
+	}
+	for i := range st.locks {
+		total += st.n[i]
+		st.locks[i].Unlock()
+	}
+	return total
+}
+
+// A local RWMutex only this function locks: no writer can come between.
+func localReads() int {
+	var rw sync.RWMutex
+	n := 0
+	for i := 0; i < 3; i++ {
+		rw.RLock()
+		rw.RLock()
+		n++
+		rw.RUnlock()
+		rw.RUnlock()
+		rw.Lock()
+		rw.Unlock()
+	}
+	return n
 }

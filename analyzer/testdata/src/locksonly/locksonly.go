@@ -90,3 +90,65 @@ func SumLocked(values []int) int {
 	mu.Unlock()
 	return total
 }
+
+// A lock handed across methods on purpose: Begin returns holding it,
+// Commit releases it.
+type Tx struct {
+	mu   sync.Mutex
+	rows []int
+}
+
+func (t *Tx) Begin() { t.mu.Lock() }
+
+func (t *Tx) Commit() { t.mu.Unlock() }
+
+func (t *Tx) Insert(v int) {
+	t.Begin()
+	t.rows = append(t.rows, v)
+	t.Commit()
+}
+
+// A read lock after a write lock is released is fine; a recursive one
+// blocks behind a writer waiting in between.
+type Table struct {
+	rw   sync.RWMutex
+	rows []int
+}
+
+func (t *Table) Len() int {
+	t.rw.RLock()
+	defer t.rw.RUnlock()
+	return len(t.rows)
+}
+
+func (t *Table) Describe() (int, int) {
+	t.rw.RLock()
+	defer t.rw.RUnlock()
+	return t.Len(), cap(t.rows) // want `call of t.Len, which read-locks t.rw, can deadlock`
+}
+
+func (t *Table) Reset() int {
+	t.rw.Lock()
+	t.rows = nil
+	t.rw.Unlock()
+	return t.Len()
+}
+
+// Nobody in the package write-locks stats.rw: its nested read locks do
+// not wait for a writer here.
+type Stats struct {
+	rw   sync.RWMutex
+	hits int
+}
+
+func (s *Stats) Hits() int {
+	s.rw.RLock()
+	defer s.rw.RUnlock()
+	return s.hits
+}
+
+func (s *Stats) Report() (int, int) {
+	s.rw.RLock()
+	defer s.rw.RUnlock()
+	return s.Hits(), s.hits
+}
