@@ -136,7 +136,9 @@ type state struct {
 	signalled map[*types.Var]bool
 	// mutexes holds each function's operations on mutexes (see
 	// mutexOps), computed on first use.
-	mutexes map[*ssa.Function]map[mutexKey][]protocol.LockOp
+	mutexes  map[*ssa.Function]map[mutexKey][]protocol.LockOp
+	effects  map[*ssa.Function]map[mutexKey]protocol.Effect // see lockEffects
+	holdings map[heldIn]*protocol.Holding                   // see holding
 	// writers and handed hold the mutexes the package write-locks and
 	// hands between functions (see writeLocked, handedOn).
 	writers map[mutexIdent]map[*ssa.Function]bool

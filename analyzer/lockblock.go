@@ -23,7 +23,7 @@ func (s *state) checkLocks() {
 			if !locksIn(ops) || s.handedOn(k) {
 				continue
 			}
-			h := protocol.Hold(fn, ops)
+			h := s.holding(fn, k)
 			h.WriterWaits = s.writeLocked(k, fn)
 			var made *ssa.BasicBlock
 			if in, ok := k.root.(ssa.Instruction); ok && in.Parent() == fn {
@@ -126,7 +126,7 @@ func (s *state) mutexUses() {
 					s.writers[identOf(k)][fn] = true
 				}
 			}
-			if goroutines[fn] && protocol.Hold(fn, ops).ReleasesFirst() {
+			if goroutines[fn] && s.holding(fn, k).ReleasesFirst() {
 				s.handed[identOf(k)] = true
 			}
 		}

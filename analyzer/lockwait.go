@@ -33,7 +33,7 @@ func (s *state) checkLockWaits(ops []protocol.Op, name string, unbuffered bool) 
 			if k.root != root && !sharedMutex(k.root) {
 				continue // a mutex of another object than the channel's
 			}
-			st, ok := protocol.Hold(f, kops).Before(x.Instr)
+			st, ok := s.holding(f, k).Before(x.Instr)
 			if !ok || st != protocol.Held && st != protocol.RHeld {
 				continue
 			}

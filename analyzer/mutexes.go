@@ -125,7 +125,8 @@ func (s *state) mutexOps(fn *ssa.Function) map[mutexKey][]protocol.LockOp {
 	}
 	s.mutexes[fn] = nil // a recursive call sees no operations, and is opaque: see lockCall
 	ops := make(map[mutexKey][]protocol.LockOp)
-	var unseen []lockRef // values handed to code the analysis cannot see
+	var unseenCalls []ssa.CallInstruction // calls of code the analysis cannot see
+	var unseen []lockRef                  // values handed to it
 	for _, b := range fn.Blocks {
 		for _, in := range b.Instrs {
 			call, ok := in.(ssa.CallInstruction)
@@ -133,7 +134,9 @@ func (s *state) mutexOps(fn *ssa.Function) map[mutexKey][]protocol.LockOp {
 				continue
 			}
 			if !isGo(in) {
-				unseen = append(unseen, s.lockCall(call, ops)...)
+				if s.lockCall(call, ops) {
+					unseenCalls = append(unseenCalls, call)
+				}
 				continue
 			}
 			// A goroutine given the mutex may unlock it later (a lock
@@ -141,11 +144,20 @@ func (s *state) mutexOps(fn *ssa.Function) map[mutexKey][]protocol.LockOp {
 			// happens in another goroutine, at a time this one does not
 			// know.
 			started := make(map[mutexKey][]protocol.LockOp)
-			unseen = append(unseen, s.lockCall(call, started)...)
+			if s.lockCall(call, started) {
+				unseenCalls = append(unseenCalls, call)
+			}
 			for k := range started {
 				unseen = append(unseen, lockRef{in, k})
 			}
 		}
+	}
+	if len(ops) == 0 {
+		s.mutexes[fn] = ops
+		return ops // most functions: what they hand on does not matter
+	}
+	for _, call := range unseenCalls {
+		unseen = append(unseen, s.unseenRefs(call)...)
 	}
 	for k, list := range ops {
 		for _, ref := range unseen {
@@ -165,12 +177,12 @@ type lockRef struct {
 	key   mutexKey
 }
 
-// lockCall adds the call's operations on mutexes to ops, and returns the
-// values it hands to code the analysis cannot see.
-func (s *state) lockCall(call ssa.CallInstruction, ops map[mutexKey][]protocol.LockOp) []lockRef {
+// lockCall adds the call's operations on mutexes to ops, and reports
+// whether it calls code the analysis cannot see.
+func (s *state) lockCall(call ssa.CallInstruction, ops map[mutexKey][]protocol.LockOp) bool {
 	common := call.Common()
 	if _, ok := common.Value.(*ssa.Builtin); ok {
-		return nil
+		return false
 	}
 	deferred := isDefer(call)
 	callee := common.StaticCallee()
@@ -183,17 +195,30 @@ func (s *state) lockCall(call ssa.CallInstruction, ops map[mutexKey][]protocol.L
 		if kind, ok := syncLockKind(callee); ok && len(common.Args) > 0 {
 			k := mutexAt(common.Args[0])
 			ops[k] = append(ops[k], protocol.LockOp{Kind: kind, Instr: call, Deferred: deferred})
-			return nil
+			return false
 		}
 		if callee.Pkg == s.pkg && callee.Blocks != nil && !s.inProgress(callee) {
 			for k, e := range s.lockEffects(callee) {
+				if (e.Exit == protocol.Held || e.Exit == protocol.RHeld) && callee.Signature.Results().Len() > 0 {
+					// It returns holding the lock with a handle that releases
+					// it (etcd's Write returns a TxnWrite whose End unlocks):
+					// when is the handle's to say.
+					e.Exit = protocol.Mixed
+				}
 				if k, ok := calleeKey(k, callee, common); ok {
 					ops[k] = append(ops[k], protocol.LockOp{Kind: protocol.Call, Instr: call, Deferred: deferred, Effect: e})
 				}
 			}
-			return nil
+			return false
 		}
 	}
+	return true
+}
+
+// unseenRefs returns the values a call of code the analysis cannot see
+// is handed: the mutexes it may lock or unlock.
+func (s *state) unseenRefs(call ssa.CallInstruction) []lockRef {
+	common := call.Common()
 	var refs []lockRef
 	args := common.Args
 	if common.IsInvoke() {
@@ -223,16 +248,43 @@ func (s *state) inProgress(fn *ssa.Function) bool {
 // lockEffects summarizes what fn does with the mutexes its callers can
 // reach: those of its parameters, free variables and globals.
 func (s *state) lockEffects(fn *ssa.Function) map[mutexKey]protocol.Effect {
+	if effects, ok := s.effects[fn]; ok {
+		return effects
+	}
+	if s.effects == nil {
+		s.effects = make(map[*ssa.Function]map[mutexKey]protocol.Effect)
+	}
 	effects := make(map[mutexKey]protocol.Effect)
-	for k, ops := range s.mutexOps(fn) {
+	for k := range s.mutexOps(fn) {
 		if local(k.root, fn) {
 			continue
 		}
-		if e := protocol.Hold(fn, ops).Effect(); e.First != 0 || e.Exit != protocol.Entry {
+		if e := s.holding(fn, k).Effect(); e.First != 0 || e.Exit != protocol.Entry {
 			effects[k] = e
 		}
 	}
+	s.effects[fn] = effects
 	return effects
+}
+
+// holding returns the must analysis of the mutex k in fn, computed once.
+func (s *state) holding(fn *ssa.Function, k mutexKey) *protocol.Holding {
+	key := heldIn{fn, k}
+	h, ok := s.holdings[key]
+	if !ok {
+		if s.holdings == nil {
+			s.holdings = make(map[heldIn]*protocol.Holding)
+		}
+		h = protocol.Hold(fn, s.mutexOps(fn)[k])
+		s.holdings[key] = h
+	}
+	return h
+}
+
+// heldIn names a mutex in a function.
+type heldIn struct {
+	fn *ssa.Function
+	k  mutexKey
 }
 
 // local reports whether v is a value of fn's own that no caller sees.

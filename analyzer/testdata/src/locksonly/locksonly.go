@@ -152,3 +152,33 @@ func (s *Stats) Report() (int, int) {
 	defer s.rw.RUnlock()
 	return s.Hits(), s.hits
 }
+
+// Begin returns holding the lock and a handle whose End releases it.
+type Store struct {
+	mu   sync.RWMutex
+	data map[string]string
+}
+
+type Txn struct{ s *Store }
+
+func (s *Store) Begin() *Txn {
+	s.mu.RLock()
+	return &Txn{s}
+}
+
+func (t *Txn) End() { t.s.mu.RUnlock() }
+
+type ender interface{ End() }
+
+func (s *Store) Scan(keys []string) {
+	for range keys {
+		var e ender = s.Begin()
+		e.End()
+	}
+}
+
+func (s *Store) Put(k, v string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.data[k] = v
+}
