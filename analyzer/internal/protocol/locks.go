@@ -66,10 +66,9 @@ type Holding struct {
 	fn  *ssa.Function
 	ops map[ssa.Instruction]LockOp
 	in  map[*ssa.BasicBlock]LockState // at block entry; absent: unreachable
-	// deferred is the state a deferred operation leaves at return, if
-	// there is one (Released for `defer mu.Unlock()`).
-	deferred LockState
-	hasDefer bool
+	// defers are the deferred operations (`defer mu.Unlock()`), which
+	// act at the returns their defer statements reach.
+	defers []LockOp
 	// WriterWaits says some goroutine may Lock the RWMutex: an RLock
 	// while the goroutine read-holds it then blocks behind that Lock,
 	// which waits for the first RLock (sync.RWMutex prohibits recursive
@@ -82,11 +81,7 @@ func Hold(fn *ssa.Function, ops []LockOp) *Holding {
 	h := &Holding{fn: fn, ops: make(map[ssa.Instruction]LockOp), in: make(map[*ssa.BasicBlock]LockState)}
 	for _, op := range ops {
 		if op.Deferred {
-			st := apply(op, Entry)
-			if h.hasDefer && st != h.deferred {
-				st = Mixed
-			}
-			h.deferred, h.hasDefer = st, true
+			h.defers = append(h.defers, op)
 			continue
 		}
 		h.ops[op.Instr] = op
@@ -181,13 +176,25 @@ func (h *Holding) Returns() map[*ssa.Return]LockState {
 			continue
 		}
 		if st, ok := h.Before(ret); ok {
-			if h.hasDefer {
-				st = h.deferred
-			}
-			rets[ret] = st
+			rets[ret] = h.atReturn(ret, st)
 		}
 	}
 	return rets
+}
+
+// atReturn is the state the deferred operations leave at ret from st:
+// those whose defer statement runs on every path to ret act; one that
+// runs on some paths only leaves the state unknown.
+func (h *Holding) atReturn(ret *ssa.Return, st LockState) LockState {
+	for _, d := range h.defers {
+		switch {
+		case d.Instr.Block().Dominates(ret.Block()):
+			st = apply(d, st)
+		case Reaches(d.Instr, ret):
+			st = Mixed
+		}
+	}
+	return st
 }
 
 // Effect summarizes the function for its callers.
@@ -209,13 +216,15 @@ func (h *Holding) Effect() Effect {
 	return e
 }
 
-// ReleasesFirst reports whether some path from the entry unlocks the
-// mutex before it locks it (opaque uses, such as starting a goroutine
-// given it, aside): the function releases a lock it was handed.
+// ReleasesFirst reports whether the function unlocks the mutex before
+// it locks it on every path that uses it (opaque uses, such as starting
+// a goroutine given it, aside), and on one at least: it releases a lock
+// it was handed.
 func (h *Holding) ReleasesFirst() bool {
 	if len(h.fn.Blocks) == 0 {
 		return false
 	}
+	released := false
 	seen := make(map[*ssa.BasicBlock]bool)
 	stack := []*ssa.BasicBlock{h.fn.Blocks[0]}
 	for len(stack) > 0 {
@@ -225,23 +234,23 @@ func (h *Holding) ReleasesFirst() bool {
 			continue
 		}
 		seen[b] = true
-		stop := false
+		met := false
 		for _, in := range b.Instrs {
 			op, ok := h.ops[in]
 			if !ok || op.Kind == Opaque {
 				continue
 			}
-			if op.Kind == Release || op.Kind == Call && op.Effect.First == 0 && op.Effect.Exit == Released {
-				return true
+			if op.Kind != Release && !(op.Kind == Call && op.Effect.First == 0 && op.Effect.Exit == Released) {
+				return false
 			}
-			stop = true
+			released, met = true, true
 			break
 		}
-		if !stop {
+		if !met {
 			stack = append(stack, liveSuccs(b, nil)...)
 		}
 	}
-	return false
+	return released
 }
 
 // first is how every path from the entry locks the mutex before any

@@ -88,6 +88,25 @@ func readTwice() {
 	rlock()
 }
 
+func earlyThenDefer() {
+	if cond() {
+		return
+	}
+	lock()
+	defer unlock()
+}
+
+func handed() {
+	unlock()
+}
+
+func loopThenUnlock(n int) {
+	for i := 0; i < n; i++ {
+		lock()
+	}
+	unlock()
+}
+
 func fresh() {
 	for i := 0; i < 3; i++ {
 		var x int
@@ -168,6 +187,8 @@ func TestReturnsAndEffect(t *testing.T) {
 		{"maybe", []LockState{Released}, Effect{Exit: Released}},
 		{"loopBalanced", []LockState{Mixed}, Effect{Exit: Mixed}}, // the loop may not run
 		{"readTwice", []LockState{RHeld}, Effect{First: RAcquire, Exit: RHeld}},
+		// The defer acts only at the returns its statement reaches.
+		{"earlyThenDefer", []LockState{Entry, Released}, Effect{Exit: Mixed}},
 	} {
 		fn := pkg.Func(tc.name)
 		h := Hold(fn, lockOps(fn))
@@ -197,6 +218,20 @@ func TestPrecedes(t *testing.T) {
 	}
 	if !Reaches(unlockOp, lockOp) {
 		t.Errorf("the unlock reaches the lock round the loop")
+	}
+}
+
+func TestReleasesFirst(t *testing.T) {
+	pkg := buildSrc(t, lockSrc)
+	for name, want := range map[string]bool{
+		"handed":         true,
+		"loopThenUnlock": false, // a path through the loop locks first
+		"deferred":       false,
+	} {
+		fn := pkg.Func(name)
+		if got := Hold(fn, lockOps(fn)).ReleasesFirst(); got != want {
+			t.Errorf("%s: ReleasesFirst = %v, want %v", name, got, want)
+		}
 	}
 }
 
