@@ -170,7 +170,7 @@ func (s *state) checkLostUnlock(fn *ssa.Function, k mutexKey, ops []protocol.Loc
 			continue // held since a callee took it: a lock held across calls by design (WriteMode, ReadMode)
 		}
 		rel := []analysis.RelatedInformation{related(s.callPos(held.Instr), s.heldWhat(held, name))}
-		s.reportAt(s.returnPos(ret), fmt.Sprintf("return leaves %s locked while the other returns unlock it: the next Lock of %s blocks forever; unlock it before returning", name, name), rel...)
+		s.reportAt(protocol.ReturnPos(ret), fmt.Sprintf("return leaves %s locked while the other returns unlock it: the next Lock of %s blocks forever; unlock it before returning", name, name), rel...)
 	}
 }
 
@@ -236,21 +236,6 @@ func (s *state) callPos(in ssa.Instruction) token.Pos {
 		return d.Pos()
 	}
 	return in.Pos()
-}
-
-// returnPos is where a return is in the source: its statement, or the
-// closing brace of a function that ends without one.
-func (s *state) returnPos(ret *ssa.Return) token.Pos {
-	if ret.Pos().IsValid() {
-		return ret.Pos()
-	}
-	switch syn := ret.Parent().Syntax().(type) {
-	case *ast.FuncDecl:
-		return syn.Body.Rbrace
-	case *ast.FuncLit:
-		return syn.Body.Rbrace
-	}
-	return ret.Parent().Pos()
 }
 
 // blockPos is the first source position in b.
