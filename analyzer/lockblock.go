@@ -19,7 +19,9 @@ import (
 // moby#7559, grpc#795, grpc#3017).
 func (s *state) checkLocks() {
 	for _, fn := range s.funcs {
-		for k, ops := range s.mutexOps(fn) {
+		all := s.mutexOps(fn)
+		for _, k := range mutexKeys(all) {
+			ops := all[k]
 			if !locksIn(ops) || s.handedOn(k) {
 				continue
 			}

@@ -29,7 +29,9 @@ func (s *state) checkLockWaits(ops []protocol.Op, name string, unbuffered bool) 
 		}
 		f := x.Instr.Parent()
 		root := chanRoot(x)
-		for k, kops := range s.mutexOps(f) {
+		all := s.mutexOps(f)
+		for _, k := range mutexKeys(all) {
+			kops := all[k]
 			if k.root != root && !sharedMutex(k.root) {
 				continue // a mutex of another object than the channel's
 			}

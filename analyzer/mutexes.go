@@ -1,8 +1,11 @@
 package analyzer
 
 import (
+	"cmp"
 	"go/token"
 	"go/types"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
@@ -169,6 +172,20 @@ func (s *state) mutexOps(fn *ssa.Function) map[mutexKey][]protocol.LockOp {
 	}
 	s.mutexes[fn] = ops
 	return ops
+}
+
+// mutexKeys returns the keys of ops in the order of their first
+// operations, for findings in a stable order.
+func mutexKeys(ops map[mutexKey][]protocol.LockOp) []mutexKey {
+	keys := slices.Collect(maps.Keys(ops))
+	first := func(k mutexKey) token.Pos {
+		if len(ops[k]) == 0 {
+			return token.NoPos
+		}
+		return ops[k][0].Instr.Pos()
+	}
+	slices.SortStableFunc(keys, func(a, b mutexKey) int { return cmp.Compare(first(a), first(b)) })
+	return keys
 }
 
 // A lockRef is a value handed to a callee the analysis cannot see.
