@@ -4,7 +4,9 @@
 #
 # usage: scripts/realcode.sh [-only TARGET[,TARGET]] [-no-std] [GOLIFECHECK_BIN]
 #   GOLIFECHECK_BIN  vettool to measure (default: build ./cmd/golifecheck)
-#   -only LIST       comma-separated targets: etcd,grpc,prometheus,client-go,nats,std
+#   -only LIST       comma-separated targets: etcd,grpc,prometheus,client-go,nats,
+#                    conc,fsnotify (two small modules), nethttp (net/http with its
+#                    tests), std
 #   -no-std          skip the std target (same as REALCODE_SKIP_STD=1)
 #   -h               this help
 #   REALCODE_DIR     work and output dir, reused between runs (downloads, copies
@@ -38,6 +40,9 @@ grpc google.golang.org/grpc@v1.85.0
 prometheus github.com/prometheus/prometheus@v0.316.0
 client-go k8s.io/client-go@v0.37.2
 nats github.com/nats-io/nats-server/v2@v2.15.2
+conc github.com/sourcegraph/conc@v0.3.0
+fsnotify github.com/fsnotify/fsnotify@v1.10.1
+nethttp std:net/http
 std std"
 
 ONLY="" SKIP_STD="${REALCODE_SKIP_STD:-0}" BIN=""
@@ -131,7 +136,7 @@ for r in m.get("Replace") or []:
 measure() {
 	local name="$1" dir="$2" pat="$3" out="$WORK/out/$1" c="$WORK/cache/$1" rc
 	mkdir -p "$out" "$c"
-	if [ "$pat" != std ]; then
+	if [ "$dir" != "$WORK/stdrun" ]; then
 		log "$name: go mod download (all dependencies)"
 		(cd "$dir" && go mod download) || log "$name: WARNING: go mod download failed"
 	fi
@@ -162,9 +167,9 @@ while read -r name mv; do
 	if [ -n "$ONLY" ] && [[ ",$ONLY," != *",$name,"* ]]; then continue; fi
 	if [ "$name" = std ] && [ "$SKIP_STD" = 1 ]; then continue; fi
 	mkdir -p "$WORK/out/$name"
-	if [ "$mv" = std ]; then
+	if [ "$mv" = std ] || [ "${mv#std:}" != "$mv" ]; then
 		mkdir -p "$WORK/stdrun"
-		measure std "$WORK/stdrun" std
+		measure "$name" "$WORK/stdrun" "${mv#std:}"
 	elif dir="$(prepare "$name" "$mv" 2>"$WORK/out/$name/skip")"; then
 		cat "$WORK/out/$name/skip" >&2 && rm -f "$WORK/out/$name/skip"
 		measure "$name" "$dir" ./...
