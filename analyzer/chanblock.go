@@ -668,7 +668,31 @@ func (s *state) madeChanOps(g *ssa.Go, body *ssa.Function, mk *ssa.MakeChan) []p
 // exempt reports whether op blocks main.main itself, which may wait
 // forever by design (the process ends when another goroutine exits it).
 func (s *state) exempt(op protocol.Op) bool {
-	return op.Start == nil && isMainMain(op.Instr.Parent())
+	fn := op.Instr.Parent()
+	return op.Start == nil && (isMainMain(fn) || s.blocksOnPurpose(op.Instr) && !s.onlyGoStarted(fn))
+}
+
+// blocksOnPurpose reports whether in is `<-make(chan T)` in the source:
+// a receive from a channel made for it alone, which nothing else can
+// ever name. Like `select {}`, it is written to block forever (a
+// command's subcommand that waits for ^C); in a goroutine's own body it
+// is a leak all the same.
+func (s *state) blocksOnPurpose(in ssa.Instruction) bool {
+	recv, ok := in.(*ssa.UnOp)
+	if !ok || recv.Op != token.ARROW {
+		return false
+	}
+	for _, n := range s.enclosing(recv.Pos()) {
+		if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+			call, ok := ast.Unparen(u.X).(*ast.CallExpr)
+			if !ok {
+				return false
+			}
+			id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+			return ok && id.Name == "make"
+		}
+	}
+	return false
 }
 
 // lastSend points at the last send on the channel, if any.

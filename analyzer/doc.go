@@ -261,7 +261,9 @@
 // done channel its producer selects on, or defers the iterator's Stop, on
 // producer and consumer loops over the same collection or to the same n,
 // when the receives are in a loop whose count it cannot compare with the
-// sends', and on main.main waiting forever on purpose.
+// sends', on main.main waiting forever on purpose, and on `<-make(chan
+// T)`, a receive from a channel made for it alone, which is written to
+// block forever (as `select {}` is).
 //
 // Wrong:
 //

@@ -451,3 +451,10 @@ func sizeOfSend[G int](g G) uintptr {
 	<-ch
 	return n
 }
+
+// A command's subcommand that waits for ^C: `<-make(chan T)` is written
+// to block forever, as `select {}` is.
+func serveUntilKilled(start func()) {
+	start()
+	<-make(chan struct{})
+}

@@ -255,3 +255,10 @@ func (f *framer) monitor() {
 func (f *framer) write() {
 	f.reset <- true // want `send on field reset never completes: nothing in the package receives from reset, and closing it makes the send panic`
 }
+
+// In a goroutine it is a leak all the same.
+func parkForever() {
+	go func() {
+		<-make(chan struct{}) // want `receive from the channel blocks forever: nothing sends on the channel or closes it`
+	}()
+}
