@@ -26,12 +26,11 @@ func (s *state) checkLocks() {
 				continue
 			}
 			h := s.holding(fn, k)
-			h.WriterWaits = s.writeLocked(k, fn)
-			var made *ssa.BasicBlock
+			m := protocol.Mutex{Varies: k.loads, WriterWaits: s.writeLocked(k, fn)}
 			if in, ok := k.root.(ssa.Instruction); ok && in.Parent() == fn {
-				made = in.Block()
+				m.Made = in.Block()
 			}
-			for _, d := range h.DoubleLocks(made, !k.loads) {
+			for _, d := range h.DoubleLocks(m) {
 				s.reportDoubleLock(k, ops, d)
 			}
 			s.checkLostUnlock(fn, k, ops, h)
@@ -113,7 +112,7 @@ func (s *state) mutexUses() {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
 				if g, ok := in.(*ssa.Go); ok {
-					goroutines[runsFunc(g)], goroutines[fn] = true, true
+					goroutines[goBody(g)], goroutines[fn] = true, true
 				}
 			}
 		}

@@ -167,7 +167,7 @@ func (s *state) mayRepeat(in ssa.Instruction, root ssa.Value) bool {
 	for _, f := range s.funcs {
 		for _, b := range f.Blocks {
 			for _, i := range b.Instrs {
-				if c, ok := i.(ssa.CallInstruction); ok && runsFunc(c) == fn {
+				if c, ok := i.(ssa.CallInstruction); ok && c.Common().StaticCallee() == fn { // a closure's too
 					sites++
 					if sites > 1 || looped(b) {
 						return true
@@ -177,18 +177,6 @@ func (s *state) mayRepeat(in ssa.Instruction, root ssa.Value) bool {
 		}
 	}
 	return false
-}
-
-// runsFunc returns the function a call or go statement runs, a
-// closure's too.
-func runsFunc(c ssa.CallInstruction) *ssa.Function {
-	if callee := c.Common().StaticCallee(); callee != nil {
-		return callee
-	}
-	if mc, ok := c.Common().Value.(*ssa.MakeClosure); ok {
-		return mc.Fn.(*ssa.Function)
-	}
-	return nil
 }
 
 // chanRoot returns what the channel an operation uses is reached from:

@@ -69,11 +69,6 @@ type Holding struct {
 	// defers are the deferred operations (`defer mu.Unlock()`), which
 	// act at the returns their defer statements reach.
 	defers []LockOp
-	// WriterWaits says some goroutine may Lock the RWMutex: an RLock
-	// while the goroutine read-holds it then blocks behind that Lock,
-	// which waits for the first RLock (sync.RWMutex prohibits recursive
-	// read locking).
-	WriterWaits bool
 }
 
 // Hold runs the must analysis of the mutex whose operations in fn are ops.
@@ -292,8 +287,8 @@ func Conflicts(k LockKind, st LockState) bool {
 
 // blocks reports whether locking the way k does blocks the goroutine
 // that holds the mutex in state st.
-func (h *Holding) blocks(k LockKind, st LockState) bool {
-	return Conflicts(k, st) || h.WriterWaits && k == RAcquire && st == RHeld
+func (m Mutex) blocks(k LockKind, st LockState) bool {
+	return Conflicts(k, st) || m.WriterWaits && k == RAcquire && st == RHeld
 }
 
 // Acquires is how op locks the mutex when it finds it free, if it does.
@@ -316,33 +311,45 @@ type DoubleLock struct {
 	// every path to Op.
 	Via *ssa.BasicBlock
 	// Read says Op is an RLock of a read-held RWMutex, which blocks
-	// only behind a waiting Lock (see WriterWaits).
+	// only behind a waiting Lock (see Mutex.WriterWaits).
 	Read bool
 }
 
-// DoubleLocks returns the locks that block because the goroutine holds
-// the mutex: on every path to them; or on a path round a loop that
-// brings a lock back to itself unreleased (a continue that skips the
-// Unlock); or on entering a loop that every way in enters holding it.
-// made is the block that makes the mutex, if fn does: a loop around it
-// makes a fresh one each time round. loops false skips the loop rules,
-// for a mutex whose identity may change round a loop (reached through
-// pointer fields).
-func (h *Holding) DoubleLocks(made *ssa.BasicBlock, loops bool) []DoubleLock {
+// What a mutex is, for DoubleLocks.
+type Mutex struct {
+	// Made is the block that makes the mutex, if the function does: a
+	// loop around it makes a fresh one each time round.
+	Made *ssa.BasicBlock
+	// Varies says its identity may change round a loop (it is reached
+	// through pointer fields): the loop rules do not apply.
+	Varies bool
+	// WriterWaits says some goroutine may Lock the RWMutex: an RLock
+	// while the goroutine read-holds it then blocks behind that Lock,
+	// which waits for the first RLock (sync.RWMutex prohibits recursive
+	// read locking).
+	WriterWaits bool
+}
+
+// DoubleLocks returns the locks of the mutex m that block because the
+// goroutine holds it: on every path to them; or on a path round a loop
+// that brings a lock back to itself unreleased (a continue that skips
+// the Unlock); or on entering a loop that every way in enters holding
+// it.
+func (h *Holding) DoubleLocks(m Mutex) []DoubleLock {
 	var out []DoubleLock
 	seen := make(map[ssa.Instruction]bool)
 	add := func(op LockOp, st LockState, via *ssa.BasicBlock) {
-		if k := op.Acquires(); k != 0 && !seen[op.Instr] && h.blocks(k, st) {
+		if k := op.Acquires(); k != 0 && !seen[op.Instr] && m.blocks(k, st) {
 			out = append(out, DoubleLock{Op: op, Via: via, Read: !Conflicts(k, st)})
 			seen[op.Instr] = true
 		}
 	}
 	h.each(func(op LockOp, st LockState) { add(op, st, nil) })
-	if !loops {
+	if m.Varies {
 		return out
 	}
 	h.each(func(op LockOp, st LockState) {
-		if op.Acquires() == 0 || !InLoop(op.Instr.Block(), made) {
+		if op.Acquires() == 0 || !InLoop(op.Instr.Block(), m.Made) {
 			return
 		}
 		if via := h.backToItself(op); via != nil {
@@ -350,7 +357,7 @@ func (h *Holding) DoubleLocks(made *ssa.BasicBlock, loops bool) []DoubleLock {
 		}
 	})
 	for _, b := range h.fn.Blocks {
-		if via, st, ok := h.enteredHolding(b); ok && (made == nil || !b.Dominates(made)) {
+		if via, st, ok := h.enteredHolding(b); ok && (m.Made == nil || !b.Dominates(m.Made)) {
 			for _, op := range h.reachable(b) {
 				add(op, st, via)
 			}
@@ -573,7 +580,7 @@ func (h *Holding) firstOps(b *ssa.BasicBlock) ([]LockOp, bool) {
 			continue
 		}
 		seen[x] = true
-		if i := slices.IndexFunc(x.Instrs, func(in ssa.Instruction) bool { _, ok := h.ops[in]; return ok }); i >= 0 {
+		if i := h.firstOpIn(x); i >= 0 {
 			ops = append(ops, h.ops[x.Instrs[i]])
 			continue
 		}

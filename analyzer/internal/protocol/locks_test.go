@@ -150,7 +150,7 @@ func TestDoubleLocks(t *testing.T) {
 	} {
 		fn := pkg.Func(name)
 		got := ""
-		for _, d := range Hold(fn, lockOps(fn)).DoubleLocks(nil, true) {
+		for _, d := range Hold(fn, lockOps(fn)).DoubleLocks(Mutex{}) {
 			got = "held"
 			if d.Via != nil {
 				got = "loop"
@@ -166,10 +166,10 @@ func TestFreshMutexInLoop(t *testing.T) {
 	fn := buildSrc(t, lockSrc).Func("fresh")
 	ops := lockOps(fn)
 	h := Hold(fn, ops)
-	if len(h.DoubleLocks(nil, true)) != 1 {
+	if len(h.DoubleLocks(Mutex{})) != 1 {
 		t.Errorf("fresh: one mutex for every turn should double-lock round the loop")
 	}
-	if d := h.DoubleLocks(ops[0].Instr.Block(), true); len(d) != 0 {
+	if d := h.DoubleLocks(Mutex{Made: ops[0].Instr.Block()}); len(d) != 0 {
 		t.Errorf("fresh: a mutex made each turn round the loop: %d double locks, want 0", len(d))
 	}
 }
