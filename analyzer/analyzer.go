@@ -26,7 +26,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:       "https://pkg.go.dev/github.com/golifecheck/golifecheck/analyzer",
 	Run:       run,
 	Requires:  []*analysis.Analyzer{ctrlflow.Analyzer},
-	FactTypes: []analysis.Fact{new(funcFact)},
+	FactTypes: []analysis.Fact{new(funcFact), new(stdDigest)},
 	Flags:     newFlags(),
 }
 
@@ -175,6 +175,9 @@ func run(pass *analysis.Pass) (_ any, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if useStdFacts(pass) {
+		return nil, nil // a standard-library package whose facts are known
+	}
 	s := &state{
 		pass:          pass,
 		know:          know,
@@ -196,6 +199,9 @@ func run(pass *analysis.Pass) (_ any, err error) {
 		beforeChecks(s)
 	}
 	s.sums.export()
+	if diagnosticsDiscarded(pass) {
+		return nil, nil // only the facts are wanted: no check needs to run
+	}
 	for _, c := range checks {
 		if *c.on {
 			c.run(s)

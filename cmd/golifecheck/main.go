@@ -32,6 +32,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/types"
 	"os"
 	"os/exec"
 	"strconv"
@@ -50,6 +51,10 @@ func main() {
 		os.Exit(help(os.Args[2:]))
 	}
 	flag.CommandLine.Usage = usage
+	if args := os.Args[1:]; underVet(args) && vetxOnly(lastArg(args)) {
+		// go vet discards the package's diagnostics: only its facts count.
+		analyzer.SetFactsOnly(func(*types.Package) bool { return true })
+	}
 	if code := standalone(); code != 0 {
 		os.Exit(code)
 	}
