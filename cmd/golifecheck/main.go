@@ -55,43 +55,47 @@ func main() {
 		// go vet discards the package's diagnostics: only its facts count.
 		analyzer.SetFactsOnly(func(*types.Package) bool { return true })
 	}
-	if code := standalone(); code != 0 {
+	if code, done := standalone(); done {
 		os.Exit(code)
 	}
 	singlechecker.Main(analyzer.Analyzer)
 }
 
 // standalone checks the -knowledge file (refused under go vet) and, unless
-// go vet runs golifecheck, takes -tags out of os.Args
-// into GOFLAGS and -fix and -diff out of os.Args, applying or showing the
-// fixes in a child process first, so that singlechecker.Main then reports
-// the findings. It returns the child's exit status if it failed, else 0.
-func standalone() int {
+// go vet runs golifecheck, takes -tags out of os.Args into GOFLAGS and
+// -fix and -diff out of os.Args, applying or showing the fixes in a child
+// process first; then it reports the findings through go vet (see
+// vetrun.go), or leaves os.Args for singlechecker.Main when go vet cannot
+// take the flags. It returns the exit status and whether it is done.
+func standalone() (code int, done bool) {
 	flags, rest := splitFlags(os.Args[1:])
 	if os.Getenv(fixingEnv) != "" {
-		return 0
+		return 0, false
 	}
 	if err := checkKnowledge(knowledgeFlag(flags), underVet(rest), lastArg(rest)); err != nil {
 		if err != errQuiet {
 			fmt.Fprintln(os.Stderr, "golifecheck:", err)
 		}
-		return 2
-	}
-	if len(rest) == 0 && !leaveAsIs(flags, rest) {
-		fmt.Fprintln(os.Stderr, "golifecheck: no packages named; usage: golifecheck [-flag] [package...], e.g. golifecheck ./...")
-		return 2
+		return 2, true
 	}
 	if leaveAsIs(flags, rest) {
-		return 0
+		return 0, false
+	}
+	if len(rest) == 0 {
+		fmt.Fprintln(os.Stderr, "golifecheck: no packages named; usage: golifecheck [-flag] [package...], e.g. golifecheck ./...")
+		return 2, true
 	}
 	flags, fix, diff := takeFix(takeTags(flags))
 	if fix {
 		if code := applyFixes(flags, rest, diff); code != 0 {
-			return code
+			return code, true
 		}
 	}
+	if viaVet(flags) {
+		return runVet(flags, rest), true
+	}
 	os.Args = append([]string{os.Args[0]}, joinFlags(flags, rest)...)
-	return 0
+	return 0, false
 }
 
 // usage is called by the flag package on a bad flag or -h: on a bad flag,

@@ -46,14 +46,20 @@ func findings(t *testing.T, cmd *exec.Cmd) []string {
 	return lines
 }
 
+// inProcess is a flag that keeps golifecheck's in-process checker, which
+// loads every package from source, rather than go vet (see vetrun.go):
+// -test, which go vet does not have, at its default.
+const inProcess = "-test"
+
 // TestVetAndStandaloneAgree runs golifecheck under go vet, one package at a
-// time with facts passed between runs, and standalone, on packages whose
-// findings need another package's facts: the findings must be the same.
+// time with facts passed between runs, and with its in-process checker, on
+// packages whose findings need another package's facts: the findings must
+// be the same.
 func TestVetAndStandaloneAgree(t *testing.T) {
 	bin := build(t)
 	pkgs := []string{"cancelhelper", "cancelhelperuse", "spawner", "spawneruse", "chanhelper", "chanhelperuse"}
 	vet := findings(t, exec.Command("go", append([]string{"vet", "-vettool=" + bin}, pkgs...)...))
-	alone := findings(t, exec.Command(bin, pkgs...))
+	alone := findings(t, exec.Command(bin, append([]string{inProcess}, pkgs...)...))
 	if !slices.Equal(vet, alone) {
 		t.Fatalf("go vet and standalone disagree\ngo vet:\n%s\nstandalone:\n%s", strings.Join(vet, "\n"), strings.Join(alone, "\n"))
 	}
@@ -111,7 +117,8 @@ func TestBadFlag(t *testing.T) {
 }
 
 // TestVetAndStandaloneAgreeInAModule is TestVetAndStandaloneAgree in module
-// mode: the same packages copied into a module with several packages.
+// mode: the same packages copied into a module with several packages,
+// and the standalone command (through go vet) as well.
 func TestVetAndStandaloneAgreeInAModule(t *testing.T) {
 	bin := build(t)
 	dir := filepath.Join(t.TempDir(), "m")
@@ -153,8 +160,10 @@ func TestVetAndStandaloneAgreeInAModule(t *testing.T) {
 		return lines
 	}
 	vet := run("go", "vet", "-vettool="+bin, "./...")
-	alone := run(bin, "./...")
-	if len(vet) < 9 || !slices.Equal(vet, alone) {
-		t.Fatalf("go vet and standalone disagree (or found too little)\ngo vet:\n%s\nstandalone:\n%s", strings.Join(vet, "\n"), strings.Join(alone, "\n"))
+	for _, args := range [][]string{{inProcess, "./..."}, {"./..."}} {
+		alone := run(bin, args...)
+		if len(vet) < 9 || !slices.Equal(vet, alone) {
+			t.Fatalf("go vet and golifecheck %v disagree (or found too little)\ngo vet:\n%s\ngolifecheck:\n%s", args, strings.Join(vet, "\n"), strings.Join(alone, "\n"))
+		}
 	}
 }

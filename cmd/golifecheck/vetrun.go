@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+
+	"github.com/golifecheck/golifecheck/analyzer"
+)
+
+// Standalone, golifecheck runs go vet with itself as the vet tool, as
+// `go vet -vettool=golifecheck -json`, and prints what it reports in the
+// standalone checker's format and exit status. go vet analyzes one package
+// at a time from compiled export data, reuses the facts and results it
+// cached on earlier runs (keyed by the tool's build ID, the flags and the
+// sources), and under it golifecheck takes the standard library's facts
+// from its embedded table: a second run over unchanged code costs what
+// go vet's cache lookup costs, where loading every package from source,
+// the standard library's included, cost seconds and most of a gigabyte on
+// every run (issue 14).
+//
+// Flags go vet cannot pass on to the tool (-knowledge, which go vet's
+// cache would not see change, -c, -test, and x/tools' profiling and
+// debugging flags) keep the in-process checker, as do -fix and -diff.
+
+// viaVet reports whether go vet can run golifecheck with these flags:
+// -json and the analyzer's flags other than -knowledge, each with a
+// boolean value, if any (a bad value is left to the flag package).
+func viaVet(flags []flagArg) bool {
+	for _, f := range flags {
+		if f.name != "json" && (f.name == "knowledge" || analyzer.Analyzer.Flags.Lookup(f.name) == nil) {
+			return false
+		}
+		if _, err := strconv.ParseBool(f.value); f.hasValue && err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// runVet runs go vet -vettool=golifecheck -json with the flags on the
+// packages, its errors passed through to stderr, and prints its findings:
+// as one JSON tree on stdout with -json, else as text on stderr. It
+// returns the standalone exit status: 1 if go vet failed or an analysis
+// did, else 3 if findings were printed as text, else 0.
+func runVet(flags []flagArg, rest []string) int {
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "golifecheck:", err)
+		return 1
+	}
+	asJSON := false
+	args := []string{"vet", "-vettool=" + exe, "-json"}
+	for _, f := range flags {
+		if f.name == "json" {
+			asJSON, _ = strconv.ParseBool(f.value)
+			asJSON = asJSON || !f.hasValue
+			continue
+		}
+		args = append(args, f.args...)
+	}
+	if len(rest) > 0 && rest[0] == "--" {
+		rest = rest[1:]
+	}
+	var out bytes.Buffer
+	cmd := exec.Command("go", append(args, rest...)...)
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			fmt.Fprintln(os.Stderr, "golifecheck: go vet:", err)
+		}
+		return 1
+	}
+	results, err := decodeVetJSON(&out)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "golifecheck: reading go vet's output:", err)
+		return 1
+	}
+	if asJSON {
+		return results.printJSON(os.Stdout)
+	}
+	return results.printText(os.Stderr)
+}
+
+// A vetResult is one package's entry in go vet -json's output: for each
+// analyzer, its diagnostics or the error that stopped it.
+type vetResult struct {
+	pkg       string
+	analyzers map[string]json.RawMessage
+}
+
+type vetResults []vetResult
+
+// A jsonDiagnostic is the part of x/tools' JSON diagnostic the text
+// output prints.
+type jsonDiagnostic struct {
+	Posn    string `json:"posn"`
+	End     string `json:"end"`
+	Message string `json:"message"`
+	Related []struct {
+		Posn    string `json:"posn"`
+		Message string `json:"message"`
+	} `json:"related"`
+}
+
+// decodeVetJSON reads go vet -json's output: one JSON object per package
+// that reported anything, {"pkg": {"analyzer": [diagnostics] or
+// {"error": "..."}}}, in the order go vet finished them.
+func decodeVetJSON(r io.Reader) (vetResults, error) {
+	var results vetResults
+	dec := json.NewDecoder(r)
+	for dec.More() {
+		var tree map[string]map[string]json.RawMessage
+		if err := dec.Decode(&tree); err != nil {
+			return nil, err
+		}
+		for pkg, analyzers := range tree {
+			results = append(results, vetResult{pkg, analyzers})
+		}
+	}
+	return results, nil
+}
+
+// printJSON writes the results as one JSON tree, as the in-process
+// checker's -json does, and returns 0.
+func (rs vetResults) printJSON(w io.Writer) int {
+	tree := make(map[string]map[string]json.RawMessage)
+	for _, r := range rs {
+		tree[r.pkg] = r.analyzers
+	}
+	data, err := json.MarshalIndent(tree, "", "\t")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "golifecheck:", err)
+		return 1
+	}
+	w.Write(append(data, '\n'))
+	return 0
+}
+
+// printText writes each finding once (a file in a package and its test
+// variant is analyzed twice), with its related information indented
+// below it, as the in-process checker does, and returns the exit status.
+func (rs vetResults) printText(w io.Writer) int {
+	seen := make(map[[3]string]bool)
+	failed, found := false, false
+	for _, r := range rs {
+		for name, raw := range r.analyzers {
+			var stopped struct{ Error string }
+			if json.Unmarshal(raw, &stopped) == nil && stopped.Error != "" {
+				fmt.Fprintf(w, "%s: %s: %s\n", r.pkg, name, stopped.Error)
+				failed = true
+				continue
+			}
+			var diags []jsonDiagnostic
+			if err := json.Unmarshal(raw, &diags); err != nil {
+				fmt.Fprintf(w, "%s: %s: %v\n", r.pkg, name, err)
+				failed = true
+				continue
+			}
+			for _, d := range diags {
+				key := [3]string{d.Posn, d.End, d.Message}
+				if seen[key] {
+					continue
+				}
+				seen[key], found = true, true
+				fmt.Fprintf(w, "%s: %s\n", d.Posn, d.Message)
+				for _, rel := range d.Related {
+					fmt.Fprintf(w, "%s: \t%s\n", rel.Posn, rel.Message)
+				}
+			}
+		}
+	}
+	switch {
+	case failed:
+		return 1
+	case found:
+		return 3
+	}
+	return 0
+}
