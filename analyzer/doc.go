@@ -16,7 +16,12 @@
 // what it learns about a function (it returns a fresh cancel, it never calls
 // the function passed to it) is computed once on the function's SSA form and
 // exported as a fact, so go vet, which analyzes one package at a time, and
-// the standalone command report the same findings.
+// the standalone command report the same findings. The standard library's
+// facts are computed ahead of time for the Go release golifecheck is tested
+// with and embedded: where go vet analyzes a standard-library package only
+// for its facts and the package's sources match, golifecheck exports those
+// and builds no SSA (any other release, platform or build tag is analyzed
+// as usual).
 //
 // It reports only what can really leak. Where it cannot see enough (a call
 // through an interface or an unknown function value, a value that escapes to

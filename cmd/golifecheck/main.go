@@ -15,11 +15,15 @@
 // "golifecheck help" prints the documentation of every check;
 // "golifecheck help CHECK" prints one.
 //
-// Standalone, -tags LIST adds -tags=LIST to GOFLAGS so that the packages are
-// loaded with those build tags (under go vet, go vet handles -tags). -fix
-// applies every suggested fix, then reports the findings that remain; -diff
-// prints the fixes as a diff instead of applying them, then reports the
-// findings.
+// Standalone, golifecheck runs go vet with itself as the vet tool and prints
+// the findings in the standalone format (see vetrun.go): go vet's cache and
+// the standard library's precomputed facts make a run over unchanged code
+// cost what go vet's cache lookup does. -knowledge, -c, -test and x/tools'
+// debugging flags, which go vet cannot pass on, keep the in-process checker,
+// which loads every package from source. -tags LIST adds -tags=LIST to
+// GOFLAGS, where both find it. -fix applies every suggested fix, then
+// reports the findings that remain; -diff prints the fixes as a diff instead
+// of applying them, then reports the findings.
 //
 // Exit status, standalone: 0 when nothing is found (or, with -json, whenever
 // the analysis ran: the findings are in the JSON, as with go vet -json); 3
