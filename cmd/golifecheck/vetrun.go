@@ -22,11 +22,13 @@ import (
 // from its embedded table: a second run over unchanged code costs what
 // go vet's cache lookup costs, where loading every package from source,
 // the standard library's included, cost seconds and most of a gigabyte on
-// every run (issue 14).
+// every run.
 //
-// Flags go vet cannot pass on to the tool (-knowledge, which go vet's
-// cache would not see change, -c, -test, and x/tools' profiling and
-// debugging flags) keep the in-process checker, as do -fix and -diff.
+// Flags go vet cannot pass on to the tool (-knowledge, whose file go vet's
+// cache would not see change, -c, which needs the text output, -test, and
+// x/tools' profiling and debugging flags) keep the in-process checker.
+// -fix and -diff apply or show the fixes with it too (go vet has them only
+// from Go 1.26), then report the findings left through go vet.
 
 // viaVet reports whether go vet can run golifecheck with these flags:
 // -json and the analyzer's flags other than -knowledge, each with a
