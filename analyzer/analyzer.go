@@ -12,7 +12,6 @@ import (
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -25,8 +24,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:       analyzerDoc(),
 	URL:       "https://pkg.go.dev/github.com/golifecheck/golifecheck/analyzer",
 	Run:       run,
-	Requires:  []*analysis.Analyzer{ctrlflow.Analyzer},
-	FactTypes: []analysis.Fact{new(funcFact), new(stdDigest)},
+	FactTypes: []analysis.Fact{new(funcFact), new(noReturn), new(stdDigest)},
 	Flags:     newFlags(),
 }
 
@@ -187,11 +185,12 @@ func run(pass *analysis.Pass) (_ any, err error) {
 		contracts:     make(map[*ssa.Function]*stopContract),
 		ctors:         make(map[*ssa.Function]*stopContract),
 	}
+	noReturn := noReturns(pass)
 	if !needsSSA(pass, know) {
 		s.sups.reportMisuse(pass)
 		return nil, nil
 	}
-	s.pkg, s.funcs = buildSSA(pass)
+	s.pkg, s.funcs = buildSSA(pass, noReturn)
 	s.sums.init(s)
 	s.own = obligation.New(s.pass.Pkg, s.funcs, &s.sums)
 	s.generated = generatedFiles(pass)

@@ -16,7 +16,7 @@ func TestCtxcancel(t *testing.T) {
 // facts (standalone mode; cmd/golifecheck's tests run go vet on the same
 // packages).
 func TestFactsAcrossPackages(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "cancelhelper", "cancelhelperuse", "spawner", "spawneruse", "chanhelper", "chanhelperuse")
+	analysistest.Run(t, analysistest.TestData(), analyzer.Analyzer, "cancelhelper", "cancelhelperuse", "spawner", "spawneruse", "chanhelper", "chanhelperuse", "noreturn", "noreturnuse")
 }
 
 func TestCtxcancelFixes(t *testing.T) {

@@ -6,23 +6,23 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/ssa"
 )
 
 // buildSSA builds the SSA form of the package as the buildssa pass does,
 // and returns it with its source functions: declared functions, their
 // function literals, and those of package-level variable initializers.
+// noReturn reports the functions that never return (see noReturns).
 //
 // golifecheck builds SSA itself, rather than requiring buildssa, so that it
 // can skip the packages where no check has anything to look at: building
 // SSA costs more than type checking, and go vet runs the tool on every
 // package of a build, dependencies included.
-func buildSSA(pass *analysis.Pass) (*ssa.Package, []*ssa.Function) {
+func buildSSA(pass *analysis.Pass, noReturn func(*types.Func) bool) (*ssa.Package, []*ssa.Function) {
 	prog := ssa.NewProgram(pass.Fset, 0)
 	// Calls that never return (os.Exit, log.Fatal, t.FailNow) end their
 	// block, so that paths through them reach no return.
-	prog.SetNoReturn(pass.ResultOf[ctrlflow.Analyzer].(*ctrlflow.CFGs).NoReturn)
+	prog.SetNoReturn(noReturn)
 	for _, p := range pass.Pkg.Imports() {
 		prog.CreatePackage(p, nil, nil, true)
 	}

@@ -51,10 +51,12 @@ type stdTable struct {
 }
 
 // A stdPackage is one package's entry: the digest of its sources and its
-// facts, by object path (golang.org/x/tools/go/types/objectpath).
+// facts, by object path (golang.org/x/tools/go/types/objectpath): the
+// funcFacts, and the functions with the noReturn fact.
 type stdPackage struct {
-	Digest string
-	Facts  map[string]*funcFact `json:",omitempty"`
+	Digest   string
+	Facts    map[string]*funcFact `json:",omitempty"`
+	NoReturn []string             `json:",omitempty"`
 }
 
 // stdDigest is the package fact that carries a standard-library
@@ -135,6 +137,13 @@ func useStdFacts(pass *analysis.Pass) bool {
 			return false // cannot happen when the digest matches
 		}
 		pass.ExportObjectFact(obj, fact)
+	}
+	for _, path := range entry.NoReturn {
+		obj, err := objectpath.Object(pass.Pkg, objectpath.Path(path))
+		if err != nil {
+			return false
+		}
+		pass.ExportObjectFact(obj, new(noReturn))
 	}
 	return true
 }

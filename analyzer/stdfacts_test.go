@@ -10,6 +10,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
@@ -47,8 +48,8 @@ func TestStdFacts(t *testing.T) {
 		case w.Digest != g.Digest:
 			// Other sources (another Go release or platform): the
 			// table does not apply, and the package is analyzed.
-		case !reflect.DeepEqual(w.Facts, g.Facts):
-			t.Errorf("%s: the table's facts drifted from the analyzer's:\n table: %v\n now:   %v\nrun go test ./analyzer -run TestStdFacts -update", path, w.Facts, g.Facts)
+		case !reflect.DeepEqual(w.Facts, g.Facts) || !slices.Equal(w.NoReturn, g.NoReturn):
+			t.Errorf("%s: the table's facts drifted from the analyzer's:\n table: %v, noReturn %v\n now:   %v, noReturn %v\nrun go test ./analyzer -run TestStdFacts -update", path, w.Facts, w.NoReturn, g.Facts, g.NoReturn)
 		default:
 			matched++
 		}
@@ -84,6 +85,9 @@ func TestStdFactsInVetxOnlyMode(t *testing.T) {
 		if g := ownFacts(t, act); !reflect.DeepEqual(g, table.Packages[path].Facts) {
 			t.Errorf("%s: exported %v, the table has %v", path, g, table.Packages[path].Facts)
 		}
+		if g := ownNoReturns(act); !slices.Equal(g, table.Packages[path].NoReturn) {
+			t.Errorf("%s: exported noReturn for %v, the table has %v", path, g, table.Packages[path].NoReturn)
+		}
 	}
 	if built != 0 {
 		t.Errorf("SSA was built for %d packages whose facts the table holds", built)
@@ -105,7 +109,7 @@ func computeStdFacts(t *testing.T) *stdTable {
 		if !act.PackageFact(act.Package.Types, &d) {
 			t.Fatalf("%s: no digest", act.Package.PkgPath)
 		}
-		entry := &stdPackage{Digest: d.Sum, Facts: ownFacts(t, act)}
+		entry := &stdPackage{Digest: d.Sum, Facts: ownFacts(t, act), NoReturn: ownNoReturns(act)}
 		table.Packages[act.Package.PkgPath] = entry
 	}
 	return table
@@ -151,6 +155,22 @@ func ownFacts(t *testing.T, act *checker.Action) map[string]*funcFact {
 	return facts
 }
 
+// ownNoReturns returns the object paths of the action's own functions
+// with the noReturn fact, sorted, or nil if there are none.
+func ownNoReturns(act *checker.Action) []string {
+	var paths []string
+	for _, f := range act.AllObjectFacts() {
+		if _, ok := f.Fact.(*noReturn); !ok || f.Object.Pkg() != act.Package.Types {
+			continue
+		}
+		if path, err := objectpath.For(f.Object); err == nil {
+			paths = append(paths, string(path))
+		}
+	}
+	slices.Sort(paths)
+	return paths
+}
+
 // writeStdFacts writes the table, gzipped JSON with sorted keys, to
 // stdfacts.json.gz.
 func writeStdFacts(t *testing.T, table *stdTable) {
@@ -167,13 +187,14 @@ func writeStdFacts(t *testing.T, table *stdTable) {
 	if err := os.WriteFile("stdfacts.json.gz", buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	withFacts := 0
+	withFacts, noReturns := 0, 0
 	for _, p := range table.Packages {
 		if len(p.Facts) > 0 {
 			withFacts++
 		}
+		noReturns += len(p.NoReturn)
 	}
-	t.Logf("wrote %d packages (%d with facts), %d bytes", len(table.Packages), withFacts, buf.Len())
+	t.Logf("wrote %d packages (%d with funcFacts), %d functions that never return, %d bytes", len(table.Packages), withFacts, noReturns, buf.Len())
 }
 
 // goPlatform names the Go release and platform: "go1.26.8 linux/amd64".

@@ -57,15 +57,17 @@ const inProcess = "-test"
 // be the same.
 func TestVetAndStandaloneAgree(t *testing.T) {
 	bin := build(t)
-	pkgs := []string{"cancelhelper", "cancelhelperuse", "spawner", "spawneruse", "chanhelper", "chanhelperuse"}
+	pkgs := []string{"cancelhelper", "cancelhelperuse", "spawner", "spawneruse", "chanhelper", "chanhelperuse", "noreturn", "noreturnuse"}
 	vet := findings(t, exec.Command("go", append([]string{"vet", "-vettool=" + bin}, pkgs...)...))
 	alone := findings(t, exec.Command(bin, append([]string{inProcess}, pkgs...)...))
 	if !slices.Equal(vet, alone) {
 		t.Fatalf("go vet and standalone disagree\ngo vet:\n%s\nstandalone:\n%s", strings.Join(vet, "\n"), strings.Join(alone, "\n"))
 	}
-	// Five findings in cancelhelperuse, four in spawneruse and five in
-	// chanhelperuse, each needing a fact of the package it imports.
-	for pkg, want := range map[string]int{"cancelhelperuse": 5, "spawneruse": 4, "chanhelperuse": 5} {
+	// Five findings in cancelhelperuse, four in spawneruse, five in
+	// chanhelperuse and one in noreturnuse, each needing a fact of the
+	// package it imports (noreturnuse's other functions are silent only
+	// with noreturn's noReturn facts).
+	for pkg, want := range map[string]int{"cancelhelperuse": 5, "spawneruse": 4, "chanhelperuse": 5, "noreturnuse": 1} {
 		n := 0
 		for _, l := range vet {
 			if strings.HasPrefix(l, "src/"+pkg+"/") && !strings.Contains(l, ": \t") {
@@ -122,7 +124,7 @@ func TestBadFlag(t *testing.T) {
 func TestVetAndStandaloneAgreeInAModule(t *testing.T) {
 	bin := build(t)
 	dir := filepath.Join(t.TempDir(), "m")
-	for _, pkg := range []string{"cancelhelper", "cancelhelperuse", "spawner", "spawneruse", "chanhelper", "chanhelperuse"} {
+	for _, pkg := range []string{"cancelhelper", "cancelhelperuse", "spawner", "spawneruse", "chanhelper", "chanhelperuse", "noreturn", "noreturnuse"} {
 		src := filepath.Join("..", "..", "analyzer", "testdata", "src", pkg)
 		files, err := filepath.Glob(filepath.Join(src, "*.go"))
 		if err != nil || len(files) == 0 {
@@ -136,7 +138,7 @@ func TestVetAndStandaloneAgreeInAModule(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			data = regexp.MustCompile(`"(cancelhelper|spawner|chanhelper)"`).ReplaceAll(data, []byte(`"example.com/m/$1"`))
+			data = regexp.MustCompile(`"(cancelhelper|spawner|chanhelper|noreturn)"`).ReplaceAll(data, []byte(`"example.com/m/$1"`))
 			if err := os.WriteFile(filepath.Join(dir, pkg, filepath.Base(f)), data, 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -229,7 +229,7 @@ func afterFuncStopIgnored(ctx context.Context) {
 	context.AfterFunc(ctx, func() {})
 }
 
-func foreverAfter(parent context.Context) { // want foreverAfter:`forever`
+func foreverAfter(parent context.Context) { // want foreverAfter:`forever` foreverAfter:`noReturn`
 	ctx, cancel := context.WithCancel(parent)
 	_ = cancel
 	for {

@@ -65,7 +65,7 @@ func rangeTick() {
 }
 
 // loop runs forever; goroutines running it through a call are reported.
-func loop() { // want loop:`forever`
+func loop() { // want loop:`forever` loop:`noReturn`
 	for {
 		work()
 	}

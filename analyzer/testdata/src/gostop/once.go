@@ -9,7 +9,7 @@ import (
 // by a package-level flag the function sets, or run by a package-level
 // sync.Once. They may run until the process exits.
 
-func tickForever() { // want tickForever:`forever\(the loop in gostop.tickForever \(once.go:13\) has no exit\)`
+func tickForever() { // want tickForever:`forever\(the loop in gostop.tickForever \(once.go:13\) has no exit\)` tickForever:`noReturn`
 	for {
 		time.Sleep(time.Second)
 	}

@@ -133,7 +133,7 @@ func init() {
 	go libJanitor()
 }
 
-func libJanitor() { // want libJanitor:`forever`
+func libJanitor() { // want libJanitor:`forever` libJanitor:`noReturn`
 	for {
 		time.Sleep(time.Minute)
 	}

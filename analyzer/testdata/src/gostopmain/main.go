@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-func main() { // want main:`forever\(the loop in main.main \(main.go:\d+\) has no exit\)`
+func main() { // want main:`forever\(the loop in main.main \(main.go:\d+\) has no exit\)` main:`noReturn`
 	go http.ListenAndServe("localhost:6060", nil) // a debug server for the process's life
 	go stats()
 	startReporter()
@@ -63,13 +63,13 @@ func worker(ctx context.Context) { // want worker:`stopsOnlyVia\[0\]`
 	}
 }
 
-func poll() { // want poll:`forever`
+func poll() { // want poll:`forever` poll:`noReturn`
 	for {
 		time.Sleep(time.Second)
 	}
 }
 
-func janitor() { // want janitor:`forever`
+func janitor() { // want janitor:`forever` janitor:`noReturn`
 	for {
 		time.Sleep(time.Minute)
 	}

@@ -13,7 +13,7 @@ func Go(f func()) { // want Go:`launches\[0\]`
 }
 
 // Poll calls f every d, forever.
-func Poll(d time.Duration, f func()) { // want Poll:`forever\(the loop in spawner.Poll \(spawner.go:17\) has no exit\)`
+func Poll(d time.Duration, f func()) { // want Poll:`forever\(the loop in spawner.Poll \(spawner.go:17\) has no exit\)` Poll:`noReturn`
 	for {
 		f()
 		time.Sleep(d)
