@@ -20,8 +20,10 @@ import (
 // (golang.org/x/tools/go/analysis/passes/ctrlflow), computed by the same
 // rule: golifecheck computes it itself because ctrlflow keeps an AST
 // inspector and a control-flow graph of every function of the package
-// alive for the whole run (a sixth of golifecheck's peak memory on a large
-// package), where the fact needs each graph only while it is examined.
+// alive for the whole run, where the fact needs each graph only while it
+// is examined. On nats-server's server package, the inspector and the
+// graphs held 167 MB of a 679 MB live heap, and dropping them took
+// golifecheck's peak from 1.52 GB to 1.19-1.26 GB (go vet's: 1.20 GB).
 type noReturn struct{}
 
 func (*noReturn) AFact()         {}

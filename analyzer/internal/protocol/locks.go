@@ -65,7 +65,10 @@ type Effect struct {
 type Holding struct {
 	fn  *ssa.Function
 	ops map[ssa.Instruction]LockOp
-	in  map[*ssa.BasicBlock]LockState // at block entry; absent: unreachable
+	// opBlocks holds the blocks with an operation in ops: the others
+	// leave the state as they find it, and are not scanned.
+	opBlocks map[*ssa.BasicBlock]bool
+	in       map[*ssa.BasicBlock]LockState // at block entry; absent: unreachable
 	// defers are the deferred operations (`defer mu.Unlock()`), which
 	// act at the returns their defer statements reach.
 	defers []LockOp
@@ -73,13 +76,14 @@ type Holding struct {
 
 // Hold runs the must analysis of the mutex whose operations in fn are ops.
 func Hold(fn *ssa.Function, ops []LockOp) *Holding {
-	h := &Holding{fn: fn, ops: make(map[ssa.Instruction]LockOp), in: make(map[*ssa.BasicBlock]LockState)}
+	h := &Holding{fn: fn, ops: make(map[ssa.Instruction]LockOp), opBlocks: make(map[*ssa.BasicBlock]bool), in: make(map[*ssa.BasicBlock]LockState)}
 	for _, op := range ops {
 		if op.Deferred {
 			h.defers = append(h.defers, op)
 			continue
 		}
 		h.ops[op.Instr] = op
+		h.opBlocks[op.Instr.Block()] = true
 	}
 	if len(fn.Blocks) == 0 {
 		return h
@@ -131,6 +135,9 @@ func apply(op LockOp, st LockState) LockState {
 // each operation and the state before it, and returns the state at its
 // end.
 func (h *Holding) through(b *ssa.BasicBlock, st LockState, visit func(LockOp, LockState)) LockState {
+	if !h.opBlocks[b] {
+		return st
+	}
 	for _, in := range b.Instrs {
 		if op, ok := h.ops[in]; ok {
 			if visit != nil {
@@ -149,6 +156,9 @@ func (h *Holding) Before(at ssa.Instruction) (LockState, bool) {
 	st, ok := h.in[b]
 	if !ok {
 		return Mixed, false
+	}
+	if !h.opBlocks[b] {
+		return st, true
 	}
 	for _, in := range b.Instrs {
 		if in == at {
@@ -230,7 +240,7 @@ func (h *Holding) ReleasesFirst() bool {
 		}
 		seen[b] = true
 		met := false
-		for _, in := range b.Instrs {
+		for _, in := range h.instrsWithOps(b) {
 			op, ok := h.ops[in]
 			if !ok || op.Kind == Opaque {
 				continue
@@ -540,7 +550,16 @@ func (f flags) value(v ssa.Value) (bool, bool) {
 
 // firstOpIn returns the index of the first operation in b, or -1.
 func (h *Holding) firstOpIn(b *ssa.BasicBlock) int {
-	return slices.IndexFunc(b.Instrs, func(in ssa.Instruction) bool { _, ok := h.ops[in]; return ok })
+	return slices.IndexFunc(h.instrsWithOps(b), func(in ssa.Instruction) bool { _, ok := h.ops[in]; return ok })
+}
+
+// instrsWithOps returns b's instructions if b has an operation, else
+// none.
+func (h *Holding) instrsWithOps(b *ssa.BasicBlock) []ssa.Instruction {
+	if !h.opBlocks[b] {
+		return nil
+	}
+	return b.Instrs
 }
 
 // liveSuccs returns b's successors, less the one a condition known on
