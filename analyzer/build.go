@@ -9,10 +9,11 @@ import (
 	"golang.org/x/tools/go/ssa"
 )
 
-// buildSSA builds the SSA form of the package as the buildssa pass does,
-// and returns it with its source functions: declared functions, their
-// function literals, and those of package-level variable initializers.
-// noReturn reports the functions that never return (see noReturns).
+// buildSSA builds the SSA form of the package as the buildssa pass does
+// (but for its imports: see createImports), and returns it with its source
+// functions: declared functions, their function literals, and those of
+// package-level variable initializers. noReturn reports the functions
+// that never return (see noReturns).
 //
 // golifecheck builds SSA itself, rather than requiring buildssa, so that it
 // can skip the packages where no check has anything to look at: building
@@ -23,9 +24,7 @@ func buildSSA(pass *analysis.Pass, noReturn func(*types.Func) bool) (*ssa.Packag
 	// Calls that never return (os.Exit, log.Fatal, t.FailNow) end their
 	// block, so that paths through them reach no return.
 	prog.SetNoReturn(noReturn)
-	for _, p := range pass.Pkg.Imports() {
-		prog.CreatePackage(p, nil, nil, true)
-	}
+	createImports(prog, pass)
 	pkg := prog.CreatePackage(pass.Pkg, pass.Files, pass.TypesInfo, false)
 	pkg.Build()
 

@@ -470,7 +470,7 @@ func (s *state) serves(start ssa.Instruction, pos token.Pos, target ssa.Value, f
 	name := s.funcName(fn)
 	if len(stops) == 0 {
 		remedy := "use a server that can be stopped, and stop it when it must stop"
-		if fn.Pkg != nil && fn.Pkg.Pkg.Path() == "net/http" {
+		if declaredIn(fn, "net/http") {
 			remedy = "use an http.Server and call its Shutdown method when it must stop"
 		}
 		s.reportStart(pos, "goroutine never stops: "+name+" cannot be stopped; "+remedy, token.NoPos)
@@ -632,7 +632,7 @@ func usedElsewhere(v ssa.Value, seen map[ssa.Value]bool) bool {
 				return true // ln.Close(), ln.Addr()...
 			}
 			callee := ref.Common().StaticCallee()
-			if callee == nil || callee.Pkg == nil || callee.Pkg.Pkg.Path() != "net/http" {
+			if callee == nil || !declaredIn(callee, "net/http") {
 				return true
 			}
 		default:
