@@ -5,12 +5,16 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/go/ssa"
 )
 
 // TestInternalErrorIsReported checks that a panic inside a check becomes a
@@ -56,4 +60,42 @@ func TestHasAllTests(t *testing.T) {
 	in := write("in_test.go", "package p\n")
 	check(false, lib)    // in-package tests left out
 	check(true, lib, in) // the test variant
+}
+
+// TestCreateImports checks that an import's SSA package holds only the
+// package-level functions and variables the package refers to, and that
+// a method of an imported type, made on demand, keeps its package.
+func TestCreateImports(t *testing.T) {
+	members := make(map[string][]string) // import path -> member names
+	var fatal *ssa.Function
+	beforeChecks = func(s *state) {
+		if s.pass.Pkg.Path() != "noreturnuse" {
+			return // its dependencies, analyzed for their facts
+		}
+		for _, imp := range s.pass.Pkg.Imports() {
+			p := s.pkg.Prog.Package(imp)
+			members[imp.Path()] = slices.Sorted(maps.Keys(p.Members))
+		}
+		for _, fn := range s.funcs {
+			for _, b := range fn.Blocks {
+				for _, in := range b.Instrs {
+					if c, ok := in.(*ssa.Call); ok && c.Call.StaticCallee() != nil && c.Call.StaticCallee().Name() == "Fatal" {
+						fatal = c.Call.StaticCallee()
+					}
+				}
+			}
+		}
+	}
+	defer func() { beforeChecks = nil }()
+	analysistest.Run(t, analysistest.TestData(), Analyzer, "noreturnuse")
+	want := map[string][]string{
+		"context":  {"WithCancel", "init", "init$guard"},
+		"noreturn": {"Abort", "Check", "Die", "Failf", "init", "init$guard"},
+	}
+	if !reflect.DeepEqual(members, want) {
+		t.Errorf("imports' SSA members: got %v, want %v", members, want)
+	}
+	if fatal == nil || !declaredIn(fatal, "noreturn") {
+		t.Errorf("(*noreturn.Logger).Fatal: want a callee declared in noreturn, got %v", fatal)
+	}
 }
