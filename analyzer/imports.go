@@ -19,10 +19,10 @@ import (
 //
 // x/tools' buildssa creates every member of every import instead: each
 // function, variable and constant, and each method of each type, which
-// also decodes the whole of each import's export data. For a package
-// importing many large API packages (client-go's informers and typed
-// clients, each with thousands of generated methods) that was most of the
-// cost of building its SSA form. The members are declared to ssa as
+// also decodes the whole of each import's export data. On client-go,
+// whose packages import large generated API packages, creating only what
+// is used took the peak of a go vet run from 166 MB to 147 MB (go vet's:
+// 144-156 MB). The members are declared to ssa as
 // bodiless declarations, as for functions written in assembly, so that
 // ssa.Program.CreatePackage takes them from syntax; they are never built.
 func createImports(prog *ssa.Program, pass *analysis.Pass) {
