@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/cfg"
@@ -152,15 +153,9 @@ func namedIn(fn *types.Func, path, recv string, names ...string) bool {
 		if p, ok := t.(*types.Pointer); ok {
 			t = p.Elem()
 		}
-		n, ok := types.Unalias(t).(*types.Named)
-		if !ok || n.Obj().Name() != recv {
+		if !isNamed(t, path, recv) {
 			return false
 		}
 	}
-	for _, name := range names {
-		if fn.Name() == name {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(names, fn.Name())
 }

@@ -131,19 +131,23 @@ func useStdFacts(pass *analysis.Pass) bool {
 		return false
 	}
 	logStdFacts(pass.Pkg.Path() + " from the table")
-	for path, fact := range entry.Facts {
+	export := func(path string, fact analysis.Fact) bool {
 		obj, err := objectpath.Object(pass.Pkg, objectpath.Path(path))
 		if err != nil {
 			return false // cannot happen when the digest matches
 		}
 		pass.ExportObjectFact(obj, fact)
+		return true
 	}
-	for _, path := range entry.NoReturn {
-		obj, err := objectpath.Object(pass.Pkg, objectpath.Path(path))
-		if err != nil {
+	for path, fact := range entry.Facts {
+		if !export(path, fact) {
 			return false
 		}
-		pass.ExportObjectFact(obj, new(noReturn))
+	}
+	for _, path := range entry.NoReturn {
+		if !export(path, new(noReturn)) {
+			return false
+		}
 	}
 	return true
 }

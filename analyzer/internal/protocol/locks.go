@@ -135,10 +135,7 @@ func apply(op LockOp, st LockState) LockState {
 // each operation and the state before it, and returns the state at its
 // end.
 func (h *Holding) through(b *ssa.BasicBlock, st LockState, visit func(LockOp, LockState)) LockState {
-	if !h.opBlocks[b] {
-		return st
-	}
-	for _, in := range b.Instrs {
+	for _, in := range h.instrsWithOps(b) {
 		if op, ok := h.ops[in]; ok {
 			if visit != nil {
 				visit(op, st)
@@ -157,10 +154,7 @@ func (h *Holding) Before(at ssa.Instruction) (LockState, bool) {
 	if !ok {
 		return Mixed, false
 	}
-	if !h.opBlocks[b] {
-		return st, true
-	}
-	for _, in := range b.Instrs {
+	for _, in := range h.instrsWithOps(b) {
 		if in == at {
 			break
 		}
