@@ -49,6 +49,8 @@ const (
 	RHeld                     // read-locked
 	Released                  // unlocked
 	Mixed                     // paths disagree, or unknown
+
+	unreached // Holding's mark for a block no path reaches
 )
 
 // Effect summarizes what a function does with a mutex it is given.
@@ -63,12 +65,16 @@ type Effect struct {
 
 // Holding is the must analysis of one mutex in one function.
 type Holding struct {
-	fn  *ssa.Function
-	ops map[ssa.Instruction]LockOp
-	// opBlocks holds the blocks with an operation in ops: the others
-	// leave the state as they find it, and are not scanned.
-	opBlocks map[*ssa.BasicBlock]bool
-	in       map[*ssa.BasicBlock]LockState // at block entry; absent: unreachable
+	fn *ssa.Function
+	// ops are the operations not deferred, ordered by block index (see
+	// opsIn): blocks with none leave the state as they find it, and are
+	// not scanned.
+	ops []LockOp
+	// in is the state at each block's entry, by block index; unreached
+	// for a block no path reaches. A slice, not a map: a package holds
+	// one Holding per function and mutex it locks, and nats-server's
+	// maps came to 80 MB.
+	in []LockState
 	// defers are the deferred operations (`defer mu.Unlock()`), which
 	// act at the returns their defer statements reach.
 	defers []LockOp
@@ -76,41 +82,51 @@ type Holding struct {
 
 // Hold runs the must analysis of the mutex whose operations in fn are ops.
 func Hold(fn *ssa.Function, ops []LockOp) *Holding {
-	h := &Holding{fn: fn, ops: make(map[ssa.Instruction]LockOp), opBlocks: make(map[*ssa.BasicBlock]bool), in: make(map[*ssa.BasicBlock]LockState)}
+	h := &Holding{fn: fn}
 	for _, op := range ops {
 		if op.Deferred {
 			h.defers = append(h.defers, op)
-			continue
+		} else {
+			h.ops = append(h.ops, op)
 		}
-		h.ops[op.Instr] = op
-		h.opBlocks[op.Instr.Block()] = true
 	}
+	slices.SortStableFunc(h.ops, func(a, b LockOp) int { return a.Instr.Block().Index - b.Instr.Block().Index })
 	if len(fn.Blocks) == 0 {
 		return h
 	}
-	h.in[fn.Blocks[0]] = Entry
+	h.in = make([]LockState, len(fn.Blocks))
+	for i := range h.in {
+		h.in[i] = unreached
+	}
+	h.in[0] = Entry
 	for changed := true; changed; {
 		changed = false
 		for _, b := range fn.Blocks {
-			st, ok := h.in[b]
+			st, ok := h.entry(b)
 			if !ok {
 				continue
 			}
 			out := h.through(b, st, nil)
 			for _, succ := range liveSuccs(b, nil) {
-				old, seen := h.in[succ]
+				old, seen := h.entry(succ)
 				next := out
 				if seen && old != out {
 					next = Mixed
 				}
 				if !seen || next != old {
-					h.in[succ] = next
+					h.in[succ.Index] = next
 					changed = true
 				}
 			}
 		}
 	}
 	return h
+}
+
+// entry returns the state at b's entry, and false if no path reaches b.
+func (h *Holding) entry(b *ssa.BasicBlock) (LockState, bool) {
+	st := h.in[b.Index]
+	return st, st != unreached
 }
 
 // apply is the state after op, from st.
@@ -136,7 +152,7 @@ func apply(op LockOp, st LockState) LockState {
 // end.
 func (h *Holding) through(b *ssa.BasicBlock, st LockState, visit func(LockOp, LockState)) LockState {
 	for _, in := range h.instrsWithOps(b) {
-		if op, ok := h.ops[in]; ok {
+		if op, ok := h.opAt(in); ok {
 			if visit != nil {
 				visit(op, st)
 			}
@@ -150,7 +166,7 @@ func (h *Holding) through(b *ssa.BasicBlock, st LockState, visit func(LockOp, Lo
 // at is unreachable.
 func (h *Holding) Before(at ssa.Instruction) (LockState, bool) {
 	b := at.Block()
-	st, ok := h.in[b]
+	st, ok := h.entry(b)
 	if !ok {
 		return Mixed, false
 	}
@@ -158,7 +174,7 @@ func (h *Holding) Before(at ssa.Instruction) (LockState, bool) {
 		if in == at {
 			break
 		}
-		if op, ok := h.ops[in]; ok {
+		if op, ok := h.opAt(in); ok {
 			st = apply(op, st)
 		}
 	}
@@ -235,7 +251,7 @@ func (h *Holding) ReleasesFirst() bool {
 		seen[b] = true
 		met := false
 		for _, in := range h.instrsWithOps(b) {
-			op, ok := h.ops[in]
+			op, ok := h.opAt(in)
 			if !ok || op.Kind == Opaque {
 				continue
 			}
@@ -276,7 +292,7 @@ func (h *Holding) first() LockKind {
 // each calls visit with every reachable operation and the state before it.
 func (h *Holding) each(visit func(LockOp, LockState)) {
 	for _, b := range h.fn.Blocks {
-		if st, ok := h.in[b]; ok {
+		if st, ok := h.entry(b); ok {
 			h.through(b, st, visit)
 		}
 	}
@@ -376,7 +392,7 @@ func (h *Holding) DoubleLocks(m Mutex) []DoubleLock {
 func (h *Holding) backToItself(op LockOp) *ssa.BasicBlock {
 	b := op.Instr.Block()
 	rest := b.Instrs[slices.Index(b.Instrs, op.Instr)+1:]
-	if slices.ContainsFunc(rest, func(in ssa.Instruction) bool { _, ok := h.ops[in]; return ok }) {
+	if slices.ContainsFunc(rest, h.isOp) {
 		return nil
 	}
 	var via *ssa.BasicBlock
@@ -405,7 +421,7 @@ func (h *Holding) enteredHolding(b *ssa.BasicBlock) (*ssa.BasicBlock, LockState,
 		if b.Dominates(p) {
 			continue // a back edge
 		}
-		in, ok := h.in[p]
+		in, ok := h.entry(p)
 		if !ok {
 			continue
 		}
@@ -427,7 +443,8 @@ func (h *Holding) reachable(b *ssa.BasicBlock) []LockOp {
 			return false
 		}
 		if i := h.firstOpIn(x); i >= 0 {
-			ops = append(ops, h.ops[x.Instrs[i]])
+			op, _ := h.opAt(x.Instrs[i])
+			ops = append(ops, op)
 			return false
 		}
 		return true
@@ -544,16 +561,42 @@ func (f flags) value(v ssa.Value) (bool, bool) {
 
 // firstOpIn returns the index of the first operation in b, or -1.
 func (h *Holding) firstOpIn(b *ssa.BasicBlock) int {
-	return slices.IndexFunc(h.instrsWithOps(b), func(in ssa.Instruction) bool { _, ok := h.ops[in]; return ok })
+	return slices.IndexFunc(h.instrsWithOps(b), h.isOp)
 }
 
 // instrsWithOps returns b's instructions if b has an operation, else
 // none.
 func (h *Holding) instrsWithOps(b *ssa.BasicBlock) []ssa.Instruction {
-	if !h.opBlocks[b] {
+	if len(h.opsIn(b)) == 0 {
 		return nil
 	}
 	return b.Instrs
+}
+
+// opsIn returns the operations in block b.
+func (h *Holding) opsIn(b *ssa.BasicBlock) []LockOp {
+	i, _ := slices.BinarySearchFunc(h.ops, b.Index, func(op LockOp, index int) int { return op.Instr.Block().Index - index })
+	j := i
+	for j < len(h.ops) && h.ops[j].Instr.Block() == b {
+		j++
+	}
+	return h.ops[i:j]
+}
+
+// opAt returns the operation that instruction in performs, if any.
+func (h *Holding) opAt(in ssa.Instruction) (LockOp, bool) {
+	for _, op := range h.opsIn(in.Block()) {
+		if op.Instr == in {
+			return op, true
+		}
+	}
+	return LockOp{}, false
+}
+
+// isOp reports whether instruction in performs an operation.
+func (h *Holding) isOp(in ssa.Instruction) bool {
+	_, ok := h.opAt(in)
+	return ok
 }
 
 // liveSuccs returns b's successors, less the one a condition known on
@@ -594,7 +637,8 @@ func (h *Holding) firstOps(b *ssa.BasicBlock) ([]LockOp, bool) {
 		}
 		seen[x] = true
 		if i := h.firstOpIn(x); i >= 0 {
-			ops = append(ops, h.ops[x.Instrs[i]])
+			op, _ := h.opAt(x.Instrs[i])
+			ops = append(ops, op)
 			continue
 		}
 		if _, ok := x.Instrs[len(x.Instrs)-1].(*ssa.Return); ok {
