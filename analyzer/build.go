@@ -88,7 +88,7 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 		if !ok || fn.Pkg() == nil {
 			continue
 		}
-		if (ctxcancel && (know.cancelResults(fn) != nil || know.keeps[fn.FullName()] != nil)) || (gostop && (know.launcherParams(fn) != nil || know.hasMustCall(fn))) {
+		if (ctxcancel && (know.cancelResults(fn) != nil || know.keeps[know.name(fn)] != nil)) || (gostop && (know.launcherParams(fn) != nil || know.hasMustCall(fn))) {
 			return true
 		}
 		if chanblock && isMutexLock(fn) {

@@ -163,7 +163,7 @@ func (s *state) reportStart(pos token.Pos, msg string, at token.Pos) {
 // isBackground reports whether v is context.Background() or context.TODO().
 func isBackground(v ssa.Value) bool {
 	obj := calledFunc(v)
-	return obj != nil && (obj.FullName() == "context.Background" || obj.FullName() == "context.TODO")
+	return obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "context" && (obj.Name() == "Background" || obj.Name() == "TODO")
 }
 
 // calledFunc returns the declared function that v, a call's result (or a
@@ -246,7 +246,7 @@ func (s *state) neverClosed(ch ssa.Value) bool {
 	case *ssa.Call:
 		if callee := ch.Call.StaticCallee(); callee != nil {
 			if obj, ok := callee.Object().(*types.Func); ok {
-				return s.know.neverClosed[obj.FullName()]
+				return s.know.neverClosed[s.know.name(obj)]
 			}
 		}
 	case *ssa.ChangeType:
@@ -463,7 +463,7 @@ func (s *state) serves(start ssa.Instruction, pos token.Pos, target ssa.Value, f
 	if !ok {
 		return false
 	}
-	stops, ok := s.know.stoppedBy[obj.FullName()]
+	stops, ok := s.know.stoppedBy[s.know.name(obj)]
 	if !ok {
 		return false
 	}
@@ -712,7 +712,7 @@ func (s *state) stopCalledOn(key any, stops []string, g *ssa.Function) int {
 				if callee == nil || len(call.Common().Args) == 0 {
 					continue
 				}
-				if obj, ok := callee.Object().(*types.Func); ok && slices.Contains(stops, obj.FullName()) {
+				if obj, ok := callee.Object().(*types.Func); ok && slices.Contains(stops, s.know.name(obj)) {
 					if s.origin(call.Common().Args[0]) != key {
 						continue
 					}
@@ -827,7 +827,7 @@ func (s *state) neverStopped(ch ssa.Value) bool {
 	if obj == nil {
 		return false
 	}
-	stops, ok := s.know.closedBy[obj.FullName()]
+	stops, ok := s.know.closedBy[s.know.name(obj)]
 	if !ok {
 		return false
 	}

@@ -83,3 +83,40 @@ func TestMisfitEntriesIgnored(t *testing.T) {
 		t.Errorf("doneContext accepts done=7")
 	}
 }
+
+// TestKnowledgeName: the guard on building full names lets through every
+// function the table names, including one whose package path has a dot
+// in its last element and a stop method, and nothing of a package or name
+// the table does not mention.
+func TestKnowledgeName(t *testing.T) {
+	k := newKnowledge()
+	if err := k.parse("k.txt", "launcher (*gopkg.in/tomb.v2.Tomb).Go 1\nstoppedby example.com/srv.Serve (*example.com/srv.Server).Close\n"); err != nil {
+		t.Fatal(err)
+	}
+	tomb := types.NewPackage("gopkg.in/tomb.v2", "tomb")
+	srv := types.NewPackage("example.com/srv", "srv")
+	other := types.NewPackage("example.com/other", "other")
+	method := func(pkg *types.Package, typ, name string) *types.Func {
+		named := types.NewNamed(types.NewTypeName(token.NoPos, pkg, typ, nil), types.NewStruct(nil, nil), nil)
+		recv := types.NewVar(token.NoPos, pkg, "r", types.NewPointer(named))
+		return types.NewFunc(token.NoPos, pkg, name, types.NewSignatureType(recv, nil, nil, nil, nil, false))
+	}
+	fn := func(pkg *types.Package, name string) *types.Func {
+		return types.NewFunc(token.NoPos, pkg, name, types.NewSignatureType(nil, nil, nil, nil, nil, false))
+	}
+	for _, tc := range []struct {
+		fn   *types.Func
+		want string
+	}{
+		{method(tomb, "Tomb", "Go"), "(*gopkg.in/tomb.v2.Tomb).Go"},
+		{fn(srv, "Serve"), "example.com/srv.Serve"},
+		{method(srv, "Server", "Close"), "(*example.com/srv.Server).Close"},
+		{fn(srv, "Listen"), ""},
+		{fn(other, "Serve"), ""},
+		{method(other, "Tomb", "Go"), ""},
+	} {
+		if got := k.name(tc.fn); got != tc.want {
+			t.Errorf("name(%s) = %q, want %q", tc.fn.FullName(), got, tc.want)
+		}
+	}
+}

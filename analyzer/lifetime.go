@@ -32,7 +32,7 @@ func (s *state) oncePerProcess(b *ssa.BasicBlock, depth int) bool {
 	if isMainMain(fn) || isInit(fn) || onceGuarded(b) {
 		return true
 	}
-	if obj, ok := fn.Object().(*types.Func); ok && s.know.once[obj.FullName()] {
+	if obj, ok := fn.Object().(*types.Func); ok && s.know.once[s.know.name(obj)] {
 		return true // runtime.main: the program's entry, which runs main.main
 	}
 	if s.usedAsValue(fn) || (s.pass.Pkg.Name() != "main" && fn.Object() != nil && fn.Object().Exported()) {

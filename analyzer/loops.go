@@ -166,7 +166,7 @@ func timerOf(ch ssa.Value) *ssa.Call {
 	if !ok {
 		return nil
 	}
-	if obj := calledFunc(call); obj == nil || obj.FullName() != "time.NewTimer" {
+	if obj := calledFunc(call); obj == nil || obj.Pkg() == nil || obj.Pkg().Path() != "time" || obj.Name() != "NewTimer" {
 		return nil
 	}
 	return call

@@ -21,7 +21,7 @@ func (s *state) knownMustCall(callee *ssa.Function, call *ssa.Call) (mustCall, b
 	if !ok {
 		return mustCall{}, false
 	}
-	mc, ok := s.know.mustCalls[obj.FullName()]
+	mc, ok := s.know.mustCalls[s.know.name(obj)]
 	if !ok {
 		return mc, false
 	}
@@ -39,7 +39,7 @@ func (s *state) knownMustCall(callee *ssa.Function, call *ssa.Call) (mustCall, b
 // mustread: runtime.Pool). It reports whether callee is such a function.
 func (s *state) checkMustRead(call *ssa.Call, callee *ssa.Function) bool {
 	obj, ok := callee.Object().(*types.Func)
-	if !ok || !s.know.mustRead[obj.FullName()] {
+	if !ok || !s.know.mustRead[s.know.name(obj)] {
 		return false
 	}
 	how := "is discarded"

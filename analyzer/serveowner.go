@@ -89,7 +89,7 @@ func (s *state) stopsServer(call ssa.CallInstruction, key any, stops []string) b
 		return false
 	}
 	obj, ok := callee.Object().(*types.Func)
-	return ok && slices.Contains(stops, obj.FullName()) && s.origin(call.Common().Args[0]) == key
+	return ok && slices.Contains(stops, s.know.name(obj)) && s.origin(call.Common().Args[0]) == key
 }
 
 // sentOnBy returns the channels of the starting function that the
