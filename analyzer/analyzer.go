@@ -169,12 +169,12 @@ func run(pass *analysis.Pass) (_ any, err error) {
 			err = nil
 		}
 	}()
+	if useStdFacts(pass) {
+		return nil, nil // a standard-library package whose facts are known
+	}
 	know, err := loadKnowledge(knowledgeFile)
 	if err != nil {
 		return nil, err
-	}
-	if useStdFacts(pass) {
-		return nil, nil // a standard-library package whose facts are known
 	}
 	s := &state{
 		pass:          pass,

@@ -201,3 +201,21 @@ func writeStdFacts(t *testing.T, table *stdTable) {
 func goPlatform() string {
 	return fmt.Sprintf("%s %s/%s", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
+
+// TestMaybeStd: every package of the table passes the guard that spares
+// other packages the table's decoding, and module paths do not.
+func TestMaybeStd(t *testing.T) {
+	if len(loadStdFacts().Packages) == 0 {
+		t.Fatal("the table is empty")
+	}
+	for path := range loadStdFacts().Packages {
+		if !maybeStd(path) {
+			t.Errorf("maybeStd(%q) = false for a package of the table", path)
+		}
+	}
+	for _, path := range []string{"github.com/nats-io/nats-server/v2/server", "gopkg.in/yaml.v3", "golang.org/x/tools/go/ssa", "k8s.io/client-go/tools/cache"} {
+		if maybeStd(path) {
+			t.Errorf("maybeStd(%q) = true", path)
+		}
+	}
+}
