@@ -163,7 +163,7 @@ func (s *state) reportStart(pos token.Pos, msg string, at token.Pos) {
 // isBackground reports whether v is context.Background() or context.TODO().
 func isBackground(v ssa.Value) bool {
 	obj := calledFunc(v)
-	return obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "context" && (obj.Name() == "Background" || obj.Name() == "TODO")
+	return obj != nil && namedIn(obj, "context", "", "Background", "TODO")
 }
 
 // calledFunc returns the declared function that v, a call's result (or a

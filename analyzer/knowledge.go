@@ -291,6 +291,7 @@ func loadKnowledge(extra string) (*knowledge, error) {
 // hasMustCall reports whether the table puts a mustcall or mustread
 // obligation on fn's result.
 func (k *knowledge) hasMustCall(fn *types.Func) bool {
-	_, ok := k.mustCalls[k.name(fn)]
-	return ok || k.mustRead[k.name(fn)]
+	name := k.name(fn)
+	_, ok := k.mustCalls[name]
+	return ok || k.mustRead[name]
 }

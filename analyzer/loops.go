@@ -166,7 +166,7 @@ func timerOf(ch ssa.Value) *ssa.Call {
 	if !ok {
 		return nil
 	}
-	if obj := calledFunc(call); obj == nil || obj.Pkg() == nil || obj.Pkg().Path() != "time" || obj.Name() != "NewTimer" {
+	if obj := calledFunc(call); obj == nil || !namedIn(obj, "time", "", "NewTimer") {
 		return nil
 	}
 	return call

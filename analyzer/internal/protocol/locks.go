@@ -397,8 +397,8 @@ func (h *Holding) backToItself(op LockOp) *ssa.BasicBlock {
 	}
 	var via *ssa.BasicBlock
 	h.walk(b, func(from, x *ssa.BasicBlock) bool {
-		if i := h.firstOpIn(x); i >= 0 {
-			if x.Instrs[i] == op.Instr && via == nil {
+		if first, ok := h.firstOp(x); ok {
+			if first.Instr == op.Instr && via == nil {
 				via = from
 			}
 			return false
@@ -442,8 +442,7 @@ func (h *Holding) reachable(b *ssa.BasicBlock) []LockOp {
 		if x.Dominates(b) && x != b {
 			return false
 		}
-		if i := h.firstOpIn(x); i >= 0 {
-			op, _ := h.opAt(x.Instrs[i])
+		if op, ok := h.firstOp(x); ok {
 			ops = append(ops, op)
 			return false
 		}
@@ -492,7 +491,7 @@ func (h *Holding) walk(b *ssa.BasicBlock, visit func(from, x *ssa.BasicBlock) bo
 		}
 		seen[key{st.x, st.looped}] = true
 		if back && !st.looped {
-			if h.firstOpIn(st.x) < 0 {
+			if _, ok := h.firstOp(st.x); !ok {
 				push(st.x, false, st.env)
 			}
 			continue
@@ -559,9 +558,14 @@ func (f flags) value(v ssa.Value) (bool, bool) {
 	return b, ok
 }
 
-// firstOpIn returns the index of the first operation in b, or -1.
-func (h *Holding) firstOpIn(b *ssa.BasicBlock) int {
-	return slices.IndexFunc(h.instrsWithOps(b), h.isOp)
+// firstOp returns the first operation in b, in instruction order.
+func (h *Holding) firstOp(b *ssa.BasicBlock) (LockOp, bool) {
+	for _, in := range h.instrsWithOps(b) {
+		if op, ok := h.opAt(in); ok {
+			return op, true
+		}
+	}
+	return LockOp{}, false
 }
 
 // instrsWithOps returns b's instructions if b has an operation, else
@@ -636,8 +640,7 @@ func (h *Holding) firstOps(b *ssa.BasicBlock) ([]LockOp, bool) {
 			continue
 		}
 		seen[x] = true
-		if i := h.firstOpIn(x); i >= 0 {
-			op, _ := h.opAt(x.Instrs[i])
+		if op, ok := h.firstOp(x); ok {
 			ops = append(ops, op)
 			continue
 		}
