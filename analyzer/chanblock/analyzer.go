@@ -1,0 +1,56 @@
+package chanblock
+
+import (
+	_ "embed"
+	"reflect"
+
+	"github.com/golifecheck/golifecheck/analyzer/internal/lifecycle"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer is the chanblock check; see the package documentation.
+var Analyzer = &analysis.Analyzer{
+	Name:     "chanblock",
+	Doc:      lifecycle.DocSections(doc)["Analyzer chanblock"],
+	URL:      "https://pkg.go.dev/github.com/golifecheck/golifecheck/analyzer/chanblock",
+	Requires: []*analysis.Analyzer{lifecycle.Analyzer},
+	Run:      run,
+	// gostop reads what chanblock found blocked forever (see Blocked).
+	ResultType: reflect.TypeOf(new(Blocked)),
+}
+
+// Blocked is chanblock's Result: the goroutines it reported blocked
+// forever. gostop does not report them again.
+type Blocked struct {
+	// Starts holds the goroutine starts (go statements, launcher calls)
+	// whose goroutine chanblock reported blocked forever.
+	Starts map[ssa.Instruction]bool
+	// Funcs holds the functions in which chanblock reported an operation
+	// that blocks forever: a goroutine started to run one is not reported
+	// by gostop.
+	Funcs map[*ssa.Function]bool
+}
+
+// A checker is chanblock's view of one package: the model's State, with caches
+// of its own.
+type checker struct {
+	*lifecycle.State
+	blocked *Blocked
+}
+
+func run(pass *analysis.Pass) (res any, err error) {
+	blocked := &Blocked{Starts: make(map[ssa.Instruction]bool), Funcs: make(map[*ssa.Function]bool)}
+	res = blocked // also after a panic, which Recover reports
+	defer lifecycle.Recover(pass)
+	s := pass.ResultOf[lifecycle.Analyzer].(*lifecycle.Result).ForCheck(pass)
+	if s == nil {
+		return blocked, nil
+	}
+	runChanblock(&checker{State: s, blocked: blocked})
+	s.Done("chanblock")
+	return blocked, nil
+}

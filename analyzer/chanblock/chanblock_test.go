@@ -1,0 +1,42 @@
+package chanblock_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/golifecheck/golifecheck/analyzer/internal/wants"
+
+	"github.com/golifecheck/golifecheck/analyzer/chanblock"
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+// testdata is chanblock's directory under analyzer/testdata.
+var testdata = mustAbs(filepath.Join("..", "testdata", "chanblock"))
+
+func mustAbs(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path // analysistest reports the failure to load
+	}
+	return abs
+}
+
+func TestChanblock(t *testing.T) {
+	analysistest.Run(wants.Diagnostics(t), testdata, chanblock.Analyzer, "chanblock", "stopchan", "suppress")
+}
+
+// TestFactsAcrossPackages checks findings that rest on another package's
+// facts.
+func TestFactsAcrossPackages(t *testing.T) {
+	analysistest.Run(wants.Diagnostics(t), testdata, chanblock.Analyzer, "chanhelperuse")
+}
+
+// TestLocksOnly checks a package with mutexes and no goroutine or
+// channel: SSA is built for its locks all the same.
+func TestLocksOnly(t *testing.T) {
+	analysistest.Run(wants.Diagnostics(t), testdata, chanblock.Analyzer, "locksonly")
+}
+
+func TestFixes(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(wants.Diagnostics(t), testdata, chanblock.Analyzer, "chanblockfix")
+}

@@ -1,0 +1,76 @@
+// Package ctxcancel defines an Analyzer that reports cancel functions
+// (and other release obligations) that are not called on every path.
+//
+// # Analyzer ctxcancel
+//
+// ctxcancel: report cancel functions that are not called on every path
+//
+// The cancel function returned by context.WithCancel, WithCancelCause,
+// WithTimeout, WithTimeoutCause, WithDeadline and WithDeadlineCause, the
+// stop function of signal.NotifyContext, and the cancel returned by any
+// helper that passes one on to its caller must be called, or the context,
+// its timer and its goroutine-visible state leak until the parent is
+// cancelled (never, for context.Background). ctxcancel reports, at the call
+// that returns the cancel:
+//
+//   - a cancel that is discarded (assigned to _) or never called; `_ = cancel`
+//     and a comparison with nil are not calls;
+//   - a cancel not called on every path to a return (path sensitive, like go
+//     vet's lostcancel, whose findings it includes);
+//   - a cancel replaced in a loop before it is called;
+//   - a cancel deferred inside a loop that comes back to the call and can
+//     run without a bound fixed in advance (`for {}`, `for cond`, `for range
+//     ch`, `i < n`): the defer runs only when the function returns, so every
+//     iteration's context and timer pile up until then (a range over a
+//     table the function builds itself, an array or a constant count keeps
+//     a bounded number, and is left alone; a range over a parameter's or a
+//     field's slice is reported);
+//   - a cancel passed to a function that never calls it, or stored in an
+//     unexported struct field that nothing in the package calls;
+//   - a cancel stored in a field whose release method calls it only on some
+//     paths (guards excuse a path: the field is nil, an idempotence flag the
+//     skipping path does not set, a parameter, ctx.Err() != nil); a method
+//     that stores a new cancel into such a field without calling the one it
+//     holds; an exported method that deletes a map entry's cancel uncalled
+//     (the ownership model: package analyzer/internal/obligation);
+//   - a premature cancel: the cancel is deferred, so the context ends when
+//     the function returns, yet what the function returns still uses the
+//     context: an *http.Response whose body is still to be read, *sql.Rows,
+//     a struct or closure holding it (the knowledge table's keeps entries
+//     say which results hold on to which arguments). No fix is offered: the
+//     cancel must go to the caller.
+//
+// It stays silent when ownership moves: the cancel is returned, sent on a
+// channel, stored where something calls it (a field some method calls, a
+// slice, a map, a global), captured by a closure that calls it and is
+// called, deferred or handed on (t.Cleanup, context.AfterFunc,
+// sync.OnceFunc...), passed to a function that calls it or to one it cannot
+// see. context.AfterFunc's stop is optional and never reported. main.main is
+// exempt: returning from it ends the process.
+//
+// Where it is mechanical and safe (the call is outside loops, the function
+// starts no goroutine, the context does not outlive the function) the
+// finding carries the suggested fix `defer cancel()`; a `defer cancel()`
+// further down is moved up to the call, never repeated.
+//
+// Wrong:
+//
+//	func fetch(ctx context.Context, url string) error {
+//		ctx, cancel := context.WithTimeout(ctx, time.Second)
+//		req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+//		if err != nil {
+//			return err // the timer and context leak
+//		}
+//		defer cancel()
+//		...
+//	}
+//
+// Right:
+//
+//	func fetch(ctx context.Context, url string) error {
+//		ctx, cancel := context.WithTimeout(ctx, time.Second)
+//		defer cancel()
+//		req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+//		...
+//	}
+package ctxcancel

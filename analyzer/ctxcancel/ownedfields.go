@@ -1,0 +1,52 @@
+package ctxcancel
+
+import (
+	"fmt"
+	"go/types"
+
+	"github.com/golifecheck/golifecheck/analyzer/internal/lifecycle"
+
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// checkReplaced reports the stores of a fresh cancel into an owning field
+// of a method's receiver that may still hold an uncalled cancel: a
+// SetDeadline that replaces the pair its constructor set without calling
+// the old cancel (see obligation.Model.Replaces).
+func (s *checker) checkReplaced(fn *ssa.Function, fl *obligation.Flow) {
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			st, ok := in.(*ssa.Store)
+			if !ok || fl.Released[st] != obligation.HandedOn {
+				continue
+			}
+			other := s.Own.Replaces(st)
+			if other == nil {
+				continue
+			}
+			fa := st.Addr.(*ssa.FieldAddr)
+			f := obligation.FieldOf(fa)
+			old := fn.Params[0].Name() + "." + f.Name()
+			d := analysis.Diagnostic{Pos: st.Pos(), Message: fmt.Sprintf("%s replaces the cancel function in %s without calling it, so the earlier context is never cancelled; call %s() before storing a new one", lifecycle.FuncNoun(fn), obligation.FieldLabel(fa, f), old)}
+			d.Related = append(d.Related, lifecycle.Related(other.Pos(), "the field is also set here"))
+			s.Report("ctxcancel", d)
+		}
+	}
+}
+
+// checkDeleted reports a delete from a map of cancel functions kept in a
+// field that drops the entry's cancel uncalled (see
+// obligation.Model.DeleteLoses).
+func (s *checker) checkDeleted(fn *ssa.Function, call *ssa.Call) {
+	label, ok := s.Own.DeleteLoses(call)
+	if !ok {
+		return
+	}
+	m, ok := call.Call.Args[0].Type().Underlying().(*types.Map)
+	if !ok || !lifecycle.IsCancelType(m.Elem()) {
+		return
+	}
+	s.Report("ctxcancel", analysis.Diagnostic{Pos: call.Pos(), Message: fmt.Sprintf("%s deletes an entry of %s without calling its cancel function, so that context is never cancelled; call it before deleting", lifecycle.FuncNoun(fn), label)})
+}

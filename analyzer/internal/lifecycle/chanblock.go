@@ -1,0 +1,553 @@
+package lifecycle
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
+	"golang.org/x/tools/go/ssa"
+)
+
+// isNilChan reports whether v is a nil channel: the constant, or a load of
+// a variable (perhaps captured by a closure) that is never assigned.
+func IsNilChan(v ssa.Value) bool {
+	if ct, ok := v.(*ssa.ChangeType); ok {
+		v = ct.X
+	}
+	load, ok := v.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return obligation.IsNil(v)
+	}
+	addr := load.X
+	for {
+		fv, ok := addr.(*ssa.FreeVar)
+		if !ok {
+			break
+		}
+		if addr = Binding(fv); addr == nil {
+			return false
+		}
+	}
+	alloc, ok := addr.(*ssa.Alloc)
+	return ok && NeverAssigned(alloc)
+}
+
+// neverAssigned reports whether the variable alloc, and every closure's
+// capture of it, is only ever read.
+func NeverAssigned(addr ssa.Value) bool {
+	for _, ref := range *addr.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.UnOp:
+			if ref.Op != token.MUL {
+				return false
+			}
+		case *ssa.MakeClosure:
+			fn := ref.Fn.(*ssa.Function)
+			for i, b := range ref.Bindings {
+				if b == addr && !NeverAssigned(fn.FreeVars[i]) {
+					return false
+				}
+			}
+		case *ssa.DebugRef:
+		default:
+			return false // assigned, or its address handed on
+		}
+	}
+	return true
+}
+
+// A chanWalk collects the operations on one channel by following its
+// value: through local variables, closures (run in place, deferred or in a
+// goroutine), conversions, and calls whose callees' summaries describe the
+// parameter. Anything else (a store to a field or global, a return, an
+// interface, an unknown callee) is an escape: the channel may be used by
+// code the analysis does not see.
+type chanWalk struct {
+	m       *summaries
+	Ops     []protocol.Op
+	Escapes bool
+	seen    map[ssa.Value]bool
+	// accessors, if set, lets the channel be returned by an accessor whose
+	// callers the package holds (see returned); outRecv then records that
+	// code outside the package may receive from it.
+	Accessors *State
+	OutRecv   bool
+	// result lets the channel be returned: the walk summarizes the
+	// goroutine feeding a stream (see streamOf).
+	result bool
+	// field, if set, is the struct field being followed: storing the
+	// channel there is no escape.
+	Field *types.Var
+}
+
+// walkCtx says where the values being followed are used: in which
+// goroutine, and whether in its own body.
+type WalkCtx struct {
+	start ssa.Instruction
+	sync  bool
+	// call, for a closure run in place, is the call that runs it.
+	call ssa.Instruction
+}
+
+func NewChanWalk(m *summaries) *chanWalk {
+	return &chanWalk{m: m, seen: make(map[ssa.Value]bool)}
+}
+
+func (w *chanWalk) add(op protocol.Op, c WalkCtx) {
+	if !w.m.s.Evaluated(op.Instr.Pos()) {
+		return
+	}
+	op.Start = c.start
+	op.Sync = op.Sync || c.sync
+	w.Ops = append(w.Ops, op)
+}
+
+// value follows a value that is the channel.
+func (w *chanWalk) Value(v ssa.Value, c WalkCtx) {
+	if w.Escapes || w.seen[v] {
+		return
+	}
+	w.seen[v] = true
+	refs := v.Referrers()
+	if refs == nil {
+		return
+	}
+	for _, in := range *refs {
+		switch in := in.(type) {
+		case *ssa.Send:
+			if in.X == v {
+				w.Escapes = true // sent to someone else
+				return
+			}
+			w.add(protocol.Op{Kind: protocol.Send, Instr: in, Weight: 1}, c)
+		case *ssa.UnOp:
+			if in.Op != token.ARROW {
+				w.Escapes = true
+				return
+			}
+			w.add(protocol.Op{Kind: protocol.Recv, Instr: in, Weight: 1, CommaOk: in.CommaOk, Drains: in.CommaOk && protocol.DrainsUntilClosed(in)}, c)
+		case *ssa.Select:
+			optional := !in.Blocking || len(in.States) > 1
+			for i, st := range in.States {
+				if st.Send == v {
+					w.Escapes = true
+					return
+				}
+				if st.Chan != v {
+					continue
+				}
+				kind := protocol.Recv
+				if st.Dir == types.SendOnly {
+					kind = protocol.Send
+				}
+				w.add(protocol.Op{Kind: kind, Instr: in, Weight: 1, Optional: optional, SelIndex: i}, c)
+			}
+		case ssa.CallInstruction:
+			w.call(in, v, c)
+		case *ssa.MakeClosure:
+			w.closure(in, v, false, c)
+		case *ssa.Store:
+			if fa, ok := in.Addr.(*ssa.FieldAddr); ok && in.Val == v && w.Field != nil && obligation.FieldOf(fa) == w.Field {
+				continue // into the field being followed: its loads are followed too
+			}
+			alloc, ok := in.Addr.(*ssa.Alloc)
+			if !ok || in.Val != v {
+				w.Escapes = true
+				return
+			}
+			w.variable(alloc, c)
+		case *ssa.ChangeType:
+			w.Value(in, c)
+		case *ssa.Return:
+			if w.result {
+				continue // the stream being summarized
+			}
+			if w.Accessors == nil || !w.returned(in, v) {
+				w.Escapes = true
+				return
+			}
+		case *ssa.BinOp, *ssa.DebugRef:
+			// comparisons (ch != nil) use nothing
+		default:
+			w.Escapes = true
+			return
+		}
+	}
+}
+
+// variable follows a local variable (or a closure's captured one) that
+// holds the channel and nothing else.
+func (w *chanWalk) variable(addr ssa.Value, c WalkCtx) {
+	if w.Escapes || w.seen[addr] {
+		return
+	}
+	w.seen[addr] = true
+	for _, in := range *addr.Referrers() {
+		switch in := in.(type) {
+		case *ssa.Store:
+			if in.Addr != addr || !w.seen[in.Val] {
+				w.Escapes = true // assigned another channel, or &ch stored
+				return
+			}
+		case *ssa.UnOp:
+			if in.Op != token.MUL {
+				w.Escapes = true
+				return
+			}
+			w.Value(in, c)
+		case *ssa.MakeClosure:
+			w.closure(in, addr, true, c)
+		case *ssa.DebugRef:
+		default:
+			w.Escapes = true // &ch handed on
+			return
+		}
+	}
+}
+
+// closure follows the channel (or the variable holding it, if isVar) into
+// a closure that captures it, according to how the closure is run.
+func (w *chanWalk) closure(mc *ssa.MakeClosure, bound ssa.Value, isVar bool, c WalkCtx) {
+	runs := w.runsOf(mc, c)
+	if len(runs) != 1 {
+		w.Escapes = w.Escapes || len(runs) > 1
+		return
+	}
+	for i, b := range mc.Bindings {
+		if b == bound {
+			w.freeVar(mc.Fn.(*ssa.Function).FreeVars[i], isVar, runs[0])
+		}
+	}
+}
+
+// freeVar follows a closure's free variable: the channel, or (isVar) the
+// variable holding it.
+func (w *chanWalk) freeVar(fv *ssa.FreeVar, isVar bool, c WalkCtx) {
+	if isVar {
+		w.variable(fv, c)
+	} else {
+		w.Value(fv, c)
+	}
+}
+
+// runsOf returns how the function value fv (a closure) is run: in place
+// (sync), or in a goroutine its go statement or a launcher starts; it sets
+// w.escapes when fv may be run by code the walk does not see.
+func (w *chanWalk) runsOf(fv ssa.Value, c WalkCtx) []WalkCtx {
+	var runs []WalkCtx
+	for _, in := range *fv.Referrers() {
+		if _, ok := in.(*ssa.DebugRef); ok {
+			continue
+		}
+		run, ok := w.runOf(in, fv, c)
+		if !ok {
+			w.Escapes = true // stored or handed to code that may run it anywhere
+			return nil
+		}
+		runs = append(runs, run)
+	}
+	return runs
+}
+
+// runOf says how the instruction in runs the function value fv, if it
+// does.
+func (w *chanWalk) runOf(in ssa.Instruction, fv ssa.Value, c WalkCtx) (WalkCtx, bool) {
+	switch in := in.(type) {
+	case *ssa.Go:
+		return WalkCtx{start: in}, in.Call.Value == fv
+	case *ssa.Call, *ssa.Defer:
+		common := in.(ssa.CallInstruction).Common()
+		switch {
+		case common.Value == fv:
+			return WalkCtx{start: c.start, sync: true, call: in}, true
+		case w.m.launchedBy(common, fv):
+			// time.AfterFunc's too: the paths that stop the timer first
+			// are told apart by timerStopped.
+			return WalkCtx{start: in}, true
+		case w.m.passedToInvoker(common, fv):
+			return WalkCtx{start: c.start, sync: true}, true
+		}
+	}
+	return WalkCtx{}, false
+}
+
+// launchedBy reports whether the call hands fn to a parameter that its
+// callee runs in a new goroutine.
+func (m *summaries) launchedBy(common *ssa.CallCommon, fn ssa.Value) bool {
+	callee := common.StaticCallee()
+	if callee == nil {
+		return false
+	}
+	params := m.LauncherParams(callee)
+	for i, a := range common.Args {
+		if a == fn && contains(params, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayNotRun reports whether the launcher the call hands a function to may
+// never run it (time.AfterFunc's timer can be stopped first).
+func (m *summaries) MayNotRun(common *ssa.CallCommon) bool {
+	callee := common.StaticCallee()
+	if callee == nil {
+		return false
+	}
+	obj, ok := callee.Object().(*types.Func)
+	return ok && m.s.Know.mayNotRun(obj)
+}
+
+// call follows the channel into a call: close, len and cap use it in
+// place; a function literal's parameter is followed into its body; any
+// other static callee's summary says what it does with the parameter.
+func (w *chanWalk) call(in ssa.CallInstruction, v ssa.Value, c WalkCtx) {
+	common := in.Common()
+	if b, ok := common.Value.(*ssa.Builtin); ok {
+		switch b.Name() {
+		case "close":
+			w.add(protocol.Op{Kind: protocol.Close, Instr: in}, c)
+		case "len", "cap":
+		default:
+			w.Escapes = true
+		}
+		return
+	}
+	callee := common.StaticCallee()
+	if callee == nil || common.Value == v {
+		w.Escapes = true
+		return
+	}
+	// A function literal's body runs in place (or later, deferred): sync.
+	// A summarized callee's operations are the call's own.
+	inner, summarized := WalkCtx{start: c.start, sync: true}, c
+	if g, ok := in.(*ssa.Go); ok {
+		inner, summarized = WalkCtx{start: g}, WalkCtx{start: g}
+	}
+	for i, a := range common.Args {
+		if a != v {
+			continue
+		}
+		if callee.Parent() != nil && callee.Blocks != nil && i < len(callee.Params) {
+			w.Value(callee.Params[i], inner) // a function literal: follow it
+			continue
+		}
+		cp := w.m.chanParam(callee, i)
+		if cp == nil {
+			w.Escapes = true
+			return
+		}
+		op := protocol.Op{Instr: in, Callee: callee}
+		if cp.Sends > 0 || cp.Send {
+			op.Kind, op.Weight, op.Optional = protocol.Send, cp.Sends, cp.Sends == 0
+			w.add(op, summarized)
+		}
+		if cp.Recv {
+			op.Kind, op.Weight, op.Optional, op.CommaOk, op.Drains = protocol.Recv, 0, !cp.BlockRecv, cp.Drains, cp.Drains
+			w.add(op, summarized)
+		}
+		if cp.Close {
+			w.add(protocol.Op{Kind: protocol.Close, Instr: in, Callee: callee}, summarized)
+		}
+	}
+}
+
+// A chanParam summarizes what a function does with a channel parameter
+// that does not escape it (SSA numbering: the receiver is parameter 0).
+type chanParam struct {
+	Param int
+	// Sends is the most blocking sends on one path (protocol.Many: in a loop).
+	Sends int
+	// Send: it may send (in a select, too); Recv: it may receive;
+	// BlockRecv: with a receive outside any select; Drains: it ranges over
+	// it until it is closed; Close: it may close it.
+	Send, Recv, BlockRecv, Drains, Close bool
+}
+
+func (cp chanParam) String() string {
+	var parts []string
+	if cp.Sends > 0 {
+		parts = append(parts, fmt.Sprintf("sends=%d", cp.Sends))
+	} else if cp.Send {
+		parts = append(parts, "sends?")
+	}
+	if cp.Drains {
+		parts = append(parts, "drains")
+	} else if cp.BlockRecv {
+		parts = append(parts, "recv")
+	} else if cp.Recv {
+		parts = append(parts, "recv?")
+	}
+	if cp.Close {
+		parts = append(parts, "close")
+	}
+	return fmt.Sprintf("chan[%d](%s)", cp.Param, strings.Join(parts, ","))
+}
+
+// chanParam returns the summary of callee's parameter i, or nil if the
+// channel may escape there (or callee is unknown).
+func (m *summaries) chanParam(callee *ssa.Function, i int) *chanParam {
+	for _, cp := range m.Of(callee).Chans {
+		if cp.Param == i {
+			return &cp
+		}
+	}
+	return nil
+}
+
+// computeChans summarizes fn's channel parameters that do not escape it
+// nor reach another goroutine.
+func (m *summaries) computeChans(fn *ssa.Function, f *FuncFact) {
+	for i, p := range fn.Params {
+		if _, ok := p.Type().Underlying().(*types.Chan); !ok {
+			continue
+		}
+		w := NewChanWalk(m)
+		w.Value(p, WalkCtx{})
+		if w.Escapes {
+			continue
+		}
+		cp := chanParam{Param: i}
+		weights := make(map[*ssa.BasicBlock]int)
+		async := false
+		for _, op := range w.Ops {
+			async = async || op.Start != nil
+			switch op.Kind {
+			case protocol.Send:
+				cp.Send = true
+				if !op.Optional {
+					if op.Sync || op.Weight >= protocol.Many {
+						weights[fn.Blocks[0]] += protocol.Many
+					} else {
+						weights[op.Instr.Block()] += op.Weight
+					}
+				}
+			case protocol.Recv:
+				cp.Recv = true
+				cp.BlockRecv = cp.BlockRecv || !op.Optional
+				cp.Drains = cp.Drains || (op.Drains && !op.Sync)
+			case protocol.Close:
+				cp.Close = true
+			}
+		}
+		if async {
+			continue // used by another goroutine: callers cannot count
+		}
+		cp.Sends = protocol.MostOnAPath(fn, weights)
+		f.Chans = append(f.Chans, cp)
+	}
+}
+
+// bufSize is the constant buffer size of a make, or -1. A size that is a
+// parameter of an unexported function counts as constant when every call
+// of the function (all in this package, none through a function value)
+// passes the same constant.
+func (s *State) BufSize(mk *ssa.MakeChan) int {
+	if n, ok := IntConst(mk.Size); ok {
+		return n
+	}
+	p, ok := mk.Size.(*ssa.Parameter)
+	if !ok {
+		return -1
+	}
+	fn := p.Parent()
+	obj, ok := fn.Object().(*types.Func)
+	if !ok || obj.Exported() || fn.Signature.Recv() != nil || s.UsedAsValue(fn) {
+		return -1
+	}
+	i := slices.Index(fn.Params, p)
+	size := -1
+	calls := s.CallsOf(fn)
+	for _, call := range calls {
+		n, ok := IntConst(call.Call.Args[i])
+		if !ok || (size >= 0 && n != size) {
+			return -1
+		}
+		size = n
+	}
+	return size
+}
+
+// intConst returns the value of an integer constant.
+func IntConst(v ssa.Value) (int, bool) {
+	if c, ok := v.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.Int {
+		if n, ok := constant.Int64Val(c.Value); ok {
+			return int(n), true
+		}
+	}
+	return 0, false
+}
+
+// usedAsValue reports whether fn is used otherwise than called: as a
+// function value, which may be called from anywhere.
+func (s *State) UsedAsValue(fn *ssa.Function) bool {
+	if s.funcValues == nil {
+		s.funcValues = make(map[*ssa.Function]bool)
+		var ops []*ssa.Value
+		for _, f := range s.Funcs {
+			for _, b := range f.Blocks {
+				for _, in := range b.Instrs {
+					var callee ssa.Value // go and defer count as uses as values
+					if call, ok := in.(*ssa.Call); ok {
+						callee = call.Call.Value
+					}
+					for _, op := range in.Operands(ops[:0]) {
+						if g, ok := (*op).(*ssa.Function); ok && *op != callee {
+							s.funcValues[g] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	return s.funcValues[fn]
+}
+
+// assignedTo returns the variable that the expression at pos is assigned
+// to (by := , = or var), or "".
+func (s *State) AssignedTo(pos token.Pos) string {
+	path := s.Enclosing(pos)
+	for i, n := range path {
+		if i == 0 {
+			continue
+		}
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if len(n.Rhs) == 1 && n.Rhs[0] == path[i-1] && len(n.Lhs) > 1 {
+				n = &ast.AssignStmt{Lhs: n.Lhs[:1], Rhs: n.Rhs} // v, err := f(): the first result
+			}
+			if len(n.Lhs) != len(n.Rhs) {
+				return ""
+			}
+			for j, r := range n.Rhs {
+				if r == path[i-1] {
+					if id, ok := n.Lhs[j].(*ast.Ident); ok && id.Name != "_" {
+						return id.Name
+					}
+				}
+			}
+			return ""
+		case *ast.ValueSpec:
+			if len(n.Names) != len(n.Values) {
+				return ""
+			}
+			for j, r := range n.Values {
+				if r == path[i-1] {
+					return n.Names[j].Name
+				}
+			}
+			return ""
+		case *ast.UnaryExpr, *ast.ParenExpr, *ast.CompositeLit, *ast.CallExpr:
+			// &T{...}, (x), T{...}, make(...): look further out
+		default:
+			return ""
+		}
+	}
+	return ""
+}

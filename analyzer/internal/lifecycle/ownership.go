@@ -1,0 +1,16 @@
+package lifecycle
+
+import (
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
+	"golang.org/x/tools/go/ssa"
+)
+
+// flowOf follows a value that must be called (a cancel) through its
+// function: the ownership model (package obligation) on this package.
+func (s *State) FlowOf(v ssa.Value) *obligation.Flow { return s.Own.Follow(v) }
+
+// Drops tells the ownership model what a callee's summary says: it
+// neither calls nor hands on its parameter i.
+func (m *summaries) Drops(callee *ssa.Function, i int) bool {
+	return contains(m.Of(callee).Drops, i)
+}

@@ -1,7 +1,0 @@
-module example.com/runtimeuse
-
-go 1.25.0
-
-require github.com/golifecheck/golifecheck v0.0.0
-
-replace github.com/golifecheck/golifecheck => ../../..
