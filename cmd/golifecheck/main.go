@@ -90,13 +90,21 @@ func standalone() (code int, done bool) {
 		return 2, true
 	}
 	flags, fix, diff := takeFix(takeTags(flags))
+	fixFailed := false
 	if fix {
-		if code := applyFixes(flags, rest, diff); code != 0 {
+		code := applyFixes(flags, rest, diff)
+		// Exit status 1 (a package that does not build, say) still
+		// reports the other packages' findings through go vet.
+		if code != 0 && (code != 1 || !viaVet(flags)) {
 			return code, true
 		}
+		fixFailed = code == 1
 	}
 	if viaVet(flags) {
-		return runVet(flags, rest), true
+		if code := runVet(flags, rest); !fixFailed {
+			return code, true
+		}
+		return 1, true
 	}
 	os.Args = append([]string{os.Args[0]}, joinFlags(flags, rest)...)
 	return 0, false

@@ -159,6 +159,13 @@ func TestBrokenPackageHidesNothing(t *testing.T) {
 		}
 	}
 
+	for _, args := range [][]string{{"-fix"}, {"-diff"}} {
+		code, _, stderr := run(t, dir, bin, append(args, "./...")...)
+		if code != 1 || !strings.Contains(stderr, typeErr) || !strings.Contains(stderr, "a/a.go:5:12: goroutine never stops") {
+			t.Errorf("%v: want b's error, a's finding and exit 1, got %d\n%s", args, code, stderr)
+		}
+	}
+
 	code, stdout, stderr := run(t, dir, bin, "-json", "./...")
 	if code != 1 || !strings.Contains(stderr, typeErr) {
 		t.Errorf("-json: want b's error and exit 1, got %d\n%s", code, stderr)
