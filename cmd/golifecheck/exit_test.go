@@ -11,14 +11,19 @@ import (
 	"testing"
 )
 
-// writeModule writes a module example.com/m of the given files (name to
-// content) into a temporary directory and returns the directory.
+// writeModule writes a module example.com/m of the given files (slash-
+// separated name, which may name a subdirectory, to content) into a
+// temporary directory and returns the directory.
 func writeModule(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	files["go.mod"] = "module example.com/m\n\ngo 1.25.0\n"
 	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+		name = filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

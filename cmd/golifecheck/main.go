@@ -13,7 +13,9 @@
 //	go vet -vettool=$(which golifecheck) ./...
 //
 // "golifecheck help" prints the documentation of every check;
-// "golifecheck help CHECK" prints one.
+// "golifecheck help CHECK" prints one, "golifecheck help suppression" how
+// to silence a finding, "golifecheck help internal" what an internal error
+// is. "golifecheck version" (or -V) prints the version.
 //
 // Standalone, golifecheck runs go vet with itself as the vet tool and prints
 // the findings in the standalone format (see vetrun.go): go vet's cache and
@@ -28,8 +30,8 @@
 // Exit status, standalone: 0 when nothing is found (or, with -json, whenever
 // the analysis ran: the findings are in the JSON, as with go vet -json); 3
 // when findings are printed, including those left after -fix; 1 when a
-// package fails to load or to be analyzed; 2 for a usage error such as a bad
-// flag. Under go vet, go vet sets the exit status (1 for findings).
+// package fails to load or to be analyzed (the other packages' findings are
+// printed too); 2 for a usage error such as a bad flag. Under go vet, go vet sets the exit status (1 for findings).
 package main
 
 import (
@@ -54,7 +56,11 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "help" {
 		os.Exit(help(os.Args[2:]))
 	}
+	if len(os.Args) > 1 && os.Args[1] == "version" {
+		os.Exit(version(os.Args[2:]))
+	}
 	flag.CommandLine.Usage = usage
+	registerVersionFlag()
 	if args := os.Args[1:]; underVet(args) && vetxOnly(lastArg(args)) {
 		// go vet discards the package's diagnostics: only its facts count.
 		analyzer.SetFactsOnly(func(*types.Package) bool { return true })
@@ -90,26 +96,34 @@ func standalone() (code int, done bool) {
 		return 2, true
 	}
 	flags, fix, diff := takeFix(takeTags(flags))
+	fixFailed := false
 	if fix {
-		if code := applyFixes(flags, rest, diff); code != 0 {
+		code := applyFixes(flags, rest, diff)
+		// Exit status 1 (a package that does not build, say) still
+		// reports the other packages' findings through go vet.
+		if code != 0 && (code != 1 || !viaVet(flags)) {
 			return code, true
 		}
+		fixFailed = code == 1
 	}
 	if viaVet(flags) {
-		return runVet(flags, rest), true
+		if code := runVet(flags, rest); !fixFailed {
+			return code, true
+		}
+		return 1, true
 	}
 	os.Args = append([]string{os.Args[0]}, joinFlags(flags, rest)...)
 	return 0, false
 }
 
 // usage is called by the flag package on a bad flag or -h: on a bad flag,
-// after the flag package's error, it says where help is rather than print
-// all of it; -h prints it all.
+// after the flag package's error, it says where help is; -h prints a
+// short usage and the flags (see printUsage).
 func usage() {
 	for _, arg := range os.Args[1:] {
 		if arg == "-h" || arg == "-help" || arg == "--help" {
 			describeFlags()
-			flag.Usage()
+			printUsage()
 			return
 		}
 	}
@@ -287,17 +301,22 @@ func applyFixes(flags []flagArg, rest []string, diff bool) int {
 	return 0
 }
 
-// help prints the documentation of the named checks, or of all of them.
+// help prints the documentation of the named checks and topics (see
+// help.go), or of all the checks.
 func help(names []string) int {
 	if len(names) == 0 {
 		fmt.Println(analyzer.Analyzer.Name + ": " + analyzer.Analyzer.Doc)
-		fmt.Println("\nRun 'golifecheck -h' for the flags.")
+		fmt.Printf("\nRun 'golifecheck -h' for the flags, 'golifecheck help TOPIC' for a topic (%s).\n", strings.Join(topicNames(), ", "))
 		return 0
 	}
 	for _, name := range names {
+		if doc, ok := topicDoc(name); ok {
+			fmt.Printf("# %s\n\n%s\n", name, doc)
+			continue
+		}
 		doc, ok := analyzer.CheckDoc(name)
 		if !ok {
-			fmt.Fprintf(os.Stderr, "golifecheck: unknown check %q (checks: %s)\n", name, strings.Join(analyzer.Checks(), ", "))
+			fmt.Fprintf(os.Stderr, "golifecheck: unknown check %q (checks: %s; topics: %s)\n", name, strings.Join(analyzer.Checks(), ", "), strings.Join(topicNames(), ", "))
 			return 2
 		}
 		fmt.Printf("# %s\n\n%s\n", name, doc)

@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer"
 )
@@ -72,22 +76,33 @@ func runVet(flags []flagArg, rest []string) int {
 	var out bytes.Buffer
 	cmd := exec.Command("go", append(args, rest...)...)
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	// go vet fails (exit status 1, its errors on stderr) when a package
+	// does not type-check, but still prints the other packages' results:
+	// they are printed too, and the status is 1.
+	failed := false
 	if err := cmd.Run(); err != nil {
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) {
 			fmt.Fprintln(os.Stderr, "golifecheck: go vet:", err)
+			return 1
 		}
-		return 1
+		failed = true
 	}
 	results, err := decodeVetJSON(&out)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "golifecheck: reading go vet's output:", err)
 		return 1
 	}
+	code := 0
 	if asJSON {
-		return results.printJSON(os.Stdout)
+		code = results.printJSON(os.Stdout)
+	} else {
+		code = results.printText(os.Stderr)
 	}
-	return results.printText(os.Stderr)
+	if failed {
+		return 1
+	}
+	return code
 }
 
 // A vetResult is one package's entry in go vet -json's output: for each
@@ -130,11 +145,18 @@ func decodeVetJSON(r io.Reader) (vetResults, error) {
 }
 
 // printJSON writes the results as one JSON tree, as the in-process
-// checker's -json does, and returns 0.
+// checker's -json does, and returns 0. The tree's packages and analyzers
+// are in sorted order (encoding/json sorts map keys) and each analyzer's
+// diagnostics are sorted by position, so that identical runs print
+// identical output whatever order go vet finished the packages in.
 func (rs vetResults) printJSON(w io.Writer) int {
 	tree := make(map[string]map[string]json.RawMessage)
 	for _, r := range rs {
-		tree[r.pkg] = r.analyzers
+		analyzers := make(map[string]json.RawMessage)
+		for name, raw := range r.analyzers {
+			analyzers[name] = sortedDiagnostics(raw)
+		}
+		tree[r.pkg] = analyzers
 	}
 	data, err := json.MarshalIndent(tree, "", "\t")
 	if err != nil {
@@ -145,14 +167,53 @@ func (rs vetResults) printJSON(w io.Writer) int {
 	return 0
 }
 
+// sortedDiagnostics returns an analyzer's entry with its diagnostics
+// sorted by position (see comparePosn), each kept as go vet wrote it; an
+// entry that is not a list of diagnostics (an analyzer's error) is
+// returned unchanged.
+func sortedDiagnostics(raw json.RawMessage) json.RawMessage {
+	var diags []json.RawMessage
+	if json.Unmarshal(raw, &diags) != nil {
+		return raw
+	}
+	type keyed struct {
+		jsonDiagnostic
+		raw json.RawMessage
+	}
+	var list []keyed
+	for _, d := range diags {
+		k := keyed{raw: d}
+		if json.Unmarshal(d, &k.jsonDiagnostic) != nil {
+			return raw
+		}
+		list = append(list, k)
+	}
+	slices.SortStableFunc(list, func(a, b keyed) int { return compareDiagnostics(a.jsonDiagnostic, b.jsonDiagnostic) })
+	sorted := make([]json.RawMessage, len(list))
+	for i, k := range list {
+		sorted[i] = k.raw
+	}
+	data, err := json.Marshal(sorted)
+	if err != nil {
+		return raw
+	}
+	return data
+}
+
 // printText writes each finding once (a file in a package and its test
 // variant is analyzed twice), with its related information indented
 // below it, as the in-process checker does, and returns the exit status.
+// The analyzers' errors come first, by package and analyzer, then the
+// findings of every package, sorted by position (see comparePosn).
 func (rs vetResults) printText(w io.Writer) int {
+	rs = slices.Clone(rs)
+	slices.SortStableFunc(rs, func(a, b vetResult) int { return strings.Compare(a.pkg, b.pkg) })
 	seen := make(map[[3]string]bool)
-	failed, found := false, false
+	var findings []jsonDiagnostic
+	failed := false
 	for _, r := range rs {
-		for name, raw := range r.analyzers {
+		for _, name := range slices.Sorted(maps.Keys(r.analyzers)) {
+			raw := r.analyzers[name]
 			var stopped struct{ Error string }
 			if json.Unmarshal(raw, &stopped) == nil && stopped.Error != "" {
 				fmt.Fprintf(w, "%s: %s: %s\n", r.pkg, name, stopped.Error)
@@ -167,22 +228,76 @@ func (rs vetResults) printText(w io.Writer) int {
 			}
 			for _, d := range diags {
 				key := [3]string{d.Posn, d.End, d.Message}
-				if seen[key] {
-					continue
-				}
-				seen[key], found = true, true
-				fmt.Fprintf(w, "%s: %s\n", d.Posn, d.Message)
-				for _, rel := range d.Related {
-					fmt.Fprintf(w, "%s: \t%s\n", rel.Posn, rel.Message)
+				if !seen[key] {
+					seen[key] = true
+					findings = append(findings, d)
 				}
 			}
+		}
+	}
+	slices.SortStableFunc(findings, compareDiagnostics)
+	for _, d := range findings {
+		fmt.Fprintf(w, "%s: %s\n", d.Posn, d.Message)
+		for _, rel := range d.Related {
+			fmt.Fprintf(w, "%s: \t%s\n", rel.Posn, rel.Message)
 		}
 	}
 	switch {
 	case failed:
 		return 1
-	case found:
+	case len(findings) > 0:
 		return 3
 	}
 	return 0
+}
+
+// compareDiagnostics orders diagnostics by position (see comparePosn),
+// then by message.
+func compareDiagnostics(a, b jsonDiagnostic) int {
+	if c := comparePosn(a.Posn, b.Posn); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Message, b.Message)
+}
+
+// comparePosn orders positions written "file:line:col" (or "file:line",
+// or "file") by file name, then line, then column, numerically: a.go:9:1
+// comes before a.go:10:1.
+func comparePosn(a, b string) int {
+	fa, la, ca := splitPosn(a)
+	fb, lb, cb := splitPosn(b)
+	if c := strings.Compare(fa, fb); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(la, lb); c != 0 {
+		return c
+	}
+	return cmp.Compare(ca, cb)
+}
+
+// splitPosn splits a position "file:line:col" into its parts; a missing
+// line or column is 0. The numbers are taken from the right, so a file
+// name may hold colons (C:\src\a.go:3:1).
+func splitPosn(posn string) (file string, line, col int) {
+	file = posn
+	var nums []int
+	for range 2 {
+		i := strings.LastIndexByte(file, ':')
+		if i < 0 {
+			break
+		}
+		n, err := strconv.Atoi(file[i+1:])
+		if err != nil {
+			break
+		}
+		nums = append([]int{n}, nums...)
+		file = file[:i]
+	}
+	switch len(nums) {
+	case 2:
+		line, col = nums[0], nums[1]
+	case 1:
+		line = nums[0]
+	}
+	return file, line, col
 }
