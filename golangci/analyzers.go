@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"go/token"
 	"path/filepath"
-	"reflect"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -17,105 +16,64 @@ import (
 // (pkg/goanalysis: Linter.getLinterNameForDiagnostic, MetaLinter's
 // analyzer-to-linter map; pkg/printers/sarif.go), and starts the issue's
 // text with "ANALYZER: " when the analyzer's name is not the linter's
-// (buildIssues in pkg/goanalysis/runners.go). So the plugin hands it one
-// analyzer per check, each reporting that check's findings only: "gostop:
-// goroutine never stops: ... (golifecheck)". They forward the findings of
-// one run of analyzer.Analyzer per package, made by the collector they
-// require.
+// (buildIssues in pkg/goanalysis/runners.go), and makes each related
+// position an issue of its own. So the plugin hands it golifecheck's
+// analyzers (analyzer.Analyzers: the shared one, named golifecheck, and one
+// per check) each wrapped to fold its related information into the
+// message and to drop a check's " (check)" ending, which golangci-lint's
+// "check: " prefix already says: "gostop: goroutine never stops: ...
+// (golifecheck)".
 
-// categories are the diagnostic categories of analyzer.Analyzer that have
-// an analyzer of their own: the checks, then misused suppression comments
-// and recovered panics.
-func categories() []string {
-	return append(analyzer.Checks(), "suppression", "internal")
-}
+// analyzers are the plugin's analyzers, wrapped (see wrap). They are made
+// once, so that every golangci-lint run of the process shares them.
+var analyzers = wrapAll(analyzer.Analyzers())
 
-// analyzers are the plugin's analyzers: the collector, then one forwarder
-// per category. They are made once, so that every golangci-lint run of the
-// process shares them.
-var analyzers = newAnalyzers(analyzer.Analyzer, categories())
-
-// newAnalyzers returns a collector running a and a forwarder for each of
-// categories.
-func newAnalyzers(a *analysis.Analyzer, categories []string) []*analysis.Analyzer {
-	own := make(map[string]bool)
-	for _, c := range categories {
-		own[c] = true
-	}
-	c := collector(a, own)
-	all := []*analysis.Analyzer{c}
-	for _, category := range categories {
-		all = append(all, forwarder(c, category))
+// wrapAll wraps each analyzer of list and, in their place among the
+// requirements, those it requires.
+func wrapAll(list []*analysis.Analyzer) []*analysis.Analyzer {
+	wrapped := make(map[*analysis.Analyzer]*analysis.Analyzer)
+	var all []*analysis.Analyzer
+	for _, a := range list {
+		all = append(all, wrap(a, wrapped))
 	}
 	return all
 }
 
-// byCategory is the collector's result: a package's diagnostics by category.
-type byCategory map[string][]analysis.Diagnostic
-
-// collector returns an analyzer that runs a once per package, with a's
-// facts, requirements and name, and returns the diagnostics of the own
-// categories instead of reporting them. It reports those of any other
-// category itself, their related information folded in: under a's name,
-// which is the linter's, they read as they did before per-check analyzers.
-func collector(a *analysis.Analyzer, own map[string]bool) *analysis.Analyzer {
-	return &analysis.Analyzer{
+// wrap returns a's wrapper, made once (wrapped holds those made): an
+// analyzer of a's name, documentation, facts and result, requiring the
+// wrappers of what a requires, which runs a with their results and reports
+// its diagnostics folded (see fold).
+func wrap(a *analysis.Analyzer, wrapped map[*analysis.Analyzer]*analysis.Analyzer) *analysis.Analyzer {
+	if w, ok := wrapped[a]; ok {
+		return w
+	}
+	w := &analysis.Analyzer{
 		Name:       a.Name,
 		Doc:        a.Doc,
 		URL:        a.URL,
-		Requires:   a.Requires,
 		FactTypes:  a.FactTypes,
-		ResultType: reflect.TypeFor[byCategory](),
-		Run: func(pass *analysis.Pass) (any, error) {
-			diags := make(byCategory)
-			inner := *pass
-			inner.Report = func(d analysis.Diagnostic) {
-				if own[d.Category] {
-					diags[d.Category] = append(diags[d.Category], d)
-				} else {
-					pass.Report(fold(pass.Fset, d))
-				}
+		ResultType: a.ResultType,
+	}
+	wrapped[a] = w
+	for _, req := range a.Requires {
+		w.Requires = append(w.Requires, wrap(req, wrapped))
+	}
+	w.Run = func(pass *analysis.Pass) (any, error) {
+		inner := *pass
+		inner.Analyzer = a
+		inner.ResultOf = make(map[*analysis.Analyzer]any)
+		for _, req := range a.Requires {
+			inner.ResultOf[req] = pass.ResultOf[wrapped[req]]
+		}
+		inner.Report = func(d analysis.Diagnostic) {
+			if d.Category == a.Name {
+				d.Message = strings.TrimSuffix(d.Message, " ("+d.Category+")")
 			}
-			if _, err := a.Run(&inner); err != nil {
-				return nil, err
-			}
-			return diags, nil
-		},
+			pass.Report(fold(pass.Fset, d))
+		}
+		return a.Run(&inner)
 	}
-}
-
-// forwarder returns the analyzer named after category, which reports the
-// collector's diagnostics of that category, their message without its
-// " (category)" ending (golangci-lint's "category: " prefix says it) and
-// their related information folded in.
-func forwarder(from *analysis.Analyzer, category string) *analysis.Analyzer {
-	return &analysis.Analyzer{
-		Name:     category,
-		Doc:      categoryDoc(category),
-		URL:      from.URL,
-		Requires: []*analysis.Analyzer{from},
-		Run: func(pass *analysis.Pass) (any, error) {
-			for _, d := range pass.ResultOf[from].(byCategory)[category] {
-				d.Message = strings.TrimSuffix(d.Message, " ("+category+")")
-				pass.Report(fold(pass.Fset, d))
-			}
-			return nil, nil
-		},
-	}
-}
-
-// categoryDoc documents the forwarder of category.
-func categoryDoc(category string) string {
-	switch category {
-	case "suppression":
-		return "misused //golifecheck:ignore comments\n\nA suppression comment without a reason, naming an unknown check, or silencing nothing."
-	case "internal":
-		return "golifecheck's internal errors\n\nA panic inside golifecheck, recovered and reported on the package it analyzed."
-	}
-	if doc, ok := analyzer.CheckDoc(category); ok {
-		return doc
-	}
-	return "golifecheck's " + category + " findings"
+	return w
 }
 
 // fold returns d with its related information in its message, each entry

@@ -1,5 +1,4 @@
 package golangci
 
-// NewAnalyzers exposes newAnalyzers to the tests, which wrap a fake
-// analyzer with it.
-var NewAnalyzers = newAnalyzers
+// WrapAll exposes wrapAll to the tests, which wrap fake analyzers with it.
+var WrapAll = wrapAll

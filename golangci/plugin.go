@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
 
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
@@ -45,10 +43,10 @@ func New(settings any) (register.LinterPlugin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("golifecheck settings: %w", err)
 	}
-	if err := s.apply(&analyzer.Analyzer.Flags); err != nil {
+	if err := s.apply(&analyzer.Model.Flags); err != nil {
 		return nil, fmt.Errorf("golifecheck settings: %w", err)
 	}
-	return plugin{}, nil
+	return plugin{off: s.off()}, nil
 }
 
 // apply sets every flag the settings cover, those left out to their
@@ -76,9 +74,6 @@ func (s Settings) apply(fs *flag.FlagSet) error {
 		name  string
 		value *string
 	}{
-		{"ctxcancel", boolValue(s.Ctxcancel)},
-		{"gostop", boolValue(s.Gostop)},
-		{"chanblock", boolValue(s.Chanblock)},
 		{"knowledge", &knowledge},
 	}
 	for _, v := range values {
@@ -97,20 +92,31 @@ func (s Settings) apply(fs *flag.FlagSet) error {
 	return nil
 }
 
-func boolValue(b *bool) *string {
-	if b == nil {
-		return nil
+// off returns the names of the checks the settings switch off.
+func (s Settings) off() map[string]bool {
+	off := make(map[string]bool)
+	for name, on := range map[string]*bool{"ctxcancel": s.Ctxcancel, "gostop": s.Gostop, "chanblock": s.Chanblock} {
+		if on != nil && !*on {
+			off[name] = true
+		}
 	}
-	s := strconv.FormatBool(*b)
-	return &s
+	return off
 }
 
-type plugin struct{}
+// plugin is the linter: golifecheck's analyzers but the checks switched
+// off.
+type plugin struct{ off map[string]bool }
 
-// BuildAnalyzers returns the collector, which runs golifecheck's analyzer,
-// and an analyzer per check forwarding its findings (see analyzers).
-func (plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	return slices.Clone(analyzers), nil
+// BuildAnalyzers returns golifecheck's analyzers, wrapped for
+// golangci-lint (see analyzers), but the checks the settings switch off.
+func (p plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
+	var on []*analysis.Analyzer
+	for _, a := range analyzers {
+		if !p.off[a.Name] {
+			on = append(on, a)
+		}
+	}
+	return on, nil
 }
 
 // GetLoadMode asks for type information: golifecheck builds SSA.

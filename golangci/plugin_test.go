@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -38,10 +39,10 @@ func newPlugin(t *testing.T, settings any) (register.LinterPlugin, error) {
 	return newFn(settings)
 }
 
-// flagValues returns the analyzer's flag values by name.
+// flagValues returns the shared analyzer's flag values by name.
 func flagValues() map[string]string {
 	values := make(map[string]string)
-	analyzer.Analyzer.Flags.VisitAll(func(f *flag.Flag) { values[f.Name] = f.Value.String() })
+	analyzer.Model.Flags.VisitAll(func(f *flag.Flag) { values[f.Name] = f.Value.String() })
 	return values
 }
 
@@ -54,10 +55,9 @@ func writeFile(t *testing.T, dir, name string) string {
 	return path
 }
 
-// TestPlugin: the plugin hands golangci-lint the collector, named after
-// the linter and carrying analyzer.Analyzer's facts, then one analyzer per
-// check and for suppressions and internal errors, each requiring the
-// collector only.
+// TestPlugin: the plugin hands golangci-lint golifecheck's analyzers, each
+// wrapped, their requirements wrapped too: the shared analyzer, named
+// after the linter and carrying the facts, then one analyzer per check.
 func TestPlugin(t *testing.T) {
 	p, err := newPlugin(t, nil)
 	if err != nil {
@@ -70,17 +70,22 @@ func TestPlugin(t *testing.T) {
 	if err := analysis.Validate(analyzers); err != nil {
 		t.Fatal(err)
 	}
-	want := append([]string{"golifecheck"}, append(analyzer.Checks(), "suppression", "internal")...)
+	want := append([]string{"golifecheck"}, analyzer.CheckNames()...)
 	if got := names(analyzers); !slices.Equal(got, want) {
 		t.Fatalf("BuildAnalyzers() = %v, want %v", got, want)
 	}
-	collector := analyzers[0]
-	if !slices.Equal(collector.FactTypes, analyzer.Analyzer.FactTypes) || !slices.Equal(collector.Requires, analyzer.Analyzer.Requires) {
-		t.Errorf("the collector has facts %v and requires %v; want analyzer.Analyzer's", collector.FactTypes, names(collector.Requires))
+	model := analyzers[0]
+	if !slices.Equal(model.FactTypes, analyzer.Model.FactTypes) || model == analyzer.Model {
+		t.Errorf("the first analyzer has facts %v; want a wrapper of analyzer.Model with its facts", model.FactTypes)
 	}
 	for _, a := range analyzers[1:] {
-		if len(a.Requires) != 1 || a.Requires[0] != collector || a.FactTypes != nil {
-			t.Errorf("%s requires %v and has facts %v; want the collector only, no facts", a.Name, names(a.Requires), a.FactTypes)
+		if !slices.Contains(a.Requires, model) || a.FactTypes != nil {
+			t.Errorf("%s requires %v and has facts %v; want the wrapped shared analyzer, no facts", a.Name, names(a.Requires), a.FactTypes)
+		}
+		for _, req := range a.Requires {
+			if !slices.Contains(analyzers, req) {
+				t.Errorf("%s requires %s, which is not one of the plugin's analyzers", a.Name, req.Name)
+			}
 		}
 	}
 	if mode := p.GetLoadMode(); mode != register.LoadModeTypesInfo {
@@ -97,51 +102,45 @@ func names(analyzers []*analysis.Analyzer) []string {
 }
 
 // TestSettings maps settings, as golangci-lint hands them over (decoded
-// YAML), onto the analyzer's flags.
+// YAML), onto the shared analyzer's flags and the checks the plugin runs.
 func TestSettings(t *testing.T) {
 	dir := t.TempDir()
 	extra := writeFile(t, dir, "extra.txt")
-	defaults := map[string]string{"ctxcancel": "true", "gostop": "true", "chanblock": "true", "knowledge": ""}
-	with := func(changes map[string]string) map[string]string {
-		m := make(map[string]string)
-		for k, v := range defaults {
-			m[k] = v
-		}
-		for k, v := range changes {
-			m[k] = v
-		}
-		return m
-	}
+	all := analyzer.CheckNames()
 	for _, tt := range []struct {
-		name     string
-		settings any
-		want     map[string]string
+		name      string
+		settings  any
+		checks    []string
+		knowledge string
 	}{
-		{"none", nil, defaults},
-		{"empty", map[string]any{}, defaults},
-		{"gostop off", map[string]any{"gostop": false}, with(map[string]string{"gostop": "false"})},
-		{"ctxcancel off", map[string]any{"ctxcancel": false}, with(map[string]string{"ctxcancel": "false"})},
-		{"chanblock off", map[string]any{"chanblock": false}, with(map[string]string{"chanblock": "false"})},
-		{"both explicit", map[string]any{"ctxcancel": false, "gostop": true}, with(map[string]string{"ctxcancel": "false"})},
-		{"both off", map[string]any{"ctxcancel": false, "gostop": false}, with(map[string]string{"ctxcancel": "false", "gostop": "false"})},
-		{"knowledge", map[string]any{"knowledge": extra}, with(map[string]string{"knowledge": extra})},
+		{"none", nil, all, ""},
+		{"empty", map[string]any{}, all, ""},
+		{"gostop off", map[string]any{"gostop": false}, []string{"ctxcancel", "chanblock"}, ""},
+		{"ctxcancel off", map[string]any{"ctxcancel": false}, []string{"chanblock", "gostop"}, ""},
+		{"chanblock off", map[string]any{"chanblock": false}, []string{"ctxcancel", "gostop"}, ""},
+		{"both explicit", map[string]any{"ctxcancel": false, "gostop": true}, []string{"chanblock", "gostop"}, ""},
+		{"both off", map[string]any{"ctxcancel": false, "gostop": false}, []string{"chanblock"}, ""},
+		{"knowledge", map[string]any{"knowledge": extra}, all, extra},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			// Start from the opposite of the defaults: New must set every
-			// flag, not only those named in the settings.
-			for name, value := range map[string]string{"ctxcancel": "false", "gostop": "false", "chanblock": "false", "knowledge": extra} {
-				if err := analyzer.Analyzer.Flags.Set(name, value); err != nil {
-					t.Fatal(err)
-				}
+			// Start from another knowledge file: New must set the flag,
+			// not only when the settings name it.
+			if err := analyzer.Model.Flags.Set("knowledge", extra+".old"); err != nil {
+				t.Fatal(err)
 			}
-			if _, err := newPlugin(t, tt.settings); err != nil {
+			p, err := newPlugin(t, tt.settings)
+			if err != nil {
 				t.Fatalf("New(%v): %v", tt.settings, err)
 			}
-			got := flagValues()
-			for name, want := range tt.want {
-				if got[name] != want {
-					t.Errorf("New(%v): flag %s = %q, want %q", tt.settings, name, got[name], want)
-				}
+			if got := flagValues()["knowledge"]; got != tt.knowledge {
+				t.Errorf("New(%v): knowledge = %q, want %q", tt.settings, got, tt.knowledge)
+			}
+			analyzers, err := p.BuildAnalyzers()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := names(analyzers), append([]string{"golifecheck"}, tt.checks...); !slices.Equal(got, want) {
+				t.Errorf("New(%v): analyzers %v, want %v", tt.settings, got, want)
 			}
 		})
 	}
@@ -333,11 +332,11 @@ func TestAnalysis(t *testing.T) {
 		"gostop":    {"gostop", "both.go:16", `^goroutine never stops: .*; see both.go:17: the goroutine never gets past here$`},
 		"chanblock": {"chanblock", "both.go:25", `^send on ch blocks forever: .*; see both.go:23: ch is made here; see both.go:24: the goroutine starts here$`},
 	}
-	suppression := want{"suppression", "both.go:30", `^golifecheck:ignore gostop needs a reason`}
+	suppression := want{"golifecheck", "both.go:30", `^golifecheck:ignore gostop needs a reason.* \(suppression\)$`}
 	t.Run("defaults", func(t *testing.T) {
 		match(t, run(t, map[string]any{}, "both"), []want{both["ctxcancel"], both["gostop"], both["chanblock"], suppression})
 	})
-	for _, check := range analyzer.Checks() {
+	for _, check := range analyzer.CheckNames() {
 		t.Run(check+" off", func(t *testing.T) {
 			wants := []want{suppression}
 			for name, w := range both {
@@ -362,27 +361,35 @@ func TestAnalysis(t *testing.T) {
 	})
 }
 
-// TestForwarding wraps a fake analyzer: it runs once per package however
-// many analyzers forward its findings; each forwarder reports its category
-// only, without " (category)" at the end if the message has it, and with
-// the related information folded in; the collector reports the categories
-// without a forwarder, as they are but for the related information.
-func TestForwarding(t *testing.T) {
+// TestWrapping wraps fake analyzers: each runs once per package, the
+// requiring one reads the required one's result; a check's findings lose
+// their " (check)" ending (golangci-lint's "check: " prefix says it),
+// others keep it; related information is folded into the message.
+func TestWrapping(t *testing.T) {
 	runs := make(map[string]int)
-	fake := &analysis.Analyzer{
-		Name: "fake",
-		Doc:  "fake reports a fixed set of diagnostics",
+	base := &analysis.Analyzer{
+		Name:       "base",
+		Doc:        "base returns its package's path",
+		ResultType: reflect.TypeFor[string](),
 		Run: func(pass *analysis.Pass) (any, error) {
-			runs[pass.Pkg.Path()]++
+			runs["base "+pass.Pkg.Path()]++
+			return pass.Pkg.Path(), nil
+		},
+	}
+	check := &analysis.Analyzer{
+		Name:     "one",
+		Doc:      "one reports a fixed set of diagnostics",
+		Requires: []*analysis.Analyzer{base},
+		Run: func(pass *analysis.Pass) (any, error) {
+			runs["one "+pass.Pkg.Path()]++
 			pos := pass.Files[0].Package
 			for _, d := range []analysis.Diagnostic{
-				{Category: "one", Message: "named (one)"},
+				{Category: "one", Message: "named in " + pass.ResultOf[base].(string) + " (one)"},
 				{Category: "one", Message: "unnamed"},
-				{Category: "one", Message: "named another (two)"},
-				{Category: "two", Message: "evidence (two)", Related: []analysis.RelatedInformation{
+				{Category: "suppression", Message: "another category (suppression)"},
+				{Category: "one", Message: "evidence (one)", Related: []analysis.RelatedInformation{
 					{Pos: pos, Message: "here"}, {Message: "nowhere"}, {Pos: pos}, {},
 				}},
-				{Category: "three", Message: "no forwarder (three)", Related: []analysis.RelatedInformation{{Pos: pos, Message: "here"}}},
 			} {
 				d.Pos = pos
 				pass.Report(d)
@@ -390,19 +397,18 @@ func TestForwarding(t *testing.T) {
 			return nil, nil
 		},
 	}
-	analyzers := golangci.NewAnalyzers(fake, []string{"one", "two"})
+	analyzers := golangci.WrapAll([]*analysis.Analyzer{base, check})
 	if err := analysis.Validate(analyzers); err != nil {
 		t.Fatal(err)
 	}
 	findings := analyze(t, analyzers, "both")
 	match(t, findings, []want{
-		{"one", "both.go:3", `^named$`},
+		{"one", "both.go:3", `^named in both$`},
 		{"one", "both.go:3", `^unnamed$`},
-		{"one", "both.go:3", `^named another \(two\)$`},
-		{"two", "both.go:3", `^evidence; see both.go:3: here; see nowhere; see both.go:3$`},
-		{"fake", "both.go:3", `^no forwarder \(three\); see both.go:3: here$`},
+		{"one", "both.go:3", `^another category \(suppression\)$`},
+		{"one", "both.go:3", `^evidence; see both.go:3: here; see nowhere; see both.go:3$`},
 	})
-	if want := map[string]int{"both": 1}; !maps.Equal(runs, want) {
-		t.Errorf("the fake analyzer ran %v times by package, want %v", runs, want)
+	if want := map[string]int{"base both": 1, "one both": 1}; !maps.Equal(runs, want) {
+		t.Errorf("the fake analyzers ran %v times by package, want %v", runs, want)
 	}
 }

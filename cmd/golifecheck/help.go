@@ -84,7 +84,7 @@ Usage:
   golifecheck version                 the version
 
 Checks: %s (-CHECK=false switches one off).
-`, strings.Join(analyzer.Checks(), ", "))
+`, strings.Join(analyzer.CheckNames(), ", "))
 	for _, t := range topics {
 		fmt.Fprintf(w, "Topic %s: %s.\n", t.name, t.summary)
 	}

@@ -41,11 +41,12 @@ import (
 	"go/types"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer"
-	"golang.org/x/tools/go/analysis/singlechecker"
+	"golang.org/x/tools/go/analysis/multichecker"
 )
 
 // fixingEnv, set in the environment of the child process that applies the
@@ -68,7 +69,8 @@ func main() {
 	if code, done := standalone(); done {
 		os.Exit(code)
 	}
-	singlechecker.Main(analyzer.Analyzer)
+	registerKnowledgeFlag()
+	multichecker.Main(analyzer.Analyzers()...)
 }
 
 // standalone checks the -knowledge file (refused under go vet) and, unless
@@ -181,13 +183,19 @@ func takesValue(name string) bool {
 	case "tags", "c", "debug", "cpuprofile", "memprofile", "trace":
 		return true
 	}
-	f := analyzer.Analyzer.Flags.Lookup(name)
-	if f == nil {
-		return false
-	}
-	b, ok := f.Value.(interface{ IsBoolFlag() bool })
-	return !ok || !b.IsBoolFlag()
+	return name == "knowledge" || name == analyzer.Model.Name+".knowledge"
 }
+
+// registerKnowledgeFlag registers the shared analyzer's -knowledge flag
+// under its short name too (multichecker spells it -golifecheck.knowledge).
+func registerKnowledgeFlag() {
+	f := analyzer.Model.Flags.Lookup("knowledge")
+	flag.Var(f.Value, f.Name, f.Usage)
+}
+
+// isCheck reports whether name is a check's: its flag (-ctxcancel=false)
+// switches it on or off.
+func isCheck(name string) bool { return slices.Contains(analyzer.CheckNames(), name) }
 
 // joinFlags is the command line of the flags followed by the rest.
 func joinFlags(flags []flagArg, rest []string) []string {
@@ -305,7 +313,10 @@ func applyFixes(flags []flagArg, rest []string, diff bool) int {
 // help.go), or of all the checks.
 func help(names []string) int {
 	if len(names) == 0 {
-		fmt.Println(analyzer.Analyzer.Name + ": " + analyzer.Analyzer.Doc)
+		fmt.Println("golifecheck: " + analyzer.Doc())
+		for _, a := range analyzer.Checks {
+			fmt.Printf("\n# Check %s\n\n%s\n", a.Name, a.Doc)
+		}
 		fmt.Printf("\nRun 'golifecheck -h' for the flags, 'golifecheck help TOPIC' for a topic (%s).\n", strings.Join(topicNames(), ", "))
 		return 0
 	}
@@ -316,7 +327,7 @@ func help(names []string) int {
 		}
 		doc, ok := analyzer.CheckDoc(name)
 		if !ok {
-			fmt.Fprintf(os.Stderr, "golifecheck: unknown check %q (checks: %s; topics: %s)\n", name, strings.Join(analyzer.Checks(), ", "), strings.Join(topicNames(), ", "))
+			fmt.Fprintf(os.Stderr, "golifecheck: unknown check %q (checks: %s; topics: %s)\n", name, strings.Join(analyzer.CheckNames(), ", "), strings.Join(topicNames(), ", "))
 			return 2
 		}
 		fmt.Printf("# %s\n\n%s\n", name, doc)

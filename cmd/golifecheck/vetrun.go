@@ -13,8 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/golifecheck/golifecheck/analyzer"
 )
 
 // Standalone, golifecheck runs go vet with itself as the vet tool, as
@@ -39,7 +37,7 @@ import (
 // boolean value, if any (a bad value is left to the flag package).
 func viaVet(flags []flagArg) bool {
 	for _, f := range flags {
-		if f.name != "json" && (f.name == "knowledge" || analyzer.Analyzer.Flags.Lookup(f.name) == nil) {
+		if f.name != "json" && !isCheck(f.name) {
 			return false
 		}
 		if _, err := strconv.ParseBool(f.value); f.hasValue && err != nil {
