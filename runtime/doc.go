@@ -9,7 +9,8 @@
 //   - [Task]: one goroutine, started by [Start] with a context of its own;
 //     Stop cancels it, Wait/WaitTimeout/WaitContext wait for it, Err reads its error.
 //   - [Group]: goroutines sharing a context; the first error cancels the
-//     rest and Wait returns it; SetLimit bounds how many run at once.
+//     rest and Wait (or WaitTimeout/WaitContext) returns it; SetLimit bounds
+//     how many run at once.
 //     [ServiceGroup]: the first to return at all cancels the rest.
 //   - [Stopper]: a close-once "stop" broadcast and a "stopped" signal, for
 //     code that does not use contexts.
@@ -27,8 +28,9 @@
 // after its context is done, and a goroutine using a Stopper must return soon
 // after Stopping is closed and then call Done. Channels returned by Pool and
 // Merge must be read until closed or their context cancelled. Waiting with a
-// deadline ([Task.WaitTimeout], [Stopper.StopAndWait]) turns a function that
-// breaks this rule into an [ErrNotStopped] answer instead of a hang.
+// deadline ([Task.WaitTimeout], [Group.WaitTimeout], [Stopper.StopAndWait])
+// turns a function that breaks this rule into an [ErrNotStopped] answer
+// instead of a hang.
 //
 // # Panics
 //
