@@ -15,7 +15,8 @@
 //   - [Stopper]: a close-once "stop" broadcast and a "stopped" signal, for
 //     code that does not use contexts.
 //   - [Pool]: n workers over an input channel, [Result]s on a channel that is
-//     closed when they are all done.
+//     closed when they are all done. [PoolSeq]: the same over a slice or an
+//     iterator, fed by a goroutine that stops with the pool.
 //   - [Merge]: fan-in of channels into one, closed when they are all closed.
 //   - [Every]: call a function every d until the context is done.
 //   - [PanicError]: what a panic in a goroutine of a Task, Group or Pool becomes.
@@ -44,9 +45,9 @@
 //
 // # For golifecheck
 //
-// [Start], [Group.Go], [Group.TryGo] and [Pool] are launchers: they run the
-// function handed to them in a new goroutine. golifecheck learns this from
-// their bodies (its launches facts) and checks the functions handed to them
-// as it checks go statements: one that loops forever ignoring its context is
-// reported. The primitives' own goroutines all stop.
+// [Start], [Group.Go], [Group.TryGo], [Pool] and [PoolSeq] are launchers:
+// they run the function handed to them in a new goroutine. golifecheck
+// learns this from their bodies (its launches facts) and checks the functions
+// handed to them as it checks go statements: one that loops forever ignoring
+// its context is reported. The primitives' own goroutines all stop.
 package runtime
