@@ -136,8 +136,9 @@ func parseProfile(text string) []record {
 			continue
 		}
 		if frame, ok := strings.CutPrefix(trimmed, "#\t"); ok {
-			// 0x4dc324	main.leak+0x24	/tmp/main.go:11
-			fields := strings.Split(frame, "\t")
+			// 0x4dc324	main.leak+0x24	/tmp/main.go:11, the columns
+			// padded with more tabs (text/tabwriter)
+			fields := strings.FieldsFunc(frame, func(r rune) bool { return r == '\t' })
 			if len(fields) < 3 {
 				continue
 			}

@@ -252,7 +252,9 @@ func TestCheckParallel(t *testing.T) {
 	proof := pprof.Lookup("goroutineleak") != nil
 	for name, fn := range childLeakFuncs {
 		report := output[name]
-		if !strings.Contains(report, "leaktest: 1 goroutine(s) started by this test still running") ||
+		// The count may include, for a moment, the goroutine of a subtest
+		// that has just ended; the blame is checked by function below.
+		if !strings.Contains(report, " goroutine(s) started by this test still running") ||
 			!strings.Contains(report, "leaktest."+fn+"()") {
 			t.Errorf("%s: report lacks the leak of %s:\n%s", name, fn, report)
 		}
