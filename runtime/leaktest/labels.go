@@ -278,10 +278,17 @@ func reportLabelled(id string, leaks []record, d time.Duration) string {
 			}
 		}
 	}
-	dumped := make(map[string][]goroutine)
-	for _, g := range dump() {
-		k := stackKey(g.stack)
-		dumped[k] = append(dumped[k], g)
+	// The profile and the dump are two snapshots: a goroutine may have moved
+	// on between them. Take both again, a few times, until they agree.
+	dumped := dumpByKey()
+	for range 3 {
+		if matched(leaks, dumped) {
+			break
+		}
+		if now := labelled(id); len(now) > 0 {
+			leaks = now
+		}
+		dumped = dumpByKey()
 	}
 
 	var b strings.Builder
@@ -318,6 +325,30 @@ func reportLabelled(id string, leaks []record, d time.Duration) string {
 		}
 	}
 	return b.String()
+}
+
+// dumpByKey returns the records of the goroutine dump by stackKey.
+func dumpByKey() map[string][]goroutine {
+	dumped := make(map[string][]goroutine)
+	for _, g := range dump() {
+		k := stackKey(g.stack)
+		dumped[k] = append(dumped[k], g)
+	}
+	return dumped
+}
+
+// matched reports whether the dump has a record for each goroutine of recs.
+func matched(recs []record, dumped map[string][]goroutine) bool {
+	need := make(map[string]int)
+	for _, r := range recs {
+		need[r.key] += r.count
+	}
+	for k, n := range need {
+		if len(dumped[k]) < n {
+			return false
+		}
+	}
+	return true
 }
 
 // markLeaked writes "(leaked)" after the wait reason in the first line of a

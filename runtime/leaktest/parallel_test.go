@@ -47,13 +47,14 @@ func awaitLeakers(t *testing.T) {
 	}
 }
 
-// block blocks forever on a channel nothing else can reach: a leak the
-// goroutineleak profile can prove. Each test calls it from a goroutine of
-// its own function, named after the test, so that the reports show who
-// leaked.
-func block() {
+// block closes running and blocks forever on a channel nothing else can
+// reach: a leak the goroutineleak profile can prove. Each test calls it from
+// a goroutine of its own function, named after the test, so that the reports
+// show who leaked, and waits until it runs.
+func block(running chan<- struct{}) {
 	ch := make(chan int)
 	leakStarted()
+	close(running)
 	<-ch //golifecheck:ignore chanblock the leak TestCheckParallel's child process must detect
 }
 
@@ -67,14 +68,18 @@ func TestChildLeakCheckThenParallel(t *testing.T) {
 	skipUnlessChild(t)
 	CheckTimeout(t, childGrace)
 	t.Parallel()
-	go func() { block() }()
+	running := make(chan struct{})
+	go func() { block(running) }()
+	<-running
 }
 
 func TestChildLeakParallelThenCheck(t *testing.T) {
 	skipUnlessChild(t)
 	t.Parallel()
 	CheckTimeout(t, childGrace)
-	go func() { block() }()
+	running := make(chan struct{})
+	go func() { block(running) }()
+	<-running
 }
 
 // TestChildLeakViaExitedGoroutine leaks from a goroutine whose parent has
@@ -86,7 +91,9 @@ func TestChildLeakViaExitedGoroutine(t *testing.T) {
 	started := make(chan struct{})
 	go func() {
 		defer close(started)
-		go func() { block() }()
+		running := make(chan struct{})
+		go func() { block(running) }()
+		<-running
 	}()
 	<-started
 }
@@ -121,7 +128,9 @@ func TestChildCleanParallelThenCheck(t *testing.T) {
 func TestChildUncheckedLeak(t *testing.T) {
 	skipUnlessChild(t)
 	t.Parallel()
-	go func() { block() }()
+	running := make(chan struct{})
+	go func() { block(running) }()
+	<-running
 }
 
 // TestChildSubtests checks itself and has subtests that check themselves:
@@ -133,7 +142,9 @@ func TestChildSubtests(t *testing.T) {
 	t.Run("leaks", func(t *testing.T) {
 		CheckTimeout(t, childGrace)
 		t.Parallel()
-		go func() { block() }()
+		running := make(chan struct{})
+		go func() { block(running) }()
+		<-running
 	})
 	t.Run("clean", func(t *testing.T) {
 		t.Parallel()
@@ -150,7 +161,9 @@ func TestChildParentCatchesSubtest(t *testing.T) {
 	t.Parallel()
 	t.Run("sub", func(t *testing.T) {
 		t.Parallel()
-		go func() { block() }()
+		running := make(chan struct{})
+		go func() { block(running) }()
+		<-running
 	})
 }
 
@@ -160,7 +173,9 @@ func TestChildNestedCheck(t *testing.T) {
 	skipUnlessChild(t)
 	t.Parallel()
 	CheckTimeout(t, childGrace)
-	go func() { block() }()
+	running := make(chan struct{})
+	go func() { block(running) }()
+	<-running
 	CheckTimeout(t, childGrace)
 }
 
@@ -255,7 +270,7 @@ func TestCheckParallel(t *testing.T) {
 		// The count may include, for a moment, the goroutine of a subtest
 		// that has just ended; the blame is checked by function below.
 		if !strings.Contains(report, " goroutine(s) started by this test still running") ||
-			!strings.Contains(report, "leaktest."+fn+"()") {
+			!strings.Contains(report, "leaktest."+fn+"(") {
 			t.Errorf("%s: report lacks the leak of %s:\n%s", name, fn, report)
 		}
 		for other, otherFn := range childLeakFuncs {
