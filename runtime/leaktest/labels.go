@@ -81,7 +81,7 @@ type record struct {
 	labels map[string]string
 	funcs  []string // the function of each frame, innermost first
 	text   string   // the record as printed
-	key    string   // see frameKey
+	key    string   // the file:line of its frames but the runtime's, as stackKey
 }
 
 // profileRecords returns the records of profile p (debug=1), or nil if the
@@ -192,8 +192,8 @@ func quoted(s string) (value, rest string, ok bool) {
 }
 
 // isRuntimeFunc reports whether fn is the Go runtime's: the goroutine dump
-// and the profiles hide such frames in different places, so frameKey leaves
-// them out.
+// and the profiles hide such frames in different places, so the keys of
+// records leave them out.
 func isRuntimeFunc(fn string) bool {
 	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/runtime/")
 }
@@ -236,10 +236,13 @@ func labelled(id string) []record {
 	return mine
 }
 
+// isIgnored reports whether r's goroutines are among those the standard
+// library keeps for the life of the process.
 func (r record) isIgnored() bool {
 	return slices.ContainsFunc(ignored, r.has)
 }
 
+// total returns the number of goroutines of recs.
 func total(recs []record) int {
 	n := 0
 	for _, r := range recs {
@@ -265,10 +268,10 @@ func findLabelled(id string, d time.Duration) []record {
 // reportLabelled describes the goroutines of check id left running: their
 // records in the goroutine dump, which give each one's id, state and creator,
 // and, where the goroutineleak profile exists, how many the garbage collector
-// proved leaked (the dump then shows "(leaked)" in their state).
+// proved leaked, with "(leaked)" in their state.
 func reportLabelled(id string, leaks []record, d time.Duration) string {
-	// The goroutineleak profile first: collecting it marks the leaked
-	// goroutines, which the dump then shows.
+	// The goroutineleak profile, which carries labels, counts the test's
+	// proven leaks by stack.
 	var proven map[string]int
 	if leakRecs := profileRecords("goroutineleak"); pprof.Lookup("goroutineleak") != nil {
 		proven = make(map[string]int)
