@@ -9,12 +9,14 @@
 //   - [Task]: one goroutine, started by [Start] with a context of its own;
 //     Stop cancels it, Wait/WaitTimeout/WaitContext wait for it, Err reads its error.
 //   - [Group]: goroutines sharing a context; the first error cancels the
-//     rest and Wait returns it; SetLimit bounds how many run at once.
+//     rest and Wait (or WaitTimeout/WaitContext) returns it; SetLimit bounds
+//     how many run at once.
 //     [ServiceGroup]: the first to return at all cancels the rest.
 //   - [Stopper]: a close-once "stop" broadcast and a "stopped" signal, for
 //     code that does not use contexts.
 //   - [Pool]: n workers over an input channel, [Result]s on a channel that is
-//     closed when they are all done.
+//     closed when they are all done. [PoolSeq]: the same over a slice or an
+//     iterator, fed by a goroutine that stops with the pool.
 //   - [Merge]: fan-in of channels into one, closed when they are all closed.
 //   - [Every]: call a function every d until the context is done.
 //   - [PanicError]: what a panic in a goroutine of a Task, Group or Pool becomes.
@@ -27,8 +29,9 @@
 // after its context is done, and a goroutine using a Stopper must return soon
 // after Stopping is closed and then call Done. Channels returned by Pool and
 // Merge must be read until closed or their context cancelled. Waiting with a
-// deadline ([Task.WaitTimeout], [Stopper.StopAndWait]) turns a function that
-// breaks this rule into an [ErrNotStopped] answer instead of a hang.
+// deadline ([Task.WaitTimeout], [Group.WaitTimeout], [Stopper.StopAndWait])
+// turns a function that breaks this rule into an [ErrNotStopped] answer
+// instead of a hang.
 //
 // # Panics
 //
@@ -42,9 +45,9 @@
 //
 // # For golifecheck
 //
-// [Start], [Group.Go], [Group.TryGo] and [Pool] are launchers: they run the
-// function handed to them in a new goroutine. golifecheck learns this from
-// their bodies (its launches facts) and checks the functions handed to them
-// as it checks go statements: one that loops forever ignoring its context is
-// reported. The primitives' own goroutines all stop.
+// [Start], [Group.Go], [Group.TryGo], [Pool] and [PoolSeq] are launchers:
+// they run the function handed to them in a new goroutine. golifecheck
+// learns this from their bodies (its launches facts) and checks the functions
+// handed to them as it checks go statements: one that loops forever ignoring
+// its context is reported. The primitives' own goroutines all stop.
 package runtime

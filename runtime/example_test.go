@@ -145,6 +145,21 @@ func ExamplePool() {
 	// Output: [1 4 9 16 25]
 }
 
+// PoolSeq does the feeding: no goroutine to write, and none left blocked if
+// the pool stops before the inputs run out.
+func ExamplePoolSeq() {
+	ctx := context.Background()
+	var squares []int
+	for r := range runtime.PoolSeq(ctx, 3, slices.Values([]int{1, 2, 3, 4, 5}), func(_ context.Context, v int) (int, error) {
+		return v * v, nil
+	}) {
+		squares = append(squares, r.Value)
+	}
+	slices.Sort(squares) // results come in no particular order
+	fmt.Println(squares)
+	// Output: [1 4 9 16 25]
+}
+
 func ExampleResult() {
 	ctx := context.Background()
 	in := make(chan string, 2)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // A Group is a set of goroutines working on parts of one task, sharing one
@@ -32,6 +33,9 @@ type Group struct {
 
 	errOnce sync.Once
 	err     error
+
+	waitOnce sync.Once     // starts the goroutine that closes waited
+	waited   chan struct{} // closed when all functions have returned
 }
 
 // WithContext returns a new Group and its context, derived from parent. The
@@ -123,12 +127,81 @@ func (g *Group) done(err error) {
 
 // Wait blocks until all functions started by Go have returned, cancels the
 // Group's context, and returns the first non-nil error (for a ServiceGroup:
-// the error of the first function to return, nil or not).
+// the error of the first function to return, nil or not). It waits as long
+// as it takes: if a function may ignore its context, use [Group.WaitTimeout]
+// or [Group.WaitContext] instead.
 func (g *Group) Wait() error {
 	g.wg.Wait()
 	g.init(context.Background())
 	g.cancel(g.err)
 	return g.err
+}
+
+// WaitTimeout is like [Group.Wait] but gives up after d and returns
+// [ErrNotStopped] if functions of the Group are still running. It does not
+// stop them (cancel the Group's parent context for that) and, when it gives
+// up, does not cancel the Group's context: the caller may call Wait,
+// WaitTimeout or WaitContext again to wait longer.
+//
+// A ServiceGroup whose members ignore their context would otherwise hang its
+// caller on shutdown:
+//
+//	g, ctx := runtime.ServiceGroup(ctx)
+//	g.Go(server.Serve)
+//	g.Go(consumer.Run)
+//	<-ctx.Done() // a signal, or a member that returned
+//	if err := g.WaitTimeout(10 * time.Second); errors.Is(err, runtime.ErrNotStopped) {
+//		log.Fatal(err) // exit rather than hang
+//	}
+//
+// The first call to WaitTimeout or WaitContext starts a goroutine that waits
+// for the Group's functions; it returns when the last of them does.
+func (g *Group) WaitTimeout(d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-g.allDone():
+		return g.Wait()
+	case <-timer.C:
+		return g.notStopped(ErrNotStopped)
+	}
+}
+
+// WaitContext is like [Group.Wait] but gives up when ctx is done and then
+// returns an error that matches both [ErrNotStopped] and ctx's cause with
+// [errors.Is]. Like [Group.WaitTimeout], it does not stop the Group's
+// functions nor, when it gives up, cancel the Group's context.
+func (g *Group) WaitContext(ctx context.Context) error {
+	select {
+	case <-g.allDone():
+		return g.Wait()
+	case <-ctx.Done():
+		return g.notStopped(errNotStopped(ctx))
+	}
+}
+
+// allDone returns a channel closed when all functions started by Go have
+// returned, starting, once, the goroutine that closes it.
+func (g *Group) allDone() <-chan struct{} {
+	g.waitOnce.Do(func() {
+		g.waited = make(chan struct{})
+		go func() {
+			g.wg.Wait()
+			close(g.waited)
+		}()
+	})
+	return g.waited
+}
+
+// notStopped returns Wait's result if the functions finished after all
+// (select picks at random among ready cases), and err otherwise.
+func (g *Group) notStopped(err error) error {
+	select {
+	case <-g.waited:
+		return g.Wait()
+	default:
+		return err
+	}
 }
 
 // SetLimit limits the number of active goroutines in the Group to n. A

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/golifecheck/golifecheck/runtime"
 	"github.com/golifecheck/golifecheck/runtime/leaktest"
@@ -213,5 +214,113 @@ func TestServiceGroupParentCancel(t *testing.T) {
 	cancel()
 	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
 		t.Fatalf("Wait = %v, want nil or context.Canceled", err)
+	}
+}
+
+// TestServiceGroupWaitTimeoutNotStopped is the shutdown that used to hang: a
+// member of a ServiceGroup ignores its context, and Wait would wait for it
+// forever. WaitTimeout and WaitContext give up with ErrNotStopped, leave the
+// Group's context as it was, and can be called again to wait longer.
+func TestServiceGroupWaitTimeoutNotStopped(t *testing.T) {
+	leaktest.Check(t)
+	parent, cancel := context.WithCancel(context.Background())
+	g, ctx := runtime.ServiceGroup(parent)
+	release := make(chan struct{})
+	g.Go(func(context.Context) error {
+		<-release // ignores its context
+		return errTest
+	})
+	g.Go(untilDone)
+
+	if err := g.WaitTimeout(10 * time.Millisecond); !errors.Is(err, runtime.ErrNotStopped) {
+		t.Fatalf("WaitTimeout while running = %v, want ErrNotStopped", err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("WaitTimeout that gave up cancelled the Group's context")
+	}
+	cancel() // shutdown: untilDone returns, the other member does not
+	waitCtx, stopWaiting := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer stopWaiting()
+	err := g.WaitContext(waitCtx)
+	if !errors.Is(err, runtime.ErrNotStopped) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("WaitContext = %v, want ErrNotStopped and context.DeadlineExceeded", err)
+	}
+
+	close(release)
+	if err := g.WaitContext(context.Background()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("WaitContext after release = %v, want context.Canceled (the first member to return)", err)
+	}
+	if err := g.WaitTimeout(long); !errors.Is(err, context.Canceled) {
+		t.Fatalf("WaitTimeout after the end = %v, want the same error as Wait", err)
+	}
+	if err := g.Wait(); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait after WaitContext = %v, want context.Canceled", err)
+	}
+}
+
+// TestGroupWaitTimeoutLikeWait checks that WaitTimeout and WaitContext, when
+// the functions return in time, return what Wait returns and cancel the
+// Group's context as Wait does, also on an empty zero Group.
+func TestGroupWaitTimeoutLikeWait(t *testing.T) {
+	leaktest.Check(t)
+	var empty runtime.Group
+	if err := empty.WaitTimeout(long); err != nil {
+		t.Fatalf("WaitTimeout on an empty zero Group = %v", err)
+	}
+	var emptyCtx runtime.Group
+	if err := emptyCtx.WaitContext(context.Background()); err != nil {
+		t.Fatalf("WaitContext on an empty zero Group = %v", err)
+	}
+
+	g, ctx := runtime.WithContext(context.Background())
+	g.Go(func(context.Context) error { return nil })
+	if err := g.WaitTimeout(long); err != nil {
+		t.Fatalf("WaitTimeout = %v, want nil", err)
+	}
+	if ctx.Err() == nil {
+		t.Error("context not cancelled after WaitTimeout returned the result")
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatalf("Wait after WaitTimeout = %v, want nil", err)
+	}
+
+	g, ctx = runtime.WithContext(context.Background())
+	g.Go(untilDone)
+	g.Go(func(context.Context) error { return errTest })
+	if err := g.WaitContext(context.Background()); err != errTest {
+		t.Fatalf("WaitContext = %v, want %v", err, errTest)
+	}
+	if context.Cause(ctx) != errTest {
+		t.Errorf("context.Cause = %v, want %v", context.Cause(ctx), errTest)
+	}
+	if err := g.Wait(); err != errTest {
+		t.Fatalf("Wait after WaitContext = %v, want %v", err, errTest)
+	}
+}
+
+// TestGroupWaitTimeoutContention waits for one Group in all three ways from
+// many goroutines at once, while it is running; run with -race.
+func TestGroupWaitTimeoutContention(t *testing.T) {
+	leaktest.Check(t)
+	g, _ := runtime.WithContext(context.Background())
+	release := make(chan struct{})
+	for range 10 {
+		g.Go(func(context.Context) error { <-release; return errTest })
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 3*20)
+	for range 20 {
+		wg.Add(3)
+		go func() { defer wg.Done(); errs <- g.Wait() }()
+		go func() { defer wg.Done(); errs <- g.WaitTimeout(long) }()
+		go func() { defer wg.Done(); errs <- g.WaitContext(context.Background()) }()
+	}
+	close(release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != errTest {
+			t.Fatalf("got %v, want %v", err, errTest)
+		}
 	}
 }

@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// ErrNotStopped is returned by [Task.WaitTimeout], [Task.WaitContext] and
-// [Stopper.StopAndWait] when the goroutine has not finished in time. The
+// ErrNotStopped is returned by [Task.WaitTimeout], [Task.WaitContext],
+// [Group.WaitTimeout], [Group.WaitContext] and [Stopper.StopAndWait] when the
+// goroutine (for a Group: one of its goroutines) has not finished in time. The
 // goroutine is still running: the caller decides whether that is a bug to
 // report, a reason to exit the process, or a reason to wait longer.
 var ErrNotStopped = errors.New("runtime: goroutine did not stop in time")

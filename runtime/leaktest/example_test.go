@@ -25,7 +25,18 @@ func ExampleCheck() {
 	}
 }
 
-// In a package whose tests are parallel, check the whole test binary.
+// Check works in parallel tests too, before or after t.Parallel: it counts
+// only the goroutines this test started.
+func ExampleCheck_parallel() {
+	_ = func(t *testing.T) {
+		t.Parallel()
+		leaktest.Check(t)
+		// ...
+	}
+}
+
+// Check the whole test binary too, for the goroutines no test's Check
+// attributes to it.
 func ExampleVerifyTestMain() {
 	_ = func(m *testing.M) {
 		leaktest.VerifyTestMain(m)

@@ -17,13 +17,15 @@ import (
 // goroutines that have been told to stop, and a clean test does not wait.
 const defaultTimeout = 5 * time.Second
 
-// Check fails t if goroutines started after the call are still running when
-// the test is over, after a grace period of 5 seconds for them to return.
-// The failure message holds their stacks.
+// Check fails t if goroutines that the test started after the call are still
+// running when the test is over, after a grace period of 5 seconds for them to
+// return. The failure message holds their stacks.
 //
-// Call Check first in the test, before anything starts goroutines: cleanups
-// run last-in first-out, so Check's cleanup then runs after the cleanups that
-// stop them. Check refuses parallel tests (see the package documentation).
+// Call Check first in the test, from the test's own goroutine, before
+// anything starts goroutines: cleanups run last-in first-out, so Check's
+// cleanup then runs after the cleanups that stop them. Check works in
+// parallel tests and subtests, before or after t.Parallel: it only counts the
+// goroutines started by this test (see the package documentation).
 func Check(t testing.TB) {
 	t.Helper()
 	CheckTimeout(t, defaultTimeout)
@@ -32,34 +34,16 @@ func Check(t testing.TB) {
 // CheckTimeout is [Check] with a grace period of d.
 func CheckTimeout(t testing.TB, d time.Duration) {
 	t.Helper()
-	if reason := claimSequential(t); reason != "" {
-		t.Fatalf("leaktest: cannot check this test for leaked goroutines: it is parallel, "+
-			"or a subtest of a parallel test (%s), and the goroutines of the tests running "+
-			"alongside it would look like leaks; remove t.Parallel or use leaktest.VerifyTestMain", reason)
-		return
-	}
-	before := snapshot()
+	id, gid := mark()
 	t.Cleanup(func() {
+		defer unmark(id, gid)
 		if t.Failed() {
 			return // the first failure matters more
 		}
-		if leaks := find(before, d); len(leaks) > 0 {
-			t.Errorf("%s", report(leaks, d, "the test ended"))
+		if leaks := findLabelled(id, d); len(leaks) > 0 {
+			t.Errorf("%s", reportLabelled(id, leaks, d))
 		}
 	})
-}
-
-// claimSequential uses t.Setenv, which the testing package forbids in
-// parallel tests and which makes a later t.Parallel panic, to make sure that
-// no other test runs at the same time. It returns why it could not.
-func claimSequential(t testing.TB) (reason string) {
-	defer func() {
-		if r := recover(); r != nil {
-			reason = fmt.Sprint(r)
-		}
-	}()
-	t.Setenv("GOLIFECHECK_LEAKTEST_CHECK", "1")
-	return ""
 }
 
 // VerifyTestMain runs the tests of m and exits. If they pass but goroutines
@@ -71,8 +55,9 @@ func claimSequential(t testing.TB) (reason string) {
 //		leaktest.VerifyTestMain(m)
 //	}
 //
-// Unlike [Check], it works with parallel tests, but cannot say which test
-// leaked.
+// Unlike [Check], it cannot say which test leaked; it also catches the
+// goroutines that Check does not attribute to a test (see the package
+// documentation).
 func VerifyTestMain(m *testing.M) {
 	os.Exit(verifyMain(m.Run, os.Stderr, defaultTimeout))
 }
@@ -178,7 +163,8 @@ func find(before map[uint64]bool, d time.Duration) []goroutine {
 	}
 }
 
-// report describes leaks, adding the goroutineleak profile if available.
+// report describes leaks for VerifyTestMain, adding the goroutineleak profile
+// if available.
 func report(leaks []goroutine, d time.Duration, when string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "leaktest: %d goroutine(s) still running %v after %s:\n", len(leaks), d, when)
@@ -188,9 +174,6 @@ func report(leaks []goroutine, d time.Duration, when string) string {
 	if profile, _ := leakProfile(); profile != "" {
 		fmt.Fprintf(&b, "\nthe runtime's goroutineleak profile (whole process: goroutines proven "+
 			"blocked forever on unreachable channels or locks):\n%s", profile)
-	} else {
-		b.WriteString("\n(no goroutineleak profile in this toolchain: build with " +
-			"GOEXPERIMENT=goroutineleakprofile to learn which are blocked forever)\n")
 	}
 	return b.String()
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // fakeTB records what Check reports instead of failing the real test. It
-// embeds the real test for Setenv, so that Check sees whether it is parallel.
+// embeds the real test for the methods it does not redefine.
 type fakeTB struct {
 	testing.TB
 	mu       sync.Mutex
@@ -70,7 +70,7 @@ func TestCheckReportsLeak(t *testing.T) {
 		t.Fatalf("leak not reported (failed=%v, fatal=%v): %s", fake.failed, fake.fatal, fake.output())
 	}
 	out := fake.output()
-	for _, want := range []string{"1 goroutine(s) still running 50ms after the test ended", "leaktest_test.blockUntil", "[chan receive"} {
+	for _, want := range []string{"1 goroutine(s) started by this test still running 50ms after it ended", "leaktest_test.blockUntil", "[chan receive"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
@@ -133,33 +133,60 @@ func TestCheckSkipsFailedTest(t *testing.T) {
 	}
 }
 
-func TestCheckRefusesParallelTest(t *testing.T) {
-	check := func(t *testing.T) {
-		fake := &fakeTB{TB: t}
-		leaktest.Check(fake)
-		if !fake.fatal || !strings.Contains(fake.output(), "parallel") {
-			t.Errorf("Check in a parallel test: want a fatal error about parallel tests, got %q", fake.output())
+// TestCheckInParallelTest calls Check before and after t.Parallel, in
+// parallel tests and subtests, with a goroutine of another test left running
+// alongside: none reports it. (TestCheckParallel checks the verdicts of real
+// parallel tests that leak.)
+func TestCheckInParallelTest(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	go blockUntil(release) // not started by the tests below
+
+	check := func(t *testing.T, parallelFirst bool) {
+		if parallelFirst {
+			t.Parallel()
 		}
-		if len(fake.cleanups) != 0 {
-			t.Errorf("Check in a parallel test registered a check anyway")
+		fake := &fakeTB{TB: t}
+		leaktest.CheckTimeout(fake, 10*time.Second) // must not wait this long
+		if !parallelFirst {
+			t.Parallel()
+		}
+		done := make(chan struct{})
+		go func() { close(done) }()
+		<-done
+		fake.end()
+		if fake.Failed() {
+			t.Errorf("clean parallel test reported: %s", fake.output())
 		}
 	}
-	t.Run("parallel", func(t *testing.T) {
-		t.Parallel()
-		check(t)
-	})
-	t.Run("subtest of parallel", func(t *testing.T) {
-		t.Parallel()
-		t.Run("sub", check)
+	t.Run("group", func(t *testing.T) {
+		t.Run("check then parallel", func(t *testing.T) { check(t, false) })
+		t.Run("parallel then check", func(t *testing.T) { check(t, true) })
+		t.Run("subtest of parallel", func(t *testing.T) {
+			t.Parallel()
+			t.Run("sub", func(t *testing.T) { check(t, false) })
+		})
 	})
 }
 
-func TestParallelAfterCheckPanics(t *testing.T) {
+// TestCheckSeesGoroutinesOfGoroutines leaks from a goroutine started by a
+// goroutine that has since returned: it carries the test's label all the
+// same.
+func TestCheckSeesGoroutinesOfGoroutines(t *testing.T) {
 	leaktest.Check(t)
-	defer func() {
-		if r := recover(); r == nil {
-			t.Fatal("t.Parallel after leaktest.Check did not panic")
-		}
+	release := make(chan struct{})
+	defer close(release)
+
+	fake := &fakeTB{TB: t}
+	leaktest.CheckTimeout(fake, 50*time.Millisecond)
+	started := make(chan struct{})
+	go func() {
+		defer close(started)
+		go blockUntil(release)
 	}()
-	t.Parallel()
+	<-started
+	fake.end()
+	if !fake.Failed() || !strings.Contains(fake.output(), "leaktest_test.blockUntil") {
+		t.Fatalf("leak of a grandchild goroutine not reported: %s", fake.output())
+	}
 }
