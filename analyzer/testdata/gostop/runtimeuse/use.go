@@ -288,3 +288,28 @@ func (c *calc2) begin(ctx context.Context, in <-chan int) {
 }
 
 func (c *calc2) Results() <-chan runtime.Result[int] { return c.res }
+
+// Silent: a Group waited for with a deadline (WaitTimeout, WaitContext)
+// is waited for.
+func groupWaitedWithTimeout(parent context.Context) error {
+	g, _ := runtime.ServiceGroup(parent)
+	g.Go(waitForCtx)
+	return g.WaitTimeout(time.Second)
+}
+
+func groupWaitedWithContext(parent, shutdown context.Context) error {
+	g, _ := runtime.WithContext(parent)
+	g.Go(waitForCtx)
+	return g.WaitContext(shutdown)
+}
+
+// A PoolSeq whose results nobody reads, as a Pool's.
+func poolSeqDiscarded(ctx context.Context, xs []int) {
+	runtime.PoolSeq(ctx, 2, func(yield func(int) bool) { // want `the channel that runtime.PoolSeq returns is discarded`
+		for _, x := range xs {
+			if !yield(x) {
+				return
+			}
+		}
+	}, double)
+}
