@@ -26,14 +26,16 @@ func TestFixesNeverMakeCodeWorse(t *testing.T) {
 		copyDir(t, "../../demo", dir)
 		checkFixes(t, bin, dir, nil, "./...")
 	})
-	t.Run("testdata", func(t *testing.T) {
-		t.Parallel()
-		gopath := filepath.Join(t.TempDir(), "gopath")
-		copyDir(t, "../../analyzer/testdata", gopath)
-		env := []string{"GO111MODULE=off", "GOPATH=" + gopath}
-		pkgs := testdataPackages(t, filepath.Join(gopath, "src"))
-		checkFixes(t, bin, gopath, env, pkgs...)
-	})
+	for _, check := range []string{"ctxcancel", "chanblock", "gostop"} {
+		t.Run("testdata/"+check, func(t *testing.T) {
+			t.Parallel()
+			gopath := filepath.Join(t.TempDir(), "gopath")
+			copyDir(t, filepath.Join("../../analyzer/testdata", check), gopath)
+			env := []string{"GO111MODULE=off", "GOPATH=" + gopath}
+			pkgs := testdataPackages(t, filepath.Join(gopath, "src"))
+			checkFixes(t, bin, gopath, env, pkgs...)
+		})
+	}
 }
 
 // checkFixes runs golifecheck -fix on pkgs in dir and checks the result.

@@ -27,12 +27,9 @@ var findingLine = regexp.MustCompile(`(?m)^.*?(src/\S+:\d+:\d+: .*)$`)
 // its findings, paths from src/ on, sorted.
 func findings(t *testing.T, cmd *exec.Cmd) []string {
 	t.Helper()
-	testdata, err := filepath.Abs("../../analyzer/testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Dir = testdata
-	cmd.Env = append(os.Environ(), "GO111MODULE=off", "GOPATH="+testdata, "GOFLAGS=")
+	dir, gopath := testdataGOPATH(t)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GO111MODULE=off", "GOPATH="+gopath, "GOFLAGS=")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err == nil {
@@ -44,6 +41,21 @@ func findings(t *testing.T, cmd *exec.Cmd) []string {
 	}
 	slices.Sort(lines)
 	return lines
+}
+
+// testdataGOPATH returns analyzer/testdata and a GOPATH of the checks'
+// testdata trees under it (analyzer/testdata/CHECK/src/...).
+func testdataGOPATH(t *testing.T) (dir, gopath string) {
+	t.Helper()
+	dir, err := filepath.Abs("../../analyzer/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var roots []string
+	for _, check := range []string{"ctxcancel", "chanblock", "gostop"} {
+		roots = append(roots, filepath.Join(dir, check))
+	}
+	return dir, strings.Join(roots, string(os.PathListSeparator))
 }
 
 // inProcess is a flag that keeps golifecheck's in-process checker, which
@@ -95,10 +107,10 @@ func TestHelp(t *testing.T) {
 // TestCheckFlag switches the checks off.
 func TestCheckFlag(t *testing.T) {
 	bin := build(t)
-	testdata, _ := filepath.Abs("../../analyzer/testdata")
+	dir, gopath := testdataGOPATH(t)
 	cmd := exec.Command(bin, "-ctxcancel=false", "-gostop=false", "-chanblock=false", "cancelhelperuse", "spawneruse", "chanhelperuse")
-	cmd.Dir = testdata
-	cmd.Env = append(os.Environ(), "GO111MODULE=off", "GOPATH="+testdata, "GOFLAGS=")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GO111MODULE=off", "GOPATH="+gopath, "GOFLAGS=")
 	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
 		t.Fatalf("with the checks off: want no findings and exit 0, got %v\n%s", err, out)
 	}
