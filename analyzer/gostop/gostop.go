@@ -66,6 +66,9 @@ func (s *checker) checkStart(start ssa.Instruction, pos token.Pos, target ssa.Va
 		return // it may run until the process exits, like main itself
 	}
 	const remedy = "; return when ctx.Done() or a stop channel is closed"
+	if sum.Forever != "" && s.reportUnstopped(pos, fn) {
+		return
+	}
 	if sum.Forever != "" {
 		s.reportStart(pos, "goroutine never stops: "+sum.Forever+remedy, s.Sums.LoopAt[sum.Forever])
 		return
@@ -132,6 +135,51 @@ func (s *checker) checkStopChans(pos token.Pos, fn *ssa.Function, sum *lifecycle
 		msg := fmt.Sprintf("goroutine never stops: %s returns only once %s is closed or sent on, and it is given %s; %s", lifecycle.QualifiedName(fn), v.Name(), given, remedy)
 		s.reportStart(pos, msg, token.NoPos)
 		return true
+	}
+	return false
+}
+
+// reportUnstopped reports the goroutine started at pos to run fn if fn
+// waits on a channel that only a stop method closes (runtime.Stopper's
+// Stopping) and nothing in the package calls one on the field that keeps
+// it: the message names what is never called, not a missing exit. It
+// reports whether it did.
+func (s *checker) reportUnstopped(pos token.Pos, fn *ssa.Function) bool {
+	if fn.Blocks == nil || fn.Pkg != s.Pkg {
+		return false
+	}
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			var chans []ssa.Value
+			switch in := in.(type) {
+			case *ssa.UnOp:
+				if in.Op == token.ARROW {
+					chans = append(chans, in.X)
+				}
+			case *ssa.Select:
+				for _, st := range in.States {
+					if st.Dir == types.RecvOnly {
+						chans = append(chans, st.Chan)
+					}
+				}
+			}
+			for _, ch := range chans {
+				field, stops, ok := s.NeverStoppedBy(ch)
+				if !ok {
+					continue
+				}
+				var names []string
+				for _, stop := range stops {
+					names = append(names, stop[strings.LastIndex(stop, ".")+1:])
+				}
+				how := lifecycle.CalledFunc(lifecycle.Unconverted(ch).(*ssa.Call)).Name()
+				msg := fmt.Sprintf("goroutine never stops: its only way out is %s.%s(), and nothing in the package calls %s on field %s; call %s.%s() when the goroutine must stop (in its owner's Close or Stop method)",
+					field.Name(), how, strings.Join(names, " or "), field.Name(), field.Name(), names[0])
+				d := analysis.Diagnostic{Pos: pos, Message: msg, Related: []analysis.RelatedInformation{lifecycle.Related(in.Pos(), "the goroutine waits here for "+field.Name()+"."+how+"()")}}
+				s.Report("gostop", d)
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -125,20 +125,48 @@ func (s *checker) checkMustCall(fn *ssa.Function, call *ssa.Call, callee *ssa.Fu
 		}
 		somePaths = len(discharges) > 0
 	}
-	typ := types.TypeString(call.Call.Signature().Results().At(0).Type(), s.Qualifier)
+	resultType := call.Call.Signature().Results().At(0).Type()
+	typ := types.TypeString(resultType, s.Qualifier)
+	// A method that returns an error is not deferred: the error would be
+	// dropped (runtime.Group's and errgroup's Wait).
+	withErr := returnsError(resultType, mc.Methods[0])
 	var msg string
 	method := "its " + mc.Methods[0]
 	if name != "" {
 		method = name + "." + mc.Methods[0]
 	}
 	if somePaths {
-		msg = fmt.Sprintf("%s calls %s on the %s that %s returns only on some paths; on the others its goroutines may run forever: defer %s() right after the call", lifecycle.FuncNoun(fn), method, typ, s.FuncName(callee), method)
+		how := fmt.Sprintf("defer %s() right after the call", method)
+		if withErr {
+			how = fmt.Sprintf("call %s() on every path and check its error", method)
+		}
+		msg = fmt.Sprintf("%s calls %s on the %s that %s returns only on some paths; on the others its goroutines may run forever: %s", lifecycle.FuncNoun(fn), method, typ, s.FuncName(callee), how)
 	} else if result == nil && name == "" && mc.Background >= 0 && !isBackground(call.Call.Args[mc.Background]) {
 		msg = fmt.Sprintf("the %s that %s returns is discarded, so nothing can stop it, wait for it or learn how it ended, and its goroutine runs until the context ends; keep it and call its %s", typ, s.FuncName(callee), strings.Join(mc.Methods[:min(2, len(mc.Methods))], " or "))
 	} else if result == nil && name == "" {
-		msg = fmt.Sprintf("the %s that %s returns is discarded, so nothing can call its %s and its goroutines may run forever; keep it and defer its %s", typ, s.FuncName(callee), mc.Methods[0], mc.Methods[0])
+		how := "defer its " + mc.Methods[0]
+		if withErr {
+			how = "call its " + mc.Methods[0] + " and check the error"
+		}
+		msg = fmt.Sprintf("the %s that %s returns is discarded, so nothing can call its %s and its goroutines may run forever; keep it and %s", typ, s.FuncName(callee), mc.Methods[0], how)
 	} else {
-		msg = fmt.Sprintf("%s never calls %s on the %s that %s returns, so its goroutines may run forever; defer %s()", lifecycle.FuncNoun(fn), method, typ, s.FuncName(callee), method)
+		how := fmt.Sprintf("defer %s()", method)
+		if withErr {
+			how = fmt.Sprintf("call %s() before returning and check its error", method)
+		}
+		msg = fmt.Sprintf("%s never calls %s on the %s that %s returns, so its goroutines may run forever; %s", lifecycle.FuncNoun(fn), method, typ, s.FuncName(callee), how)
 	}
 	s.Report("gostop", analysis.Diagnostic{Pos: s.CallStart(call), Message: msg})
+}
+
+// returnsError reports whether the method name of t returns an error as
+// its last result.
+func returnsError(t types.Type, name string) bool {
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
+	fn, ok := obj.(*types.Func)
+	if !ok {
+		return false
+	}
+	res := fn.Signature().Results()
+	return res.Len() > 0 && types.Identical(res.At(res.Len()-1).Type(), types.Universe.Lookup("error").Type())
 }

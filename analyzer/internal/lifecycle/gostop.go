@@ -309,27 +309,38 @@ func Binding(fv *ssa.FreeVar) ssa.Value {
 // the package calls a method that closes it, and whose address does not
 // leave the package's sight otherwise than as the receiver of its methods.
 func (s *State) neverStopped(ch ssa.Value) bool {
+	_, _, ok := s.NeverStoppedBy(ch)
+	return ok
+}
+
+// NeverStoppedBy reports whether ch is never closed, as neverStopped says,
+// and then returns the field that keeps the value and the methods of which
+// one would close the channel (runtime.Stopper's Stop, StopAndWait).
+func (s *State) NeverStoppedBy(ch ssa.Value) (*types.Var, []string, bool) {
 	call, ok := Unconverted(ch).(*ssa.Call)
 	if !ok || call.Call.IsInvoke() || len(call.Call.Args) == 0 {
-		return false
+		return nil, nil, false
 	}
 	obj := CalledFunc(call)
 	if obj == nil {
-		return false
+		return nil, nil, false
 	}
 	stops, ok := s.Know.closedBy[s.Know.Name(obj)]
 	if !ok {
-		return false
+		return nil, nil, false
 	}
 	fa := fieldAddrOf(call.Call.Args[0])
 	if fa == nil {
-		return false
+		return nil, nil, false
 	}
 	f := obligation.FieldOf(fa)
 	if f == nil || f.Exported() || f.Pkg() != s.Pass.Pkg {
-		return false
+		return nil, nil, false
 	}
-	return !s.fieldStopped(f, stops)
+	if s.fieldStopped(f, stops) {
+		return nil, nil, false
+	}
+	return f, stops, true
 }
 
 // fieldAddrOf returns the field address a method receiver comes from: the

@@ -104,7 +104,7 @@ func taskNeverStopped() error {
 }
 
 func groupNeverWaited(parent context.Context) {
-	g, ctx := runtime.WithContext(parent) // want `groupNeverWaited never calls g.Wait on the \*runtime.Group that runtime.WithContext returns`
+	g, ctx := runtime.WithContext(parent) // want `groupNeverWaited never calls g.Wait on the \*runtime.Group that runtime.WithContext returns, so its goroutines may run forever; call g.Wait\(\) before returning and check its error`
 	g.Go(waitForCtx)
 	_ = ctx
 }
@@ -206,7 +206,7 @@ type consumer struct {
 
 func newConsumer() *consumer {
 	c := &consumer{jobs: make(chan int, 8)}
-	go c.loop() // want `goroutine never stops: the loop in \(\*runtimeuse.consumer\).loop`
+	go c.loop() // want `goroutine never stops: its only way out is stop.Stopping\(\), and nothing in the package calls Stop or StopAndWait on field stop; call stop.Stop\(\) when the goroutine must stop`
 	return c
 }
 
