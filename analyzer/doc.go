@@ -1,12 +1,15 @@
-// Package analyzer defines golifecheck, an analysis.Analyzer that finds
-// goroutine lifecycle bugs: goroutines that never stop, channel operations
-// that can never complete, and cancel functions that are never called.
+// Package analyzer lists golifecheck's analyzers, which find goroutine
+// lifecycle bugs: goroutines that never stop (package gostop), channel
+// operations, locks and waits that can never complete (package chanblock),
+// and cancel functions that are not called on every path (package
+// ctxcancel).
 //
 // Go has a go keyword and no stop keyword: a goroutine, and the context it
 // holds, lives until it returns. golifecheck reports, before the code ships,
-// the places where that never happens. Each family of findings is a check
-// with its own section below, diagnostic category and flag (-NAME=false
-// switches it off).
+// the places where that never happens. Each family of findings is a check,
+// an analysis.Analyzer in a package of its own with its documentation, its
+// diagnostic category and its flag (-NAME=false switches it off). The checks
+// share the model that package internal/lifecycle computes (Model).
 //
 // # Analyzer golifecheck
 //
