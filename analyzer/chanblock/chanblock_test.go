@@ -1,7 +1,6 @@
 package chanblock_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/wants"
@@ -11,15 +10,7 @@ import (
 )
 
 // testdata is chanblock's directory under analyzer/testdata.
-var testdata = mustAbs(filepath.Join("..", "testdata", "chanblock"))
-
-func mustAbs(path string) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return path // analysistest reports the failure to load
-	}
-	return abs
-}
+var testdata = wants.TestData("chanblock")
 
 func TestChanblock(t *testing.T) {
 	analysistest.Run(wants.Diagnostics(t), testdata, chanblock.Analyzer, "chanblock", "stopchan", "suppress")

@@ -12,15 +12,7 @@ import (
 )
 
 // testdata is ctxcancel's directory under analyzer/testdata.
-var testdata = mustAbs(filepath.Join("..", "testdata", "ctxcancel"))
-
-func mustAbs(path string) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return path // analysistest reports the failure to load
-	}
-	return abs
-}
+var testdata = wants.TestData("ctxcancel")
 
 func TestCtxcancel(t *testing.T) {
 	analysistest.Run(wants.Diagnostics(t), testdata, ctxcancel.Analyzer, "ctxcancel", "suppress")

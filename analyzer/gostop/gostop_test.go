@@ -11,15 +11,7 @@ import (
 )
 
 // testdata is gostop's directory under analyzer/testdata.
-var testdata = mustAbs(filepath.Join("..", "testdata", "gostop"))
-
-func mustAbs(path string) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return path // analysistest reports the failure to load
-	}
-	return abs
-}
+var testdata = wants.TestData("gostop")
 
 func TestGostop(t *testing.T) {
 	analysistest.Run(wants.Diagnostics(t), testdata, gostop.Analyzer, "gostop", "gostopmain", "suppress")

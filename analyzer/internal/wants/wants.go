@@ -6,6 +6,7 @@ package wants
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -34,4 +35,15 @@ func (f filter) Errorf(format string, args ...any) {
 		return
 	}
 	f.t.Errorf(format, args...)
+}
+
+// TestData returns the absolute path of analyzer/testdata/CHECK from the
+// directory of a check's package (analyzer/CHECK), where tests run: the
+// GOPATH-like tree of CHECK's testdata packages.
+func TestData(check string) string {
+	abs, err := filepath.Abs(filepath.Join("..", "testdata", check))
+	if err != nil {
+		return filepath.Join("..", "testdata", check) // analysistest reports the failure to load
+	}
+	return abs
 }
