@@ -19,14 +19,20 @@ import (
 // repository need not be a Go module at its root (a monorepo, modules in
 // subdirectories, a go.work), so it groups the files by module, the
 // directory of the nearest go.mod above each, and runs golifecheck -flag...
-// ./... in each module's root, one module after the other, all of them
-// whatever the first found. The whole module, not the files' packages:
-// a change in one package can make a finding in another that uses it
-// (facts cross packages), and go vet's cache makes the packages that did
-// not change cheap. A module's run uses the go.work that go would find
-// for it (or $GOWORK) when the go.work lists the module, and no workspace
-// (GOWORK=off) when it does not, since go refuses to build a module a
-// go.work it finds leaves out.
+// on each module's packages (./... in its root), one run after the other,
+// all of them whatever the first found. The whole module, not the files'
+// packages: a change in one package can make a finding in another that
+// uses it (facts cross packages), and go vet's cache makes the packages
+// that did not change cheap.
+//
+// Modules that the go.work go would use for them ($GOWORK, or the nearest
+// go.work above) lists are checked in one run, in the go.work's directory
+// with a pattern for each (./app/... ./lib/...), as the workspace builds
+// them: a module may import another through the workspace alone, and a
+// package is analyzed once, as a package named, even when another module
+// of the run imports it (where go vet would analyze it for its facts only).
+// A module the go.work does not list is checked alone with GOWORK=off,
+// since go refuses to build it in the workspace.
 //
 // Files the go command leaves out of ./... (under a directory named
 // testdata, or starting with "." or "_") are not checked; a file in no
@@ -58,36 +64,85 @@ func precommit(args []string) int {
 	for _, s := range skipped {
 		fmt.Fprintf(os.Stderr, "golifecheck: %s: in no Go module (no go.mod above it), not checked\n", s)
 	}
+	runs, err := planRuns(modules, os.Getenv("GOWORK"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "golifecheck:", err)
+		return 1
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "golifecheck:", err)
 		return 1
 	}
 	code := 0
-	for _, m := range modules {
-		cmd := exec.Command(exe, joinFlags(flags, []string{"./..."})...)
-		cmd.Dir = m.root
+	for _, r := range runs {
+		cmd := exec.Command(exe, joinFlags(flags, r.patterns)...)
+		cmd.Dir = r.dir
 		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		gowork, err := workspaceFor(m.root, os.Getenv("GOWORK"))
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "golifecheck: %s: %v\n", m.root, err)
-			code = max(code, 1)
-			continue
+		if r.gowork != "" {
+			cmd.Env = append(os.Environ(), "GOWORK="+r.gowork)
 		}
-		if gowork != "" {
-			cmd.Env = append(os.Environ(), "GOWORK="+gowork)
-		}
-		err = cmd.Run()
+		err := cmd.Run()
 		var exit *exec.ExitError
 		switch {
 		case errors.As(err, &exit) && exit.ExitCode() > 0:
 			code = max(code, exit.ExitCode())
 		case err != nil:
-			fmt.Fprintf(os.Stderr, "golifecheck: %s: %v\n", m.root, err)
+			fmt.Fprintf(os.Stderr, "golifecheck: %s: %v\n", r.dir, err)
 			code = max(code, 1)
 		}
 	}
 	return code
+}
+
+// A precommitRun is one run of golifecheck: in dir, on the package
+// patterns, with GOWORK set to gowork unless it is "".
+type precommitRun struct {
+	dir      string
+	patterns []string
+	gowork   string
+}
+
+// planRuns returns the runs that check the modules (ordered by root), env
+// being $GOWORK: one for the modules a go.work lists, in its directory,
+// the modules in the order given; one for each other module, in its root,
+// with GOWORK=off if a go.work that does not list it would be used there.
+func planRuns(modules []moduleFiles, env string) ([]precommitRun, error) {
+	var runs []precommitRun
+	inWork := make(map[string]int) // go.work file -> index in runs
+	for _, m := range modules {
+		work, listed, err := workspaceOf(m.root, env)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", m.root, err)
+		}
+		if !listed {
+			r := precommitRun{dir: m.root, patterns: []string{"./..."}}
+			if work != "" {
+				r.gowork = "off"
+			}
+			runs = append(runs, r)
+			continue
+		}
+		i, ok := inWork[work]
+		if !ok {
+			i = len(runs)
+			inWork[work] = i
+			runs = append(runs, precommitRun{dir: filepath.Dir(work)})
+		}
+		rel, err := filepath.Rel(runs[i].dir, m.root)
+		if err != nil {
+			return nil, err
+		}
+		pattern := "./..."
+		if rel != "." {
+			pattern = filepath.ToSlash(rel) + "/..."
+			if !strings.HasPrefix(pattern, "../") {
+				pattern = "./" + pattern
+			}
+		}
+		runs[i].patterns = append(runs[i].patterns, pattern)
+	}
+	return runs, nil
 }
 
 // A moduleFiles is a module's root directory (absolute) and the files
@@ -171,17 +226,15 @@ func moduleRoot(dir string) (string, error) {
 	}
 }
 
-// workspaceFor returns the GOWORK to run go in the module at root with:
-// "" to leave the environment's (env is $GOWORK), or "off" when the go.work
-// go would use there (env's file, or the nearest go.work at or above root,
-// as cmd/go looks for it) does not list root in its use directives.
-func workspaceFor(root, env string) (string, error) {
-	work := env
+// workspaceOf returns the go.work file go would use in the module at root
+// (env is $GOWORK: off for none, a file's path for that file, else the
+// nearest go.work at or above root, as cmd/go looks for it), or "" if none,
+// and whether it lists root in its use directives.
+func workspaceOf(root, env string) (work string, listed bool, err error) {
 	switch env {
 	case "off":
-		return "", nil
+		return "", false, nil
 	case "", "auto":
-		work = ""
 		for dir := root; ; {
 			if info, err := os.Stat(filepath.Join(dir, "go.work")); err == nil && !info.IsDir() {
 				work = filepath.Join(dir, "go.work")
@@ -189,21 +242,20 @@ func workspaceFor(root, env string) (string, error) {
 			}
 			parent := filepath.Dir(dir)
 			if parent == dir {
-				break
+				return "", false, nil
 			}
 			dir = parent
 		}
-		if work == "" {
-			return "", nil
-		}
+	default:
+		work = env
 	}
 	data, err := os.ReadFile(work)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	wf, err := modfile.ParseWork(work, data, nil)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	workDir := filepath.Dir(work)
 	for _, u := range wf.Use {
@@ -212,8 +264,8 @@ func workspaceFor(root, env string) (string, error) {
 			dir = filepath.Join(workDir, dir)
 		}
 		if filepath.Clean(dir) == filepath.Clean(root) {
-			return "", nil
+			return work, true, nil
 		}
 	}
-	return "off", nil
+	return work, false, nil
 }

@@ -77,36 +77,63 @@ func TestGroupByModule(t *testing.T) {
 	}
 }
 
-// TestWorkspaceFor: a module the go.work above it lists runs in the
-// workspace (GOWORK left as it is); one it does not list, with GOWORK=off,
-// since go refuses to build it in the workspace; $GOWORK, when set, names
-// the go.work to read, and off stays off.
-func TestWorkspaceFor(t *testing.T) {
+// TestPlanRuns: the modules a go.work lists are checked in one run in its
+// directory, a pattern for each, in the workspace (GOWORK left as it is);
+// one it does not list alone with GOWORK=off, since go refuses to build it
+// in the workspace; $GOWORK, when set, names the go.work to read, and off
+// stays off; a module with no go.work above it is checked alone.
+func TestPlanRuns(t *testing.T) {
 	repo := precommitRepo(t)
+	mod := func(dir string) moduleFiles { return moduleFiles{root: filepath.Join(repo, dir)} }
+	modules := []moduleFiles{mod("a"), mod("b"), mod("c")}
 	other := filepath.Join(t.TempDir(), "go.work")
 	if err := os.WriteFile(other, []byte("go 1.25.0\n\nuse "+filepath.Join(repo, "c")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	noWork := t.TempDir()
+	toC, err := filepath.Rel(filepath.Dir(other), filepath.Join(repo, "c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone := func(dir, gowork string) precommitRun {
+		return precommitRun{filepath.Join(repo, dir), []string{"./..."}, gowork}
+	}
+	// A module with a go.work of its own, in its root.
+	self := t.TempDir()
+	for name, data := range map[string]string{"go.work": "go 1.25.0\n\nuse .\n", "go.mod": "module example.com/self\n\ngo 1.25.0\n"} {
+		if err := os.WriteFile(filepath.Join(self, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tt := range []struct {
-		root, env, want string
+		name    string
+		modules []moduleFiles
+		env     string
+		want    []precommitRun
 	}{
-		{filepath.Join(repo, "a"), "", ""},
-		{filepath.Join(repo, "b"), "", ""},
-		{filepath.Join(repo, "c"), "", "off"},
-		{filepath.Join(repo, "c"), "auto", "off"},
-		{filepath.Join(repo, "c"), "off", ""},
-		{filepath.Join(repo, "c"), other, ""},
-		{filepath.Join(repo, "a"), other, "off"},
-		{noWork, "", ""},
+		{"go.work above", modules, "", []precommitRun{
+			{repo, []string{"./a/...", "./b/..."}, ""},
+			alone("c", "off"),
+		}},
+		{"GOWORK=auto", modules[2:], "auto", []precommitRun{alone("c", "off")}},
+		{"GOWORK=off", modules, "off", []precommitRun{alone("a", ""), alone("b", ""), alone("c", "")}},
+		{"GOWORK=FILE", modules, other, []precommitRun{
+			alone("a", "off"),
+			alone("b", "off"),
+			{filepath.Dir(other), []string{filepath.ToSlash(toC) + "/..."}, ""},
+		}},
+		{"go.work in the module's root", []moduleFiles{{root: self}}, "", []precommitRun{{self, []string{"./..."}, ""}}},
+		{"no go.work", []moduleFiles{{root: t.TempDir()}}, "", nil},
 	} {
-		got, err := workspaceFor(tt.root, tt.env)
+		if tt.name == "no go.work" {
+			tt.want = []precommitRun{{tt.modules[0].root, []string{"./..."}, ""}}
+		}
+		got, err := planRuns(tt.modules, tt.env)
 		if err != nil {
-			t.Errorf("workspaceFor(%s, GOWORK=%q): %v", tt.root, tt.env, err)
+			t.Errorf("%s: planRuns: %v", tt.name, err)
 			continue
 		}
-		if got != tt.want {
-			t.Errorf("workspaceFor(%s, GOWORK=%q) = %q, want %q", tt.root, tt.env, got, tt.want)
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: planRuns(GOWORK=%q) =\n%v\nwant\n%v", tt.name, tt.env, got, tt.want)
 		}
 	}
 }

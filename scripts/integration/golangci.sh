@@ -6,10 +6,10 @@
 # GitHub: golangci-lint's source comes from the Go module proxy, and
 # golifecheck's two modules from a module proxy in a local directory
 # (scripts/integration/modproxy), as they would come from a release: the
-# analyzer module and the plugin module both at the version golangci/go.mod
-# requires, each with its go.mod as it is, no replace. Then it runs it on a
+# analyzer module and the plugin module both at the release's version, each
+# with its go.mod as it is. Then it runs it on a
 # copy of demo/ and checks that
-#   (0) the build took both modules from the proxy at that version, with no
+#   (0) the build took both modules from the proxy at the release, with no
 #       replace;
 #   (a) findings are printed as file:line:col: CHECK: message (golifecheck),
 #       of every check, the check named once, with their evidence (the
@@ -45,23 +45,15 @@ mkdir -p "$cache"
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-# The version of the analyzer module the plugin's go.mod requires: the
-# release both modules are served at. A replace of it in that go.mod would be
-# ignored in a user's build, so there must be none.
-version=$(sed -n "s|^[[:space:]]*\(require[[:space:]]\+\)\?$module[[:space:]]\+\(v[^[:space:]]*\).*|\2|p" "$root/golangci/go.mod")
-if [[ -z $version ]]; then
-	echo "FAIL: golangci/go.mod requires no version of $module"
-	exit 1
-fi
-if grep -q "^[[:space:]]*replace\b\|=>" "$root/golangci/go.mod"; then
-	echo "FAIL: golangci/go.mod has a replace, which a user's build ignores:"
-	grep -n "replace\|=>" "$root/golangci/go.mod"
-	exit 1
-fi
+# The release under test: both modules are served at it, as tags vX.Y.Z
+# and golangci/vX.Y.Z on one commit would serve them (docs/releasing.md),
+# so golangci/go.mod must require the analyzer module at it: a user's build
+# ignores a replace there, and a version that is not released fails it.
+release=${GOLIFECHECK_RELEASE:-v0.1.0}
 
-# The module proxy: both modules at $version, from this checkout's files.
+# The module proxy: both modules at $release, from this checkout's files.
 proxy="$tmp/proxy"
-if ! sums=$(cd "$root" && go run ./scripts/integration/modproxy -version "$version" -o "$proxy" .); then
+if ! sums=$(cd "$root" && go run ./scripts/integration/modproxy -version "$release" -o "$proxy" .); then
 	echo "FAIL: writing the module proxy"
 	exit 1
 fi
@@ -80,10 +72,10 @@ source_key() {
 
 # build OUT KEY: golangci-lint $gcl_version with the plugin, as
 # `golangci-lint custom` builds it for a .custom-gcl.yml with
-#   plugins: [{module: $plugin, version: $version}]
+#   plugins: [{module: $plugin, version: $release}]
 # from the module proxy's copy of golangci-lint's source. The build has a
 # module cache of its own (the go command keeps a version it downloaded
-# whatever its content, and $version is rebuilt with each source), fed from
+# whatever its content, and $release is rebuilt with each source), fed from
 # the machine's module cache first; golifecheck's versions are in no
 # checksum database.
 build() {
@@ -99,8 +91,8 @@ build() {
 	echo "GOPROXY=$GOPROXY GONOSUMDB=$GONOSUMDB"
 	cp -r "$dir"/. "$b/src" && chmod -R u+w "$b/src" && cd "$b/src"
 	printf 'package main\n\nimport _ "%s"\n' "$plugin" >cmd/golangci-lint/plugins.go
-	echo "go get $plugin@$version"
-	go get "$plugin@$version"
+	echo "go get $plugin@$release"
+	go get "$plugin@$release"
 	go mod tidy
 	# The version names the plugin's source, as custom's does: golangci-lint
 	# salts its cache with it.
@@ -136,12 +128,12 @@ pass() { echo "PASS: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 show() { [[ -z $1 ]] || sed 's/^/    | /' <<<"$1"; }
 
-# (0) the build got both modules from the proxy at $version, not replaced.
+# (0) the build got both modules from the proxy at $release, not replaced.
 used=$(cut -d' ' -f1-4 "$(dirname "$bin")/modules.txt" 2>/dev/null || true)
-if [[ $used == "$module $version "*$'\n'"$plugin $version "* && $used != *"=>"* ]]; then
-	pass "(0) built as a user builds it: go get $plugin@$version; $module $version from the module proxy, no replace"
+if [[ $used == "$module $release "*$'\n'"$plugin $release "* && $used != *"=>"* ]]; then
+	pass "(0) built as a user builds it: go get $plugin@$release; $module $release from the module proxy, no replace"
 else
-	fail "(0) want the build to use $module and $plugin at $version, not replaced; got"
+	fail "(0) want the build to use $module and $plugin at $release, not replaced; got"
 	show "$used"
 fi
 

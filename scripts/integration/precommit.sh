@@ -8,8 +8,9 @@
 #       hook fails naming the leak in that module; with both clean it passes;
 #       on the staged files only, it checks the modules they are in;
 #   (3) a go.work listing two modules, one importing the other through the
-#       workspace (no replace): the hook builds them in the workspace and
-#       fails on the leak; with it fixed it passes.
+#       workspace alone (no requirement, no replace): the hook checks them
+#       in one run in the workspace and fails on the leak in the imported
+#       one; with it fixed it passes.
 # Installs pre-commit when missing.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
