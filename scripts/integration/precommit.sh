@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Integration test of golifecheck's pre-commit hook (.pre-commit-hooks.yaml):
-# with Debian's pre-commit, `pre-commit try-repo` this checkout's HEAD (commit
-# first) in consumer repositories:
+# with Debian's pre-commit, consumer repositories whose
+# .pre-commit-config.yaml names this checkout at its HEAD commit (commit
+# first; one hook environment, installed once, serves them all), run
+# `pre-commit run` on all files or on the staged ones:
 #   (1) one module at the root, leaky: the hook fails with the finding;
 #       clean: it passes;
 #   (2) no go.mod at the root, two modules in subdirectories, one leaky: the
@@ -48,10 +50,14 @@ finding="the cancel function returned by context.WithCancel is discarded"
 
 fail() { echo "FAIL: $*"; exit 1; }
 
-# repo DIR: an empty git repository in DIR, the working directory.
+rev=$(git -C "$root" rev-parse HEAD)
+
+# repo DIR: a git repository in DIR, the working directory, with a
+# .pre-commit-config.yaml using the hook of this checkout's HEAD.
 repo() {
 	mkdir -p "$1" && cd "$1"
 	git init -q && git config user.email ci@example.com && git config user.name ci
+	printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: golifecheck\n' "$root" "$rev" >.pre-commit-config.yaml
 }
 
 # put FILE TEXT: write TEXT to FILE, making its directory.
@@ -60,11 +66,12 @@ put() { mkdir -p "$(dirname "$1")" && printf '%s\n' "$2" >"$1"; }
 # commit: commit everything in the working directory's repository.
 commit() { git add -A && git commit -qm "$1"; }
 
-# hook [ARGS...]: try the hook in the working directory's repository; its
-# output in $out, its exit status in $status.
+# hook [ARGS...]: run the hook in the working directory's repository (on
+# the staged files, or as ARGS say); its output in $out, its exit status in
+# $status.
 hook() {
 	status=0
-	out=$(pre-commit try-repo "$root" golifecheck "$@" 2>&1) || status=$?
+	out=$(pre-commit run golifecheck "$@" 2>&1) || status=$?
 }
 
 # want_fail WHAT [PATTERN...]: the last hook run failed, its output having
