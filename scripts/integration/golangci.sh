@@ -112,7 +112,16 @@ else
 	echo "building golangci-lint $gcl_version with the plugin (about 2 minutes on 2 cores)..."
 	mkdir -p "$(dirname "$bin")"
 	start=$SECONDS
-	if ! (build "$bin" "$key") >"$tmp/build.log" 2>&1; then
+	# Not in a condition, where bash would ignore set -e inside build: the
+	# first step that fails ends it.
+	set +e
+	(
+		set -e
+		build "$bin" "$key"
+	) >"$tmp/build.log" 2>&1
+	built=$?
+	set -e
+	if [[ $built != 0 ]]; then
 		cat "$tmp/build.log"
 		echo "FAIL: building golangci-lint $gcl_version with the plugin"
 		exit 1
