@@ -35,7 +35,9 @@ type Settings struct {
 
 // New is the plugin's constructor, called by golangci-lint with the
 // linter's settings. It sets analyzer.Analyzer's flags from them; a setting
-// it does not know, or one of the wrong type, is an error.
+// it does not know, one of the wrong type, or a knowledge file that the
+// standalone command's -knowledge would reject is an error, whose text
+// starts "golifecheck settings: ".
 func New(settings any) (register.LinterPlugin, error) {
 	// DecodeSettings rejects unknown fields (json.Decoder's
 	// DisallowUnknownFields) and values of the wrong type.
@@ -55,7 +57,8 @@ func New(settings any) (register.LinterPlugin, error) {
 func (s Settings) apply(fs *flag.FlagSet) error {
 	knowledge := s.Knowledge
 	if knowledge != "" {
-		// Fail now, with the setting's name, rather than on every package;
+		// Fail now, with the setting's name, rather than on every package
+		// (a missing file, a directory, a bad entry: see checkKnowledge);
 		// and fix the path in case the working directory changes.
 		abs, err := filepath.Abs(knowledge)
 		if err != nil {
@@ -67,6 +70,9 @@ func (s Settings) apply(fs *flag.FlagSet) error {
 		}
 		if info.IsDir() {
 			return fmt.Errorf("knowledge: %s is a directory", abs)
+		}
+		if err := checkKnowledge(knowledge); err != nil {
+			return fmt.Errorf("knowledge: %w", err)
 		}
 		knowledge = abs
 	}

@@ -310,7 +310,10 @@ func match(t *testing.T, findings []finding, wants []want) {
 func TestAnalysis(t *testing.T) {
 	run := func(t *testing.T, settings map[string]any, patterns ...string) []finding {
 		t.Helper()
-		p, err := newPlugin(t, settings)
+		var p register.LinterPlugin
+		var err error
+		// New checks a knowledge file against the testdata packages.
+		inTestdataGOPATH(t, func() { p, err = newPlugin(t, settings) })
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -54,6 +54,7 @@ import (
 const fixingEnv = "GOLIFECHECK_APPLYING_FIXES"
 
 func main() {
+	precommitMain() // golifecheck precommit FILE...: the pre-commit hook (precommit.go)
 	if len(os.Args) > 1 && os.Args[1] == "help" {
 		os.Exit(help(os.Args[2:]))
 	}

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Integration test of golifecheck's golangci-lint module plugin (golangci/):
-# builds a real golangci-lint v2 with the plugin the manual way (what
-# `golangci-lint custom` does, without cloning from GitHub: golangci-lint's
-# source comes from the Go module proxy), then runs it on a copy of demo/ and
-# checks that
+# builds a real golangci-lint v2 with the plugin as `golangci-lint custom`
+# builds it for a .custom-gcl.yml naming the plugin's module and version
+# (go get MODULE@VERSION, go mod tidy, go build), without cloning from
+# GitHub: golangci-lint's source comes from the Go module proxy, and
+# golifecheck's two modules from a module proxy in a local directory
+# (scripts/integration/modproxy), as they would come from a release: the
+# analyzer module and the plugin module both at the release's version, each
+# with its go.mod as it is. Then it runs it on a
+# copy of demo/ and checks that
+#   (0) the build took both modules from the proxy at the release, with no
+#       replace;
 #   (a) findings are printed as file:line:col: CHECK: message (golifecheck),
 #       of every check, the check named once, with their evidence (the
 #       diagnostics' related information) in the message ("; see
@@ -16,55 +23,84 @@
 #       {ctxcancel: false}, {chanblock: false});
 #   (e) an unknown setting makes golangci-lint fail, naming it;
 #   (f) rules matching the text "^CHECK: " pick one check's findings: an
-#       exclusion rule drops them, a severity rule sets their SARIF level.
-# Needs only Go and the module proxy. The binary (about 2 minutes to build
-# on 2 cores) is cached in $GOLIFECHECK_CACHE (default
+#       exclusion rule drops them, a severity rule sets their SARIF level;
+#   (g) a knowledge file the standalone command rejects makes golangci-lint
+#       fail with the command's message.
+# Needs only Go, git and the module proxy. The binary (about 2 minutes to
+# build on 2 cores) is cached in $GOLIFECHECK_CACHE (default
 # ~/.cache/golifecheck), keyed by golangci-lint's version, the Go version and
-# the source of the plugin and the analyzer, so reruns take seconds.
+# the hashes of golifecheck's two module zips, so reruns take seconds.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 gcl_version=v2.15.0
 gcl_module=github.com/golangci/golangci-lint/v2
 module=github.com/golifecheck/golifecheck
 plugin=$module/golangci
+# Build as a user's build does: golangci/go.work (this checkout's analyzer
+# in place of the required version) is for development only.
 export GOWORK=off
 
 cache=${GOLIFECHECK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/golifecheck}/golangci-lint
 mkdir -p "$cache"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# The release under test: both modules are served at it, as tags vX.Y.Z
+# and golangci/vX.Y.Z on one commit would serve them (docs/releasing.md),
+# so golangci/go.mod must require the analyzer module at it: a user's build
+# ignores a replace there, and a version that is not released fails it.
+release=${GOLIFECHECK_RELEASE:-v0.1.0}
+
+# The module proxy: both modules at $release, from this checkout's files.
+proxy="$tmp/proxy"
+if ! sums=$(cd "$root" && go run ./scripts/integration/modproxy -version "$release" -o "$proxy" .); then
+	echo "FAIL: writing the module proxy"
+	exit 1
+fi
+echo "module proxy file://$proxy:"
+sed 's/^/    /' <<<"$sums"
 
 # source_key hashes what the binary is built from: golangci-lint's version,
-# Go's, and every file of golifecheck's two modules that the plugin package
-# compiles or embeds, with their go.mod and go.sum.
+# Go's, and golifecheck's two module zips.
 source_key() {
-	cd "$root"
 	{
 		echo "$gcl_version"
 		go version
-		(cd golangci && go list -deps -f '{{with .Module}}{{if or (eq .Path "'"$module"'") (eq .Path "'"$plugin"'")}}{{range $.GoFiles}}{{$.Dir}}/{{.}}{{"\n"}}{{end}}{{range $.EmbedFiles}}{{$.Dir}}/{{.}}{{"\n"}}{{end}}{{end}}{{end}}' .) |
-			sed "s|^$root/||" | sort | xargs sha256sum
-		sha256sum go.mod go.sum golangci/go.mod golangci/go.sum
+		echo "$sums"
 	} | sha256sum | cut -c1-16
 }
 
 # build OUT KEY: golangci-lint $gcl_version with the plugin, as
-# `golangci-lint custom` builds it, from the module proxy's copy of
-# golangci-lint's source.
+# `golangci-lint custom` builds it for a .custom-gcl.yml with
+#   plugins: [{module: $plugin, version: $release}]
+# from the module proxy's copy of golangci-lint's source. The build has a
+# module cache of its own (the go command keeps a version it downloaded
+# whatever its content, and $release is rebuilt with each source), fed from
+# the machine's module cache first; golifecheck's versions are in no
+# checksum database.
 build() {
 	local out=$1 key=$2 b="$tmp/build" dir
 	mkdir -p "$b" && cd "$b"
 	dir=$(go mod download -json "$gcl_module@$gcl_version" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
 	[[ -n $dir && -d $dir ]] || { echo "go mod download found no source for $gcl_module@$gcl_version"; return 1; }
+	local machine_proxy machine_cache
+	machine_proxy=$(go env GOPROXY)
+	machine_cache=$(go env GOMODCACHE)
+	export GOPROXY="file://$proxy,file://$machine_cache/cache/download,$machine_proxy"
+	export GOMODCACHE="$b/modcache" GONOSUMDB="$module" GOFLAGS="-mod=mod -modcacherw"
+	echo "GOPROXY=$GOPROXY GONOSUMDB=$GONOSUMDB"
 	cp -r "$dir"/. "$b/src" && chmod -R u+w "$b/src" && cd "$b/src"
 	printf 'package main\n\nimport _ "%s"\n' "$plugin" >cmd/golangci-lint/plugins.go
-	go mod edit -replace "$module=$root" -replace "$plugin=$root/golangci" \
-		-require "$module@v0.0.0" -require "$plugin@v0.0.0"
+	echo "go get $plugin@$release"
+	go get "$plugin@$release"
 	go mod tidy
 	# The version names the plugin's source, as custom's does: golangci-lint
 	# salts its cache with it.
 	go build -ldflags "-s -w -X 'main.version=${gcl_version#v}-custom-gcl-$key' -X 'main.date=$(date -u +%FT%TZ)'" \
 		-o "$b/custom-gcl" ./cmd/golangci-lint
+	# What the build used, for (0).
+	go list -m -f '{{.Path}} {{.Version}}{{with .Replace}} => {{.Path}} {{.Version}}{{end}} {{.Dir}}' "$module" "$plugin" >"$b/modules.txt"
+	mv "$b/modules.txt" "$(dirname "$out")/modules.txt"
 	mv "$b/custom-gcl" "$out"
 }
 
@@ -76,7 +112,16 @@ else
 	echo "building golangci-lint $gcl_version with the plugin (about 2 minutes on 2 cores)..."
 	mkdir -p "$(dirname "$bin")"
 	start=$SECONDS
-	if ! (build "$bin" "$key") >"$tmp/build.log" 2>&1; then
+	# Not in a condition, where bash would ignore set -e inside build: the
+	# first step that fails ends it.
+	set +e
+	(
+		set -e
+		build "$bin" "$key"
+	) >"$tmp/build.log" 2>&1
+	built=$?
+	set -e
+	if [[ $built != 0 ]]; then
 		cat "$tmp/build.log"
 		echo "FAIL: building golangci-lint $gcl_version with the plugin"
 		exit 1
@@ -87,14 +132,23 @@ else
 fi
 "$bin" version
 
-# One golangci-lint cache for this run, shared by its runs as a user's is:
-# the results must follow the settings and the sources all the same.
-export GOLANGCI_LINT_CACHE="$tmp/gcl-cache"
-
 passed=0 failed=0
 pass() { echo "PASS: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 show() { [[ -z $1 ]] || sed 's/^/    | /' <<<"$1"; }
+
+# (0) the build got both modules from the proxy at $release, not replaced.
+used=$(cut -d' ' -f1-4 "$(dirname "$bin")/modules.txt" 2>/dev/null || true)
+if [[ $used == "$module $release "*$'\n'"$plugin $release "* && $used != *"=>"* ]]; then
+	pass "(0) built as a user builds it: go get $plugin@$release; $module $release from the module proxy, no replace"
+else
+	fail "(0) want the build to use $module and $plugin at $release, not replaced; got"
+	show "$used"
+fi
+
+# One golangci-lint cache for this run, shared by its runs as a user's is:
+# the results must follow the settings and the sources all the same.
+export GOLANGCI_LINT_CACHE="$tmp/gcl-cache"
 
 # config DIR SETTINGS [EXCLUSIONS [SEVERITY]]: a v2 .golangci.yml enabling
 # golifecheck alone, with SETTINGS (a YAML flow mapping) as the plugin's
@@ -338,6 +392,21 @@ else
 	fail "(f) severity rule text \"^chanblock: \": want SARIF levels '$want_levels'; got status $status and '$levels'"
 	show "$errout"
 fi
+
+# (g) a knowledge file the standalone command rejects (a result index past
+# the signature) fails the run at start, with the command's message.
+printf '# extra entries\ncancel context.WithCancel 5\n' >"$demo/bad-knowledge.txt"
+config "$demo" '{knowledge: bad-knowledge.txt}'
+text "$demo"
+want_msg='bad-knowledge.txt:2: context.WithCancel: result 5 is not a function'
+if [[ $status != 0 && $status != 1 ]] && grep -qF "$want_msg" <<<"$out$errout"; then
+	pass "(g) a bad knowledge file fails the run (status $status): $(grep -oF "$want_msg" <<<"$out$errout" | head -1)"
+else
+	fail "(g) settings {knowledge: bad-knowledge.txt}: want golangci-lint to fail with '$want_msg'; got status $status and"
+	show "$out"
+	show "$errout"
+fi
+rm "$demo/bad-knowledge.txt"
 
 echo "golangci: $passed passed, $failed failed"
 [[ $failed == 0 ]]
