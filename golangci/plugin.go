@@ -34,7 +34,8 @@ type Settings struct {
 }
 
 // New is the plugin's constructor, called by golangci-lint with the
-// linter's settings. It sets analyzer.Analyzer's flags from them; a setting
+// linter's settings. It sets analyzer.Model's -knowledge flag and picks the
+// checks to run from them; a setting
 // it does not know, one of the wrong type, or a knowledge file that the
 // standalone command's -knowledge would reject is an error, whose text
 // starts "golifecheck settings: ".
@@ -51,9 +52,9 @@ func New(settings any) (register.LinterPlugin, error) {
 	return plugin{off: s.off()}, nil
 }
 
-// apply sets every flag the settings cover, those left out to their
-// defaults, so that the analyzer's configuration is the settings' whatever
-// was set before.
+// apply sets the shared analyzer's -knowledge flag from the settings, to
+// its default when they leave it out, so that the analyzer's configuration
+// is the settings' whatever was set before.
 func (s Settings) apply(fs *flag.FlagSet) error {
 	knowledge := s.Knowledge
 	if knowledge != "" {
@@ -76,24 +77,12 @@ func (s Settings) apply(fs *flag.FlagSet) error {
 		}
 		knowledge = abs
 	}
-	values := []struct {
-		name  string
-		value *string
-	}{
-		{"knowledge", &knowledge},
+	f := fs.Lookup("knowledge")
+	if f == nil {
+		return fmt.Errorf("the analyzer has no flag %q", "knowledge")
 	}
-	for _, v := range values {
-		f := fs.Lookup(v.name)
-		if f == nil {
-			return fmt.Errorf("the analyzer has no flag %q", v.name)
-		}
-		value := f.DefValue
-		if v.value != nil {
-			value = *v.value
-		}
-		if err := fs.Set(v.name, value); err != nil {
-			return fmt.Errorf("%s: %w", v.name, err)
-		}
+	if err := fs.Set(f.Name, knowledge); err != nil {
+		return fmt.Errorf("knowledge: %w", err)
 	}
 	return nil
 }
