@@ -136,8 +136,11 @@ func TestBadFlag(t *testing.T) {
 func TestVetAndStandaloneAgreeInAModule(t *testing.T) {
 	bin := build(t)
 	dir := filepath.Join(t.TempDir(), "m")
-	for _, pkg := range []string{"cancelhelper", "cancelhelperuse", "spawner", "spawneruse", "chanhelper", "chanhelperuse", "noreturn", "noreturnuse"} {
-		src := filepath.Join("..", "..", "analyzer", "testdata", "src", pkg)
+	for pkg, check := range map[string]string{
+		"cancelhelper": "ctxcancel", "cancelhelperuse": "ctxcancel", "noreturn": "ctxcancel", "noreturnuse": "ctxcancel",
+		"spawner": "gostop", "spawneruse": "gostop", "chanhelper": "chanblock", "chanhelperuse": "chanblock",
+	} {
+		src := filepath.Join("..", "..", "analyzer", "testdata", check, "src", pkg)
 		files, err := filepath.Glob(filepath.Join(src, "*.go"))
 		if err != nil || len(files) == 0 {
 			t.Fatalf("no files in %s: %v", src, err)
