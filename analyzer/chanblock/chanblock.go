@@ -66,6 +66,9 @@ type chanInfo struct {
 	buf              int    // the buffer size, -1 if not a constant
 	ops              []protocol.Op
 	send, recv, clos bool
+	// until, if set, returns the contexts once any of which is done a
+	// receive in ops stops for good (see lifecycle's UntilDone).
+	until func(protocol.Op) []ssa.Value
 }
 
 // checkChan reports the operations on the channel mk makes that can
@@ -76,7 +79,7 @@ func (s *checker) checkChan(mk *ssa.MakeChan) {
 	if w.Escapes {
 		return
 	}
-	s.checkOps(&chanInfo{make: mk, at: mk, name: s.chanName(mk), buf: s.BufSize(mk), ops: w.Ops})
+	s.checkOps(&chanInfo{make: mk, at: mk, name: s.chanName(mk), buf: s.BufSize(mk), ops: w.Ops, until: w.UntilDone})
 }
 
 // checkOps reports the operations on a channel that can never complete.
@@ -124,6 +127,9 @@ func (s *checker) checkOps(ch *chanInfo) {
 		if reported {
 			return
 		}
+	}
+	if s.checkPoolFeeders(ch) {
+		return
 	}
 	if ch.buf >= 0 && !s.checkLoopStarts(ch) && !s.checkLocalStream(ch) {
 		s.checkReceivers(ch)

@@ -31,3 +31,16 @@ func TestLocksOnly(t *testing.T) {
 func TestFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(wants.Diagnostics(t), testdata, chanblock.Analyzer, "chanblockfix")
 }
+
+// TestPoolFeeders checks the feeders of pools whose workers stop
+// receiving once a context is done, known from another package's facts.
+func TestPoolFeeders(t *testing.T) {
+	analysistest.Run(wants.Diagnostics(t), testdata, chanblock.Analyzer, "userpooluse")
+}
+
+// TestRuntimePoolFeeders checks hand-written feeders of runtime.Pool,
+// whose workers are known through this repository's runtime package's
+// facts (a module-mode testdata module).
+func TestRuntimePoolFeeders(t *testing.T) {
+	analysistest.Run(wants.Diagnostics(t), filepath.Join(testdata, "poolfeed"), chanblock.Analyzer, "./...")
+}

@@ -81,7 +81,7 @@ func TestFacts(t *testing.T) {
 	analysistest.Run(wants.Facts(t), testData(t, "gostop", "runtimeuse"), Analyzer, "./...")
 	for check, pkgs := range map[string][]string{
 		"ctxcancel": {"ctxcancel", "ctxcancelmain", "cancelhelper", "cancelhelperuse", "noreturn", "noreturnuse"},
-		"chanblock": {"chanblock", "chanhelper", "chanhelperuse", "locksonly"},
+		"chanblock": {"chanblock", "chanhelper", "chanhelperuse", "locksonly", "userpool", "userpooluse"},
 		"gostop":    {"gostop", "gostopmain", "spawner", "spawneruse"},
 	} {
 		analysistest.Run(wants.Facts(t), testData(t, check), Analyzer, pkgs...)

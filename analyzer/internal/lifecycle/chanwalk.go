@@ -84,6 +84,34 @@ type chanWalk struct {
 	// field, if set, is the struct field being followed: storing the
 	// channel there is no escape.
 	Field *types.Var
+	// until holds, for the receives that stop for good once a context is
+	// done, those contexts (see doneStops and UntilDone).
+	until map[opKey][]ssa.Value
+}
+
+// An opKey names one operation: an instruction, and its case if a select.
+type opKey struct {
+	in  ssa.Instruction
+	sel int
+}
+
+// UntilDone returns the contexts, as values of the function that holds
+// op (or of the closures it runs), once any of which is done the receive
+// op stops receiving for good: a select case beside `<-ctx.Done()` whose
+// branch never comes back to the receive, or a call of a function whose
+// summary says so of its channel parameter (chanParam.Until).
+func (w *chanWalk) UntilDone(op protocol.Op) []ssa.Value {
+	return w.until[opKey{op.Instr, op.SelIndex}]
+}
+
+func (w *chanWalk) setUntil(in ssa.Instruction, sel int, ctxs []ssa.Value) {
+	if len(ctxs) == 0 {
+		return
+	}
+	if w.until == nil {
+		w.until = make(map[opKey][]ssa.Value)
+	}
+	w.until[opKey{in, sel}] = ctxs
 }
 
 // walkCtx says where the values being followed are used: in which
@@ -132,6 +160,7 @@ func (w *chanWalk) Value(v ssa.Value, c WalkCtx) {
 				return
 			}
 			w.add(protocol.Op{Kind: protocol.Recv, Instr: in, Weight: 1, CommaOk: in.CommaOk, Drains: in.CommaOk && protocol.DrainsUntilClosed(in)}, c)
+			w.setUntil(in, 0, doneStops(in))
 		case *ssa.Select:
 			optional := !in.Blocking || len(in.States) > 1
 			for i, st := range in.States {
@@ -145,6 +174,8 @@ func (w *chanWalk) Value(v ssa.Value, c WalkCtx) {
 				kind := protocol.Recv
 				if st.Dir == types.SendOnly {
 					kind = protocol.Send
+				} else {
+					w.setUntil(in, i, doneStops(in))
 				}
 				w.add(protocol.Op{Kind: kind, Instr: in, Weight: 1, Optional: optional, SelIndex: i}, c)
 			}
@@ -350,7 +381,18 @@ func (w *chanWalk) call(in ssa.CallInstruction, v ssa.Value, c WalkCtx) {
 		}
 		if cp.Recv {
 			op.Kind, op.Weight, op.Optional, op.CommaOk, op.Drains = protocol.Recv, 0, !cp.BlockRecv, cp.Drains, cp.Drains
-			w.add(op, summarized)
+			at := summarized
+			if cp.Async {
+				at = WalkCtx{start: in} // in goroutines the call starts
+			}
+			w.add(op, at)
+			var ctxs []ssa.Value
+			for _, k := range cp.Until {
+				if k < len(common.Args) {
+					ctxs = append(ctxs, common.Args[k])
+				}
+			}
+			w.setUntil(in, 0, ctxs)
 		}
 		if cp.Close {
 			w.add(protocol.Op{Kind: protocol.Close, Instr: in, Callee: callee}, summarized)
@@ -368,6 +410,15 @@ type chanParam struct {
 	// BlockRecv: with a receive outside any select; Drains: it ranges over
 	// it until it is closed; Close: it may close it.
 	Send, Recv, BlockRecv, Drains, Close bool
+	// Until lists the context parameters (SSA numbering) once any of
+	// which is done, every receive from the channel stops for good (see
+	// doneStops): after it, nothing receives what a sender still has.
+	Until []int
+	// Async says the receives run in goroutines that the function starts
+	// (runtime.Pool's workers), and go on after it returns. Such a summary
+	// is made only for a channel the function (and they) only receive
+	// from, until a context is done (Until is not empty).
+	Async bool
 }
 
 func (cp chanParam) String() string {
@@ -386,6 +437,12 @@ func (cp chanParam) String() string {
 	}
 	if cp.Close {
 		parts = append(parts, "close")
+	}
+	if cp.Async {
+		parts = append(parts, "async")
+	}
+	if len(cp.Until) > 0 {
+		parts = append(parts, fmt.Sprintf("until%v", cp.Until))
 	}
 	return fmt.Sprintf("chan[%d](%s)", cp.Param, strings.Join(parts, ","))
 }
@@ -413,7 +470,7 @@ func (m *summaries) computeChans(fn *ssa.Function, f *FuncFact) {
 		if w.Escapes {
 			continue
 		}
-		cp := chanParam{Param: i}
+		cp := chanParam{Param: i, Until: m.until(fn, w)}
 		weights := make(map[*ssa.BasicBlock]int)
 		async := false
 		for _, op := range w.Ops {
@@ -437,11 +494,93 @@ func (m *summaries) computeChans(fn *ssa.Function, f *FuncFact) {
 			}
 		}
 		if async {
-			continue // used by another goroutine: callers cannot count
+			// Used by another goroutine: callers cannot count, but they
+			// can know that its receivers stop once a context is done.
+			if cp.Recv && !cp.Send && !cp.Close && len(cp.Until) > 0 {
+				f.Chans = append(f.Chans, chanParam{Param: i, Recv: true, Async: true, Until: cp.Until})
+			}
+			continue
 		}
 		cp.Sends = protocol.MostOnAPath(fn, weights)
 		f.Chans = append(f.Chans, cp)
 	}
+}
+
+// until returns the context parameters of fn once any of which is done
+// every receive the walk w found stops for good (see chanParam.Until), or
+// nil if there is none (or no receive).
+func (m *summaries) until(fn *ssa.Function, w *chanWalk) []int {
+	var common []int
+	first := true
+	for _, op := range w.Ops {
+		if op.Kind != protocol.Recv {
+			continue
+		}
+		var params []int
+		for _, ctx := range w.UntilDone(op) {
+			if p, ok := OuterValue(ctx).(*ssa.Parameter); ok && p.Parent() == fn && IsContext(p.Type()) {
+				if i := slices.Index(fn.Params, p); !contains(params, i) {
+					params = append(params, i)
+				}
+			}
+		}
+		if first {
+			common, first = params, false
+			continue
+		}
+		common = slices.DeleteFunc(common, func(i int) bool { return !contains(params, i) })
+	}
+	slices.Sort(common)
+	return common
+}
+
+// doneStops returns the contexts once any of which is done the receive in
+// (a receive, or a select with a receive case) is never reached again: a
+// select in the loop around it (or in itself) has a case on ctx.Done()
+// whose branch never comes back to it (`case <-ctx.Done(): return`). The
+// contexts are values of in's function.
+func doneStops(in ssa.Instruction) []ssa.Value {
+	b := in.Block()
+	loop := protocol.CycleOf(b)
+	if loop == nil {
+		loop = map[*ssa.BasicBlock]bool{b: true}
+	}
+	succs := func(x *ssa.BasicBlock) []*ssa.BasicBlock { return x.Succs }
+	var ctxs []ssa.Value
+	for _, x := range b.Parent().Blocks { // in order: the same answer every run
+		if !loop[x] {
+			continue
+		}
+		for _, instr := range x.Instrs {
+			sel, ok := instr.(*ssa.Select)
+			if !ok {
+				continue
+			}
+			for i, st := range sel.States {
+				ctx := doneOf(st.Chan)
+				if st.Dir != types.RecvOnly || ctx == nil {
+					continue
+				}
+				e, ok := protocol.CaseEdge(sel, i)
+				if !ok {
+					continue
+				}
+				if target := e.From.Succs[e.Succ]; target != b && !protocol.Reach(target, succs)[b] {
+					ctxs = append(ctxs, ctx)
+				}
+			}
+		}
+	}
+	return ctxs
+}
+
+// doneOf returns ctx if ch is ctx.Done() for a context ctx, or nil.
+func doneOf(ch ssa.Value) ssa.Value {
+	call, ok := ch.(*ssa.Call)
+	if !ok || !call.Call.IsInvoke() || call.Call.Method.Name() != "Done" || !IsContext(call.Call.Value.Type()) {
+		return nil
+	}
+	return call.Call.Value
 }
 
 // bufSize is the constant buffer size of a make, or -1. A size that is a

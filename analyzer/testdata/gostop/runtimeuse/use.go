@@ -38,7 +38,7 @@ func tryGoSpins(g *runtime.Group) bool {
 	})
 }
 
-func poolWorkerSpins(ctx context.Context, in <-chan int) <-chan runtime.Result[int] {
+func poolWorkerSpins(ctx context.Context, in <-chan int) <-chan runtime.Result[int] { // want poolWorkerSpins:`chan\[1\]\(recv\?,async,until\[0\]\)`
 	return runtime.Pool(ctx, 2, in, func(ctx context.Context, v int) (int, error) { // want `goroutine never stops`
 		for {
 			poll()
@@ -74,7 +74,7 @@ func tryGoFinite(g *runtime.Group) bool {
 	return g.TryGo(func(ctx context.Context) error { return ctx.Err() })
 }
 
-func poolFinite(ctx context.Context, in <-chan int) <-chan runtime.Result[int] {
+func poolFinite(ctx context.Context, in <-chan int) <-chan runtime.Result[int] { // want poolFinite:`chan\[1\]\(recv\?,async,until\[0\]\)`
 	return runtime.Pool(ctx, 2, in, func(ctx context.Context, v int) (int, error) {
 		return v * 2, nil
 	})
@@ -174,22 +174,22 @@ func double(_ context.Context, v int) (int, error) { return 2 * v, nil }
 
 // A Pool whose results nobody reads: its workers block on their first
 // send.
-func poolDiscarded(ctx context.Context, in <-chan int) {
+func poolDiscarded(ctx context.Context, in <-chan int) { // want poolDiscarded:`chan\[1\]\(recv\?,async,until\[0\]\)`
 	runtime.Pool(ctx, 2, in, double) // want `the channel that runtime.Pool returns is discarded, so its goroutines block on their first send until the context ends \(forever, if it never does\); range over it until it is closed`
 }
 
-func poolDiscardedBlank(ctx context.Context, in <-chan int) {
+func poolDiscardedBlank(ctx context.Context, in <-chan int) { // want poolDiscardedBlank:`chan\[1\]\(recv\?,async,until\[0\]\)`
 	_ = runtime.Pool(ctx, 2, in, double) // want `the channel that runtime.Pool returns is discarded`
 }
 
-func poolRead(ctx context.Context, in <-chan int) (sum int) {
+func poolRead(ctx context.Context, in <-chan int) (sum int) { // want poolRead:`chan\[1\]\(recv\?,async,until\[0\]\)`
 	for r := range runtime.Pool(ctx, 2, in, double) {
 		sum += r.Value
 	}
 	return sum
 }
 
-func poolHandedOn(ctx context.Context, in <-chan int, out func(<-chan runtime.Result[int])) {
+func poolHandedOn(ctx context.Context, in <-chan int, out func(<-chan runtime.Result[int])) { // want poolHandedOn:`chan\[1\]\(recv\?,async,until\[0\]\)`
 	out(runtime.Pool(ctx, 2, in, double))
 }
 
@@ -277,13 +277,13 @@ func NewExposed() *Exposed {
 // Results kept in a field that nothing reads, or one that Results reads.
 type calc struct{ res <-chan runtime.Result[int] }
 
-func (c *calc) begin(ctx context.Context, in <-chan int) {
+func (c *calc) begin(ctx context.Context, in <-chan int) { // want begin:`chan\[2\]\(recv\?,async,until\[1\]\)`
 	c.res = runtime.Pool(ctx, 2, in, double) // want `the channel that runtime.Pool returns is stored in field calc.res, which nothing in the package reads`
 }
 
 type calc2 struct{ res <-chan runtime.Result[int] }
 
-func (c *calc2) begin(ctx context.Context, in <-chan int) {
+func (c *calc2) begin(ctx context.Context, in <-chan int) { // want begin:`chan\[2\]\(recv\?,async,until\[1\]\)`
 	c.res = runtime.Pool(ctx, 2, in, double)
 }
 

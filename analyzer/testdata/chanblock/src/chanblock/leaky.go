@@ -210,7 +210,7 @@ func reportedOnce() {
 
 // A receive in a bare loop whose other case returns: the timeout leak with
 // a retry.
-func pollUntil(ctx context.Context, tick <-chan time.Time) error { // want pollUntil:`chan\[1\]\(recv\?\)`
+func pollUntil(ctx context.Context, tick <-chan time.Time) error { // want pollUntil:`chan\[1\]\(recv\?,until\[0\]\)`
 	errc := make(chan error)
 	go func() {
 		errc <- validate() // want `send on errc blocks forever if pollUntil returns without receiving; make errc with a buffer of 1`

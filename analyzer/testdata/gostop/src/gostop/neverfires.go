@@ -67,7 +67,7 @@ func cancellableContext(jobs chan int) func() { // want cancellableContext:`retu
 	return cancel
 }
 
-func callersContext(ctx context.Context, jobs chan int) {
+func callersContext(ctx context.Context, jobs chan int) { // want callersContext:`chan\[1\]\(recv\?,async,until\[0\]\)`
 	go worker(ctx, jobs)
 }
 

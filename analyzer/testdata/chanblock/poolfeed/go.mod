@@ -1,0 +1,7 @@
+module example.com/poolfeed
+
+go 1.25.0
+
+require github.com/golifecheck/golifecheck v0.0.0
+
+replace github.com/golifecheck/golifecheck => ../../../..
