@@ -1,6 +1,7 @@
 package chanblock_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/wants"

@@ -115,7 +115,11 @@ func (s *checker) reportFeeder(ch *chanInfo, op protocol.Op, call *ssa.Call, ctx
 	if cancel.deferred {
 		why += " when it returns"
 	}
-	remedy := "select on " + ctxName + ".Done() beside the send"
+	done := ctxName + ".Done()"
+	if ctxName == "the context" {
+		done = "the context's Done()"
+	}
+	remedy := "select on " + done + " beside the send"
 	if obj, ok := call.Call.StaticCallee().Object().(*types.Func); ok {
 		if seq, ok := poolWithSeq[obj.Origin().FullName()]; ok {
 			remedy += ", or give the values to " + seq

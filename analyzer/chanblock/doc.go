@@ -10,7 +10,8 @@
 // made with make in a function whose every use it can see: the function
 // itself, the closures and goroutines it starts, and the functions it
 // passes the channel to, whose facts say what they do with a channel
-// parameter (chan[N](sends=2), chan[N](drains), chan[N](recv), chan[N](close)).
+// parameter (chan[N](sends=2), chan[N](drains), chan[N](recv), chan[N](close),
+// chan[N](recv?,async,until[K]): see Pool feeders below).
 // It reports, at the operation that blocks:
 //
 //   - a send with no reader once its starter leaves: a goroutine sends on an
@@ -85,6 +86,28 @@
 //   - a timer drain, if !t.Stop() { <-t.C }, reachable after the function
 //     already received the timer's value with no Reset in between
 //     (istio#18454): Stop returns false and the channel is empty.
+//
+// Pool feeders. A function whose channel parameter is received from only
+// in loops that leave, never to receive again, once a context parameter
+// is done (a select case on ctx.Done() that returns) has the fact
+// chan[N](...,until[K]); with async, the receives run in goroutines the
+// function starts and outlive it: runtime.Pool's workers, or a worker
+// pool written by hand. A goroutine that feeds such a callee (the
+// channel's only receiver) with sends outside any select, on a channel
+// unbuffered or buffered for fewer values than it sends, blocks forever
+// once the callee stops receiving, if the function that made the channel
+// cancels that context (calls, or defers, the cancel of the
+// context.WithCancel that made it) on a path from the call that does not
+// first read the callee's results until they are closed: an early return
+// from the range over runtime.Pool's results, with `defer cancel()`. It
+// is reported at the send, with the remedy: a select on ctx.Done() beside
+// the send, or, for runtime.Pool, runtime.PoolSeq, which feeds the values
+// itself. It stays silent when the send is in a select with another
+// case, the buffer holds every value, the context is not one the function
+// cancels (the caller's), the results are read until they are closed
+// before any cancel, the results or the channel are handed to code it
+// cannot see, or the function receives from the channel itself (drains
+// what is left).
 //
 // Mutexes, as GCatch models them (Liu et al., ASPLOS 2021): a sync.Mutex
 // or sync.RWMutex is a channel with one slot, Lock a send into it and

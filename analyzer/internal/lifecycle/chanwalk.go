@@ -84,15 +84,10 @@ type chanWalk struct {
 	// field, if set, is the struct field being followed: storing the
 	// channel there is no escape.
 	Field *types.Var
-	// until holds, for the receives that stop for good once a context is
-	// done, those contexts (see doneStops and UntilDone).
-	until map[opKey][]ssa.Value
-}
-
-// An opKey names one operation: an instruction, and its case if a select.
-type opKey struct {
-	in  ssa.Instruction
-	sel int
+	// until holds, for the calls whose callees' summaries say their
+	// receives stop for good once a context parameter is done, those
+	// contexts' arguments (see UntilDone).
+	until map[ssa.Instruction][]ssa.Value
 }
 
 // UntilDone returns the contexts, as values of the function that holds
@@ -101,17 +96,25 @@ type opKey struct {
 // branch never comes back to the receive, or a call of a function whose
 // summary says so of its channel parameter (chanParam.Until).
 func (w *chanWalk) UntilDone(op protocol.Op) []ssa.Value {
-	return w.until[opKey{op.Instr, op.SelIndex}]
+	if op.Kind != protocol.Recv {
+		return nil
+	}
+	if op.Callee == nil {
+		return doneStops(op.Instr) // computed when asked: most walks never ask
+	}
+	return w.until[op.Instr]
 }
 
-func (w *chanWalk) setUntil(in ssa.Instruction, sel int, ctxs []ssa.Value) {
+// setUntil records the contexts handed to the call in that stop its
+// callee's receives (see UntilDone).
+func (w *chanWalk) setUntil(in ssa.Instruction, ctxs []ssa.Value) {
 	if len(ctxs) == 0 {
 		return
 	}
 	if w.until == nil {
-		w.until = make(map[opKey][]ssa.Value)
+		w.until = make(map[ssa.Instruction][]ssa.Value)
 	}
-	w.until[opKey{in, sel}] = ctxs
+	w.until[in] = ctxs
 }
 
 // walkCtx says where the values being followed are used: in which
@@ -160,7 +163,6 @@ func (w *chanWalk) Value(v ssa.Value, c WalkCtx) {
 				return
 			}
 			w.add(protocol.Op{Kind: protocol.Recv, Instr: in, Weight: 1, CommaOk: in.CommaOk, Drains: in.CommaOk && protocol.DrainsUntilClosed(in)}, c)
-			w.setUntil(in, 0, doneStops(in))
 		case *ssa.Select:
 			optional := !in.Blocking || len(in.States) > 1
 			for i, st := range in.States {
@@ -174,8 +176,6 @@ func (w *chanWalk) Value(v ssa.Value, c WalkCtx) {
 				kind := protocol.Recv
 				if st.Dir == types.SendOnly {
 					kind = protocol.Send
-				} else {
-					w.setUntil(in, i, doneStops(in))
 				}
 				w.add(protocol.Op{Kind: kind, Instr: in, Weight: 1, Optional: optional, SelIndex: i}, c)
 			}
@@ -392,7 +392,7 @@ func (w *chanWalk) call(in ssa.CallInstruction, v ssa.Value, c WalkCtx) {
 					ctxs = append(ctxs, common.Args[k])
 				}
 			}
-			w.setUntil(in, 0, ctxs)
+			w.setUntil(in, ctxs)
 		}
 		if cp.Close {
 			w.add(protocol.Op{Kind: protocol.Close, Instr: in, Callee: callee}, summarized)
@@ -510,6 +510,9 @@ func (m *summaries) computeChans(fn *ssa.Function, f *FuncFact) {
 // every receive the walk w found stops for good (see chanParam.Until), or
 // nil if there is none (or no receive).
 func (m *summaries) until(fn *ssa.Function, w *chanWalk) []int {
+	if !slices.ContainsFunc(fn.Params, func(p *ssa.Parameter) bool { return IsContext(p.Type()) }) {
+		return nil
+	}
 	var common []int
 	first := true
 	for _, op := range w.Ops {

@@ -11,7 +11,7 @@ import (
 
 // Map runs f on the values received from in, in n workers, until in is
 // closed or ctx is done; its result is closed once the workers stop.
-func Map(ctx context.Context, n int, in <-chan int, f func(int) int) <-chan int { // want Map:`chan\[2\]\(recv\?,async,until\[0\]\)`
+func Map(ctx context.Context, n int, in <-chan int, f func(int) int) <-chan int { // want Map:`^launches\[3\] chan\[2\]\(recv\?,async,until\[0\]\)$`
 	out := make(chan int)
 	var wg sync.WaitGroup
 	for range n {
@@ -29,7 +29,7 @@ func Map(ctx context.Context, n int, in <-chan int, f func(int) int) <-chan int 
 }
 
 // work is one of Map's workers.
-func work(ctx context.Context, in <-chan int, out chan<- int, f func(int) int) { // want work:`chan\[1\]\(recv\?,until\[0\]\)`
+func work(ctx context.Context, in <-chan int, out chan<- int, f func(int) int) { // want work:`^chan\[1\]\(recv\?,until\[0\]\) chan\[2\]\(sends\?\)$`
 	for {
 		select {
 		case <-ctx.Done():
@@ -49,7 +49,7 @@ func work(ctx context.Context, in <-chan int, out chan<- int, f func(int) int) {
 
 // Each is Map with the workers' loop written as a range: a worker stops
 // receiving once ctx is done, after the value it holds.
-func Each(ctx context.Context, in <-chan int, f func(int) int) <-chan int { // want Each:`chan\[1\]\(recv\?,async,until\[0\]\)`
+func Each(ctx context.Context, in <-chan int, f func(int) int) <-chan int { // want Each:`^launches\[2\] chan\[1\]\(recv\?,async,until\[0\]\)$`
 	out := make(chan int)
 	go func() {
 		defer close(out)
