@@ -142,8 +142,9 @@ func (s *checker) reportFeeder(ch *chanInfo, op protocol.Op, call *ssa.Call, ctx
 
 // resultsReadUntilClosed returns the edges by which the function that
 // makes call leaves a receive loop on the channel call returns because
-// it is closed (a range's exit): past them, the callee's goroutines are
-// done. It reports false if the call returns no channel, or if the
+// it is closed (a range's exit), or by its count (a loop to len(xs) may
+// receive a result for every value sent): past them, the sends may be
+// over. It reports false if the call returns no channel, or if the
 // channel is used otherwise than by receives in that function.
 func resultsReadUntilClosed(call *ssa.Call) (map[protocol.Edge]bool, bool) {
 	if !isChan(call) {
@@ -160,6 +161,14 @@ func resultsReadUntilClosed(call *ssa.Call) (map[protocol.Edge]bool, bool) {
 				}
 				if e, ok := protocol.ClosedExit(ref); ok && ref.CommaOk {
 					avoid[e] = true
+				}
+				// A loop that counts its receives (to len(xs), one
+				// result per value sent) may have read them all too.
+				if e, bound := protocol.LoopExit(ref.Block()); bound != nil {
+					avoid[e] = true
+					if guard, ok := protocol.LoopGuard(ref.Block(), bound); ok {
+						avoid[guard] = true
+					}
 				}
 			case *ssa.ChangeType:
 				if !follow(ref) {

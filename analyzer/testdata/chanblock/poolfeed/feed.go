@@ -170,3 +170,35 @@ func sumHandedOn(ctx context.Context, xs []int, fill func(chan<- int)) int {
 	}
 	return 0
 }
+
+// Silent: a result for every value is read before the cancel (one result
+// per value sent, counted to the same len(xs)).
+func sumCounted(ctx context.Context, xs []int) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	in := make(chan int)
+	go feed(in, xs)
+	out := runtime.Pool(ctx, 4, in, square)
+	total := 0
+	for i := 0; i < len(xs); i++ {
+		r := <-out
+		total += r.Value
+	}
+	return total
+}
+
+// The first result wins, and the deferred cancel stops the pool while the
+// feeder still has values to send.
+func anyResult(ctx context.Context, xs []int) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	in := make(chan int)
+	go func() {
+		for _, x := range xs {
+			in <- x // want `send on in blocks forever once runtime.Pool stops receiving, when ctx is done \(anyResult cancels it when it returns\)`
+		}
+		close(in)
+	}()
+	r := <-runtime.Pool(ctx, 4, in, square)
+	return r.Value
+}
