@@ -39,12 +39,17 @@ import (
 	"go/types"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer"
-	"golang.org/x/tools/go/analysis/singlechecker"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/multichecker"
 )
+
+// lifecycle is golifecheck's own analyzers.
+var lifecycle = []*analysis.Analyzer{analyzer.Analyzer}
 
 // fixingEnv, set in the environment of the child process that applies the
 // fixes, tells it to run as a plain checker with the flags it is given.
@@ -62,7 +67,10 @@ func main() {
 	if code, done := standalone(); done {
 		os.Exit(code)
 	}
-	singlechecker.Main(analyzer.Analyzer)
+	vet := allVet() // the suite of each release, switched off but for goRelease's (see vetsuite.go)
+	os.Args = append(os.Args[:1:1], switchVetOff(os.Args[1:], vet, goRelease(os.Args[1:]))...)
+	registerFlags(lifecycle, vet)
+	multichecker.Main(append(slices.Clone(lifecycle), vet...)...)
 }
 
 // standalone checks the -knowledge file (refused under go vet) and, unless
@@ -84,6 +92,11 @@ func standalone() (code int, done bool) {
 	}
 	if leaveAsIs(flags, rest) {
 		return 0, false
+	}
+	if !slices.ContainsFunc(flags, func(f flagArg) bool { return f.name == vetFlag }) {
+		// go vet's suite is for go vet -vettool=golifecheck, where it stands in
+		// for go vet's own tool; standalone, golifecheck is the lifecycle linter.
+		flags = append([]flagArg{{name: vetFlag, value: "false", hasValue: true, args: []string{"-" + vetFlag + "=false"}}}, flags...)
 	}
 	if len(rest) == 0 {
 		fmt.Fprintln(os.Stderr, "golifecheck: no packages named; usage: golifecheck [-flag] [package...], e.g. golifecheck ./...")
@@ -160,19 +173,15 @@ func splitFlags(args []string) (flags []flagArg, rest []string) {
 }
 
 // takesValue reports whether the named flag takes a value, which may be the
-// next argument: the driver's string and int flags and the analyzer's
+// next argument: the driver's string and int flags and the analyzers'
 // non-boolean ones.
 func takesValue(name string) bool {
 	switch name {
 	case "tags", "c", "debug", "cpuprofile", "memprofile", "trace":
 		return true
 	}
-	f := analyzer.Analyzer.Flags.Lookup(name)
-	if f == nil {
-		return false
-	}
-	b, ok := f.Value.(interface{ IsBoolFlag() bool })
-	return !ok || !b.IsBoolFlag()
+	f := lookupFlag(name)
+	return f != nil && !isBoolFlag(f)
 }
 
 // joinFlags is the command line of the flags followed by the rest.
