@@ -15,6 +15,21 @@
 // "golifecheck help" prints the documentation of every check;
 // "golifecheck help CHECK" prints one.
 //
+// go vet -vettool=golifecheck runs golifecheck in place of go vet's own
+// tool, so golifecheck carries go vet's default analyzers (printf,
+// copylocks, lostcancel...: the list of the Go release go vet runs under,
+// see vetsuite.go) and, under go vet, runs them with its lifecycle checks
+// on each package's one type-check: the recommended way in loses nothing
+// go vet reports. -vet=false switches that suite off; each of its
+// analyzers keeps go vet's flag (-printf=false, -printf.funcs=...), and a
+// lifecycle check's flag (-ctxcancel=false) switches only that check off.
+// As with go vet, naming an analyzer with a true value (-printf) runs only
+// the analyzers so named. Standalone, the suite is off unless -vet is
+// given: golifecheck ./... is the lifecycle linter, run beside go vet
+// rather than in its place, and its findings are the lifecycle checks'
+// alone (the suite's lostcancel, say, would repeat ctxcancel's findings in
+// go vet's words).
+//
 // Standalone, golifecheck runs go vet with itself as the vet tool and prints
 // the findings in the standalone format (see vetrun.go): go vet's cache and
 // the standard library's precomputed facts make a run over unchanged code
@@ -70,6 +85,10 @@ func main() {
 	vet := allVet() // the suite of each release, switched off but for goRelease's (see vetsuite.go)
 	os.Args = append(os.Args[:1:1], switchVetOff(os.Args[1:], vet, goRelease(os.Args[1:]))...)
 	registerFlags(lifecycle, vet)
+	flag.Usage = func() { // for -h (see usage): multichecker.Main sets none
+		fmt.Fprintln(os.Stderr, "usage: golifecheck [-flag] [package...]\n\n'golifecheck help' documents the checks, 'go tool vet help' go vet's analyzers.\n\nFlags:")
+		flag.PrintDefaults()
+	}
 	multichecker.Main(append(slices.Clone(lifecycle), vet...)...)
 }
 
@@ -77,7 +96,7 @@ func main() {
 // go vet runs golifecheck, takes -tags out of os.Args into GOFLAGS and
 // -fix and -diff out of os.Args, applying or showing the fixes in a child
 // process first; then it reports the findings through go vet (see
-// vetrun.go), or leaves os.Args for singlechecker.Main when go vet cannot
+// vetrun.go), or leaves os.Args for multichecker.Main when go vet cannot
 // take the flags. It returns the exit status and whether it is done.
 func standalone() (code int, done bool) {
 	flags, rest := splitFlags(os.Args[1:])

@@ -39,7 +39,7 @@ func viaVet(flags []flagArg) bool {
 		if f.name == "json" {
 			lf = &flag.Flag{Name: f.name, Value: new(boolValue)}
 		}
-		if f.name == "knowledge" || lf == nil {
+		if isKnowledge(f.name) || lf == nil {
 			return false
 		}
 		if _, err := strconv.ParseBool(f.value); isBoolFlag(lf) && f.hasValue && err != nil {
