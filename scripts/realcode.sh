@@ -151,7 +151,7 @@ measure() {
 	for run in vet glc; do
 		rm -rf "${c:?}/$run" && cp -a "$c/warm" "$c/$run"
 		local args=()
-		[ "$run" = glc ] && args=(-vettool="$BIN" -json)
+		[ "$run" = glc ] && args=(-vettool="$BIN" -json -vet=false)
 		log "$name: measuring go vet ${args[*]:+${args[*]} }$pat"
 		rc=0
 		(cd "$dir" && GOCACHE="$c/$run" /usr/bin/time -v -o "$out/$run.time" \

@@ -10,17 +10,24 @@ import (
 	"time"
 )
 
-// BenchmarkVetCost measures what golifecheck adds to go vet, as whole
-// processes: the wall time and the peak resident set size (the largest
-// single process's, from getrusage's ru_maxrss: go vet or the vettool) of
-// `go vet PATTERN` and `go vet -vettool=golifecheck PATTERN`, each run
-// from its own copy of one GOCACHE that already holds every package
-// compiled (go list -export -test -deps), so that both compile nothing
-// and find no vet result cached. It reports seconds and megabytes per
-// run, and golifecheck's ratios to go vet (wall-x, rss-x).
+// BenchmarkVetCost measures what golifecheck costs against go vet, as
+// whole processes: the wall time and the peak resident set size (the
+// largest single process's, from getrusage's ru_maxrss: go vet or the
+// vettool) of `go vet PATTERN` (vet), `go vet -vettool=golifecheck
+// PATTERN` (glc: go vet's suite and the lifecycle checks, what the README
+// recommends) and `go vet -vettool=golifecheck -vet=false PATTERN` (lc: the
+// lifecycle checks alone), run in turn, each from its own copy of a
+// GOCACHE. It reports seconds and megabytes per run and the ratios to go
+// vet: wall-x and rss-x for glc, lc-wall-x and lc-rss-x for lc.
 //
-// The targets are the demo module (3 packages) and net/http with its
-// tests. Run it with
+// The targets: the demo module and net/http with its tests, from a GOCACHE
+// that holds every package compiled (go list -export -test -deps) and no
+// vet result, so that every package, the standard library's included, is
+// analyzed; and demo-changed, the demo module with a comment added to one
+// of its files from a GOCACHE that already holds the tool's results for
+// the unchanged module (the everyday case: the standard library's vet
+// results cached, the module's package compiled and analyzed again). Run
+// it with
 //
 //	go test -run '^$' -bench VetCost -benchtime 3x ./cmd/golifecheck
 func BenchmarkVetCost(b *testing.B) {
@@ -32,9 +39,21 @@ func BenchmarkVetCost(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, target := range []struct{ name, dir, pattern string }{
-		{"demo", demo, "./..."},
-		{"net-http", demo, "net/http"},
+	tools := []struct {
+		name string
+		args []string
+	}{
+		{"vet", nil},
+		{"glc", []string{"-vettool=" + bin}},
+		{"lc", []string{"-vettool=" + bin, "-vet=false"}},
+	}
+	for _, target := range []struct {
+		name, dir, pattern string
+		changed            bool
+	}{
+		{"demo", demo, "./...", false},
+		{"demo-changed", demo, "./...", true},
+		{"net-http", demo, "net/http", false},
 	} {
 		b.Run(target.name, func(b *testing.B) {
 			warm := filepath.Join(b.TempDir(), "warm")
@@ -43,20 +62,66 @@ func BenchmarkVetCost(b *testing.B) {
 			if out, err := prime.CombinedOutput(); err != nil {
 				b.Fatalf("go list: %v\n%s", err, out)
 			}
-			var vet, glc cost
+			caches := make([]string, len(tools)) // each tool's GOCACHE
+			for i, tool := range tools {
+				caches[i] = warm
+				if target.changed { // the tool's results for the module as it is
+					caches[i] = filepath.Join(b.TempDir(), tool.name)
+					if err := os.CopyFS(caches[i], os.DirFS(warm)); err != nil {
+						b.Fatal(err)
+					}
+					vet := exec.Command("go", append(append([]string{"vet"}, tool.args...), target.pattern)...)
+					vet.Dir, vet.Env = target.dir, append(os.Environ(), "GOCACHE="+caches[i], "GOFLAGS=")
+					vet.Run() // findings make it exit 1
+				}
+			}
+			costs := make([]cost, len(tools))
 			for i := 0; i < b.N; i++ {
-				vet.add(vetRun(b, warm, target.dir, target.pattern))
-				glc.add(vetRun(b, warm, target.dir, "-vettool="+bin, target.pattern))
+				for j, tool := range tools {
+					dir := target.dir
+					if target.changed {
+						dir = changedCopy(b, target.dir, i)
+					}
+					costs[j].add(vetRun(b, caches[j], dir, append(tool.args, target.pattern)...))
+				}
 			}
 			n := float64(b.N)
-			b.ReportMetric(vet.wall.Seconds()/n, "vet-s")
-			b.ReportMetric(glc.wall.Seconds()/n, "glc-s")
-			b.ReportMetric(float64(vet.rss)/n/1024, "vet-MB")
-			b.ReportMetric(float64(glc.rss)/n/1024, "glc-MB")
+			for j, tool := range tools {
+				b.ReportMetric(costs[j].wall.Seconds()/n, tool.name+"-s")
+				b.ReportMetric(float64(costs[j].rss)/n/1024, tool.name+"-MB")
+			}
+			vet, glc, lc := costs[0], costs[1], costs[2]
 			b.ReportMetric(glc.wall.Seconds()/vet.wall.Seconds(), "wall-x")
 			b.ReportMetric(float64(glc.rss)/float64(vet.rss), "rss-x")
+			b.ReportMetric(lc.wall.Seconds()/vet.wall.Seconds(), "lc-wall-x")
+			b.ReportMetric(float64(lc.rss)/float64(vet.rss), "lc-rss-x")
 		})
 	}
+}
+
+// changedCopy copies the module in dir to a temporary directory, appends a
+// comment naming run to the first .go file of its service package, and
+// returns the copy's directory.
+func changedCopy(b *testing.B, dir string, run int) string {
+	b.StopTimer()
+	defer b.StartTimer()
+	cp := filepath.Join(b.TempDir(), "m")
+	if err := os.CopyFS(cp, os.DirFS(dir)); err != nil {
+		b.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(cp, "service", "*.go"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no service/*.go in %s: %v", cp, err)
+	}
+	f, err := os.OpenFile(files[0], os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := fmt.Fprintf(f, "\n// changed for run %d\n", run); err != nil {
+		b.Fatal(err)
+	}
+	return cp
 }
 
 // A cost sums runs' wall times and peak RSS (KiB).

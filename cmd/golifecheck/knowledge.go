@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/types"
 	"os"
+	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer"
 	"golang.org/x/tools/go/packages"
@@ -15,11 +16,17 @@ import (
 func knowledgeFlag(flags []flagArg) string {
 	file := ""
 	for _, f := range flags {
-		if f.name == "knowledge" {
+		if isKnowledge(f.name) {
 			file = f.value
 		}
 	}
 	return file
+}
+
+// isKnowledge reports whether the named flag is -knowledge, as golifecheck
+// names it or as x/tools does with several analyzers (ANALYZER.knowledge).
+func isKnowledge(name string) bool {
+	return name == "knowledge" || strings.HasSuffix(name, ".knowledge")
 }
 
 // checkKnowledge checks the -knowledge file once, before any package is

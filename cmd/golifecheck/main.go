@@ -17,6 +17,21 @@
 // to silence a finding, "golifecheck help internal" what an internal error
 // is. "golifecheck version" (or -V) prints the version.
 //
+// go vet -vettool=golifecheck runs golifecheck in place of go vet's own
+// tool, so golifecheck carries go vet's default analyzers (printf,
+// copylocks, lostcancel...: the list of the Go release go vet runs under,
+// see vetsuite.go) and, under go vet, runs them with its lifecycle checks
+// on each package's one type-check: the recommended way in loses nothing
+// go vet reports. -vet=false switches that suite off; each of its
+// analyzers keeps go vet's flag (-printf=false, -printf.funcs=...), and a
+// lifecycle check's flag (-ctxcancel=false) switches only that check off.
+// As with go vet, naming an analyzer with a true value (-printf) runs only
+// the analyzers so named. Standalone, the suite is off unless -vet is
+// given: golifecheck ./... is the lifecycle linter, run beside go vet
+// rather than in its place, and its findings are the lifecycle checks'
+// alone (the suite's lostcancel, say, would repeat ctxcancel's findings in
+// go vet's words).
+//
 // Standalone, golifecheck runs go vet with itself as the vet tool and prints
 // the findings in the standalone format (see vetrun.go): go vet's cache and
 // the standard library's precomputed facts make a run over unchanged code
@@ -49,6 +64,9 @@ import (
 	"golang.org/x/tools/go/analysis/multichecker"
 )
 
+// lifecycle is golifecheck's own analyzers.
+var lifecycle = analyzer.Analyzers()
+
 // fixingEnv, set in the environment of the child process that applies the
 // fixes, tells it to run as a plain checker with the flags it is given.
 const fixingEnv = "GOLIFECHECK_APPLYING_FIXES"
@@ -70,15 +88,21 @@ func main() {
 	if code, done := standalone(); done {
 		os.Exit(code)
 	}
-	registerKnowledgeFlag()
-	multichecker.Main(analyzer.Analyzers()...)
+	vet := allVet() // the suite of each release, switched off but for goRelease's (see vetsuite.go)
+	os.Args = append(os.Args[:1:1], switchVetOff(os.Args[1:], vet, goRelease(os.Args[1:]))...)
+	registerFlags(lifecycle, vet)
+	flag.Usage = func() { // for -h (see usage): multichecker.Main sets none
+		fmt.Fprintln(os.Stderr, "usage: golifecheck [-flag] [package...]\n\n'golifecheck help' documents the checks, 'go tool vet help' go vet's analyzers.\n\nFlags:")
+		flag.PrintDefaults()
+	}
+	multichecker.Main(append(slices.Clone(lifecycle), vet...)...)
 }
 
 // standalone checks the -knowledge file (refused under go vet) and, unless
 // go vet runs golifecheck, takes -tags out of os.Args into GOFLAGS and
 // -fix and -diff out of os.Args, applying or showing the fixes in a child
 // process first; then it reports the findings through go vet (see
-// vetrun.go), or leaves os.Args for singlechecker.Main when go vet cannot
+// vetrun.go), or leaves os.Args for multichecker.Main when go vet cannot
 // take the flags. It returns the exit status and whether it is done.
 func standalone() (code int, done bool) {
 	flags, rest := splitFlags(os.Args[1:])
@@ -93,6 +117,11 @@ func standalone() (code int, done bool) {
 	}
 	if leaveAsIs(flags, rest) {
 		return 0, false
+	}
+	if !slices.ContainsFunc(flags, func(f flagArg) bool { return f.name == vetFlag }) {
+		// go vet's suite is for go vet -vettool=golifecheck, where it stands in
+		// for go vet's own tool; standalone, golifecheck is the lifecycle linter.
+		flags = append([]flagArg{{name: vetFlag, value: "false", hasValue: true, args: []string{"-" + vetFlag + "=false"}}}, flags...)
 	}
 	if len(rest) == 0 {
 		fmt.Fprintln(os.Stderr, "golifecheck: no packages named; usage: golifecheck [-flag] [package...], e.g. golifecheck ./...")
@@ -177,26 +206,16 @@ func splitFlags(args []string) (flags []flagArg, rest []string) {
 }
 
 // takesValue reports whether the named flag takes a value, which may be the
-// next argument: the driver's string and int flags and the analyzer's
+// next argument: the driver's string and int flags and the analyzers'
 // non-boolean ones.
 func takesValue(name string) bool {
 	switch name {
 	case "tags", "c", "debug", "cpuprofile", "memprofile", "trace":
 		return true
 	}
-	return name == "knowledge" || name == analyzer.Model.Name+".knowledge"
+	f := lookupFlag(name)
+	return f != nil && !isBoolFlag(f)
 }
-
-// registerKnowledgeFlag registers the shared analyzer's -knowledge flag
-// under its short name too (multichecker spells it -golifecheck.knowledge).
-func registerKnowledgeFlag() {
-	f := analyzer.Model.Flags.Lookup("knowledge")
-	flag.Var(f.Value, f.Name, f.Usage)
-}
-
-// isCheck reports whether name is a check's: its flag (-ctxcancel=false)
-// switches it on or off.
-func isCheck(name string) bool { return slices.Contains(analyzer.CheckNames(), name) }
 
 // joinFlags is the command line of the flags followed by the rest.
 func joinFlags(flags []flagArg, rest []string) []string {

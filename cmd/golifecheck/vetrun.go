@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -33,14 +34,19 @@ import (
 // from Go 1.26), then report the findings left through go vet.
 
 // viaVet reports whether go vet can run golifecheck with these flags:
-// -json and the analyzer's flags other than -knowledge, each with a
-// boolean value, if any (a bad value is left to the flag package).
+// -json, -vet and the analyzers' flags other than -knowledge (see
+// lookupFlag), a boolean one with a boolean value, if any (a bad value is
+// left to the flag package).
 func viaVet(flags []flagArg) bool {
 	for _, f := range flags {
-		if f.name != "json" && !isCheck(f.name) {
+		lf := lookupFlag(f.name)
+		if f.name == "json" {
+			lf = &flag.Flag{Name: f.name, Value: new(boolValue)}
+		}
+		if isKnowledge(f.name) || lf == nil {
 			return false
 		}
-		if _, err := strconv.ParseBool(f.value); f.hasValue && err != nil {
+		if _, err := strconv.ParseBool(f.value); isBoolFlag(lf) && f.hasValue && err != nil {
 			return false
 		}
 	}

@@ -38,7 +38,7 @@ func TestStandaloneRunsGoVet(t *testing.T) {
 		t.Errorf("want the finding and exit 3, got %d\n%s", code, stderr)
 	}
 	data, _ := os.ReadFile(log)
-	if want := "vet -vettool=" + bin + " -json -gostop=false ./..."; !strings.Contains(string(data), want) {
+	if want := "vet -vettool=" + bin + " -json -vet=false -gostop=false ./..."; !strings.Contains(string(data), want) {
 		t.Errorf("want go %s run, got:\n%s", want, data)
 	}
 	os.Remove(log)
