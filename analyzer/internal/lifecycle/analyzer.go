@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"maps"
 	"reflect"
 	"runtime/debug"
 	"strings"
@@ -98,10 +99,12 @@ func (r *Result) ForCheck(pass *analysis.Pass) *State {
 	s := *r.state
 	s.Pass = pass
 	s.sups = s.sups.clone()
-	s.signalled, s.unevaluated, s.calls, s.funcValues, s.addrs = nil, nil, nil, nil, nil
-	s.Mutexes, s.Effects, s.Holdings, s.Writers, s.Handed = nil, nil, nil, nil, nil
-	s.contracts = make(map[*ssa.Function]*StopContract)
-	s.ctors = make(map[*ssa.Function]*StopContract)
+	// The memo tables filled while the facts were computed are kept, each a
+	// copy: they are pure functions of the package.
+	s.signalled, s.calls, s.funcValues, s.addrs = maps.Clone(s.signalled), maps.Clone(s.calls), maps.Clone(s.funcValues), maps.Clone(s.addrs)
+	s.Mutexes, s.Effects, s.Holdings = maps.Clone(s.Mutexes), maps.Clone(s.Effects), maps.Clone(s.Holdings)
+	s.Writers, s.Handed = maps.Clone(s.Writers), maps.Clone(s.Handed)
+	s.contracts, s.ctors = maps.Clone(s.contracts), maps.Clone(s.ctors)
 	s.Sums = r.state.Sums.clone(&s)
 	s.Own = obligation.New(s.Pass.Pkg, s.Funcs, &s.Sums)
 	return &s
