@@ -9,7 +9,7 @@
 // github.com/golifecheck/golifecheck.
 module github.com/golifecheck/golifecheck/golangci
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/golangci/plugin-module-register v0.1.2
