@@ -28,7 +28,7 @@ import (
 // go vet discards the diagnostics of those runs (its VetxOnly mode). For
 // the standard library that means building the SSA form of runtime, net
 // and the rest on every run: it set golifecheck's peak memory at about
-// 1.4x go vet's (issue 14). stdfacts/go1.N.json.gz holds, for each
+// 1.4x go vet's (issue 14). stdfacts-go1.N.json.gz holds, for each
 // package of Go 1.N's std, a digest of its sources and the facts
 // golifecheck computes for it; a run whose diagnostics are discarded
 // exports those facts and builds no SSA, when the digest matches. There
@@ -46,13 +46,13 @@ import (
 // TestStdFacts -update` rewrites it (with GOTOOLCHAIN=go1.27.3 in the
 // environment, Go 1.27's).
 
-//go:embed stdfacts/*.json.gz
+//go:embed stdfacts-go1.*.json.gz
 var stdFactsFS embed.FS
 
 // stdFactsFile is the name of the table of a Go release ("go1.26.8"):
-// stdfacts/go1.26.json.gz.
+// stdfacts-go1.26.json.gz.
 func stdFactsFile(release string) string {
-	return "stdfacts/" + version.Lang(release) + ".json.gz"
+	return "stdfacts-" + version.Lang(release) + ".json.gz"
 }
 
 // stdRelease is the Go release whose standard library is analyzed: under
@@ -66,7 +66,7 @@ func stdRelease() string {
 	return runtime.Version()
 }
 
-// A stdTable is the content of a stdfacts/go1.N.json.gz.
+// A stdTable is the content of a stdfacts-go1.N.json.gz.
 type stdTable struct {
 	// Go is the release, GOOS and GOARCH the table was computed with
 	// ("go1.26.8 linux/amd64"), for the record: the digests decide.

@@ -19,11 +19,11 @@ import (
 	"golang.org/x/tools/go/types/objectpath"
 )
 
-var update = flag.Bool("update", false, "rewrite the table of the Go release running the test (stdfacts/go1.N.json.gz) from the analyzer")
+var update = flag.Bool("update", false, "rewrite the table of the Go release running the test (stdfacts-go1.N.json.gz) from the analyzer")
 
 // TestStdFacts recomputes the standard library's facts and digests (see
 // stdfacts.go) and compares them with the embedded table of the Go release
-// running the test (stdfacts/go1.26.json.gz under Go 1.26.8, go1.27's
+// running the test (stdfacts-go1.26.json.gz under Go 1.26.8, go1.27's
 // under GOTOOLCHAIN=go1.27.3): it fails when there is no such table, when
 // none of its packages' sources are those of this release, and when the
 // analyzer's facts have drifted from the table, for every package whose
@@ -179,7 +179,7 @@ func ownNoReturns(act *checker.Action) []string {
 }
 
 // writeStdFacts writes the table, gzipped JSON with sorted keys, to the
-// file of the Go release running the test (stdfacts/go1.N.json.gz).
+// file of the Go release running the test (stdfacts-go1.N.json.gz).
 func writeStdFacts(t *testing.T, table *stdTable) {
 	data, err := json.Marshal(table) // maps are written in key order
 	if err != nil {
