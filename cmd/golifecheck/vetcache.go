@@ -107,16 +107,16 @@ func invokedByVet(args []string) bool {
 // release of the go command on PATH (see checkGoRelease), or if that
 // release cannot be asked for.
 func checkGoOnPath() error {
-	release, err := goRelease()
+	release, err := pathGoVersion()
 	if err != nil {
 		return err
 	}
 	return checkGoRelease(release)
 }
 
-// goRelease returns the release of the go command on PATH, as
+// pathGoVersion returns the release of the go command on PATH, as
 // `go env GOVERSION` prints it ("go1.26.8").
-func goRelease() (string, error) {
+func pathGoVersion() (string, error) {
 	out, err := runGo("env", "GOVERSION")
 	if err != nil {
 		return "", err
