@@ -68,7 +68,7 @@ func checkGoRelease(release string) error {
 		return nil // a development build: let it try
 	}
 	if goversion.Compare(goversion.Lang(release), oldestGo) < 0 {
-		return fmt.Errorf("Go %s is not supported: golifecheck needs Go 1.26 or later", strings.TrimPrefix(release, "go"))
+		return fmt.Errorf("%s is not supported: golifecheck needs Go 1.26 or later", release)
 	}
 	if built := runtime.Version(); goversion.IsValid(built) && goversion.Compare(goversion.Lang(release), goversion.Lang(built)) > 0 {
 		return fmt.Errorf("built with Go %s, golifecheck cannot read the packages of Go %s: rebuild it with Go %s", strings.TrimPrefix(built, "go"), strings.TrimPrefix(release, "go"), strings.TrimPrefix(release, "go"))

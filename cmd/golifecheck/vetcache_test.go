@@ -100,7 +100,7 @@ func TestUnsupportedRelease(t *testing.T) {
 	bin := build(t)
 	dir := writeModule(t, map[string]string{"f.go": fixable})
 	for _, c := range []struct{ release, want string }{
-		{"go1.25.0", "golifecheck: Go 1.25.0 is not supported: golifecheck needs Go 1.26 or later"},
+		{"go1.25.0", "golifecheck: go1.25.0 is not supported: golifecheck needs Go 1.26 or later"},
 		{"go1.99.1", "golifecheck: built with Go " + strings.TrimPrefix(runtime.Version(), "go") + ", golifecheck cannot read the packages of Go 1.99.1: rebuild it with Go 1.99.1"},
 	} {
 		t.Run(c.release, func(t *testing.T) {
