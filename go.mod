@@ -1,10 +1,10 @@
 module github.com/golifecheck/golifecheck
 
-go 1.25.0
+go 1.26.0
 
 require (
-	golang.org/x/mod v0.39.0
-	golang.org/x/tools v0.49.0
+	golang.org/x/mod v0.41.0
+	golang.org/x/tools v0.50.0
 )
 
-require golang.org/x/sync v0.22.0 // indirect
+require golang.org/x/sync v0.23.0 // indirect

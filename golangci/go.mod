@@ -10,15 +10,15 @@
 // tidying this file).
 module github.com/golifecheck/golifecheck/golangci
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/golangci/plugin-module-register v0.1.2
 	github.com/golifecheck/golifecheck v0.1.0
-	golang.org/x/tools v0.49.0
+	golang.org/x/tools v0.50.0
 )
 
 require (
-	golang.org/x/mod v0.39.0 // indirect
-	golang.org/x/sync v0.22.0 // indirect
+	golang.org/x/mod v0.41.0 // indirect
+	golang.org/x/sync v0.23.0 // indirect
 )

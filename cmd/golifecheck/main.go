@@ -79,6 +79,9 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "version" {
 		os.Exit(version(os.Args[2:]))
 	}
+	if code, done := checkVetRelease(os.Args[1:]); done {
+		os.Exit(code)
+	}
 	flag.CommandLine.Usage = usage
 	registerVersionFlag()
 	if args := os.Args[1:]; underVet(args) && vetxOnly(lastArg(args)) {

@@ -56,13 +56,18 @@ func viaVet(flags []flagArg) bool {
 // runVet runs go vet -vettool=golifecheck -json with the flags on the
 // packages, its errors passed through to stderr, and prints its findings:
 // as one JSON tree on stdout with -json, else as text on stderr. It
-// returns the standalone exit status: 1 if go vet failed or an analysis
-// did, else 3 if findings were printed as text, else 0.
+// returns the standalone exit status: 2 if the go command is of a release
+// golifecheck does not support (see vetcache.go), 1 if go vet failed or an
+// analysis did, else 3 if findings were printed as text, else 0.
 func runVet(flags []flagArg, rest []string) int {
 	exe, err := os.Executable()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "golifecheck:", err)
 		return 1
+	}
+	if err := checkGoOnPath(); err != nil {
+		fmt.Fprintln(os.Stderr, "golifecheck:", err)
+		return 2
 	}
 	asJSON := false
 	args := []string{"vet", "-vettool=" + exe, "-json"}
@@ -80,6 +85,7 @@ func runVet(flags []flagArg, rest []string) int {
 	var out bytes.Buffer
 	cmd := exec.Command("go", append(args, rest...)...)
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	cmd.Env = append(os.Environ(), standaloneVetKey(cmd.Args[1:])) // see vetcache.go
 	// go vet fails (exit status 1, its errors on stderr) when a package
 	// does not type-check, but still prints the other packages' results:
 	// they are printed too, and the status is 1.

@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
-	_ "embed"
+	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"go/types"
+	"go/version"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -26,23 +28,45 @@ import (
 // go vet discards the diagnostics of those runs (its VetxOnly mode). For
 // the standard library that means building the SSA form of runtime, net
 // and the rest on every run: it set golifecheck's peak memory at about
-// 1.4x go vet's (issue 14). stdfacts.json.gz holds, for each package of
-// std, a digest of its sources and the facts golifecheck computes for it;
-// a run whose diagnostics are discarded exports those facts and builds no
-// SSA, when the digest matches.
+// 1.4x go vet's (issue 14). stdfacts-go1.N.json.gz holds, for each
+// package of Go 1.N's std, a digest of its sources and the facts
+// golifecheck computes for it; a run whose diagnostics are discarded
+// exports those facts and builds no SSA, when the digest matches. There
+// is a table for each Go release golifecheck supports (go1.26, go1.27),
+// and a run uses that of the release whose standard library it analyzes
+// (see stdRelease).
 //
 // The digest of a package is the SHA-256 of its source files' names and
 // contents (for cgo's output, those of the files it was made from) and of
 // the digests of the packages it imports, so that a table computed
-// for another Go release, GOOS, GOARCH or set of build tags never
+// for another Go point release, GOOS, GOARCH or set of build tags never
 // matches: the package is then analyzed as any other. TestStdFacts
-// recomputes the table and fails when it drifts from the analyzer;
-// `go test ./analyzer -run TestStdFacts -update` rewrites it.
+// recomputes the table of the Go release running it and fails when it
+// drifts from the analyzer; `go test ./analyzer/internal/lifecycle -run
+// TestStdFacts -update` rewrites it (with GOTOOLCHAIN=go1.27.3 in the
+// environment, Go 1.27's).
 
-//go:embed stdfacts.json.gz
-var stdFactsGz []byte
+//go:embed stdfacts-go1.*.json.gz
+var stdFactsFS embed.FS
 
-// A stdTable is the content of stdfacts.json.gz.
+// stdFactsFile is the name of the table of a Go release ("go1.26.8"):
+// stdfacts-go1.26.json.gz.
+func stdFactsFile(release string) string {
+	return "stdfacts-" + version.Lang(release) + ".json.gz"
+}
+
+// stdRelease is the Go release whose standard library is analyzed: under
+// go vet, go vet's, which it names in the tool's environment (GOVERSION,
+// "go1.27.3"); else, as under go/packages, the release golifecheck was
+// built with, which is that of the go command in the usual case.
+func stdRelease() string {
+	if v := os.Getenv("GOVERSION"); version.IsValid(v) {
+		return v
+	}
+	return runtime.Version()
+}
+
+// A stdTable is the content of a stdfacts-go1.N.json.gz.
 type stdTable struct {
 	// Go is the release, GOOS and GOARCH the table was computed with
 	// ("go1.26.8 linux/amd64"), for the record: the digests decide.
@@ -71,15 +95,17 @@ var (
 	stdFacts *stdTable
 )
 
-// loadStdFacts decodes the embedded table, once. A table that cannot be
-// decoded is an empty one: every package is then analyzed.
+// loadStdFacts decodes the embedded table of the Go release analyzed
+// (see stdRelease), once. A release with no table, or a table that
+// cannot be decoded, gives an empty one: every package is then analyzed.
 func loadStdFacts() *stdTable {
 	stdOnce.Do(func() {
 		stdFacts = &stdTable{}
-		if len(stdFactsGz) == 0 {
+		gz, err := stdFactsFS.ReadFile(stdFactsFile(stdRelease()))
+		if err != nil {
 			return
 		}
-		r, err := gzip.NewReader(bytes.NewReader(stdFactsGz))
+		r, err := gzip.NewReader(bytes.NewReader(gz))
 		if err != nil {
 			return
 		}

@@ -19,13 +19,16 @@ import (
 	"golang.org/x/tools/go/types/objectpath"
 )
 
-var update = flag.Bool("update", false, "rewrite stdfacts.json.gz from the analyzer")
+var update = flag.Bool("update", false, "rewrite the table of the Go release running the test (stdfacts-go1.N.json.gz) from the analyzer")
 
 // TestStdFacts recomputes the standard library's facts and digests (see
-// stdfacts.go) and compares them with the embedded table: it fails when
-// the analyzer's facts have drifted from the table, for every package
-// whose sources are those the table was computed from. With -update it
-// rewrites the table instead.
+// stdfacts.go) and compares them with the embedded table of the Go release
+// running the test (stdfacts-go1.26.json.gz under Go 1.26.8, go1.27's
+// under GOTOOLCHAIN=go1.27.3): it fails when there is no such table, when
+// none of its packages' sources are those of this release, and when the
+// analyzer's facts have drifted from the table, for every package whose
+// sources are those the table was computed from. With -update it rewrites
+// that table instead.
 //
 // It analyzes all of std (about a minute and 2 GB), so it is skipped
 // under -race and -short; CI runs it on its own.
@@ -38,25 +41,29 @@ func TestStdFacts(t *testing.T) {
 		writeStdFacts(t, got)
 		return
 	}
+	name := stdFactsFile(stdRelease())
+	if _, err := stdFactsFS.ReadFile(name); err != nil {
+		t.Fatalf("no table for %s (%s): run go test ./analyzer/internal/lifecycle -run TestStdFacts -update", stdRelease(), name)
+	}
 	want := loadStdFacts()
 	matched := 0
 	for path, g := range got.Packages {
 		w := want.Packages[path]
 		switch {
 		case w == nil:
-			t.Errorf("%s: not in the table: run go test ./analyzer -run TestStdFacts -update", path)
+			t.Errorf("%s: not in the table: run go test ./analyzer/internal/lifecycle -run TestStdFacts -update", path)
 		case w.Digest != g.Digest:
 			// Other sources (another Go release or platform): the
 			// table does not apply, and the package is analyzed.
 		case !reflect.DeepEqual(w.Facts, g.Facts) || !slices.Equal(w.NoReturn, g.NoReturn):
-			t.Errorf("%s: the table's facts drifted from the analyzer's:\n table: %v, noReturn %v\n now:   %v, noReturn %v\nrun go test ./analyzer -run TestStdFacts -update", path, w.Facts, w.NoReturn, g.Facts, g.NoReturn)
+			t.Errorf("%s: the table's facts drifted from the analyzer's:\n table: %v, noReturn %v\n now:   %v, noReturn %v\nrun go test ./analyzer/internal/lifecycle -run TestStdFacts -update", path, w.Facts, w.NoReturn, g.Facts, g.NoReturn)
 		default:
 			matched++
 		}
 	}
-	t.Logf("%d of %d packages match the table (computed with %s; this is %s)", matched, len(got.Packages), want.Go, goPlatform())
+	t.Logf("%d of %d packages match %s (computed with %s; this is %s)", matched, len(got.Packages), name, want.Go, goPlatform())
 	if matched == 0 {
-		t.Errorf("no package's sources match the table computed with %s: run go test ./analyzer -run TestStdFacts -update", want.Go)
+		t.Errorf("no package's sources match the table computed with %s: run go test ./analyzer/internal/lifecycle -run TestStdFacts -update", want.Go)
 	}
 }
 
@@ -171,8 +178,8 @@ func ownNoReturns(act *checker.Action) []string {
 	return paths
 }
 
-// writeStdFacts writes the table, gzipped JSON with sorted keys, to
-// stdfacts.json.gz.
+// writeStdFacts writes the table, gzipped JSON with sorted keys, to the
+// file of the Go release running the test (stdfacts-go1.N.json.gz).
 func writeStdFacts(t *testing.T, table *stdTable) {
 	data, err := json.Marshal(table) // maps are written in key order
 	if err != nil {
@@ -184,7 +191,7 @@ func writeStdFacts(t *testing.T, table *stdTable) {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile("stdfacts.json.gz", buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(stdFactsFile(stdRelease()), buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	withFacts, noReturns := 0, 0
@@ -194,7 +201,7 @@ func writeStdFacts(t *testing.T, table *stdTable) {
 		}
 		noReturns += len(p.NoReturn)
 	}
-	t.Logf("wrote %d packages (%d with funcFacts), %d functions that never return, %d bytes", len(table.Packages), withFacts, noReturns, buf.Len())
+	t.Logf("wrote %s: %d packages (%d with funcFacts), %d functions that never return, %d bytes", stdFactsFile(stdRelease()), len(table.Packages), withFacts, noReturns, buf.Len())
 }
 
 // goPlatform names the Go release and platform: "go1.26.8 linux/amd64".

@@ -14,6 +14,6 @@
 // (runtime's BenchmarkGroup compares Group with a copy of errgroup's code
 // instead, inside the main module.)
 //
-// golang.org/x/sync is pinned at v0.22.0, the newest version whose go.mod
-// accepts go 1.25.0 (v0.23.0 and later require go 1.26.0).
+// golang.org/x/sync is at v0.23.0, the version the main module's
+// golang.org/x/tools requires.
 package errgroupbench
