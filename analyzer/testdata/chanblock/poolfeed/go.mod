@@ -1,6 +1,6 @@
 module example.com/poolfeed
 
-go 1.25.0
+go 1.26.0
 
 require github.com/golifecheck/golifecheck v0.0.0
 
