@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -127,5 +128,33 @@ func TestRepositoryDocs(t *testing.T) {
 	}
 	if n == 0 {
 		t.Errorf("no shell blocks found in %v", files)
+	}
+}
+
+// linkRE matches a markdown link's target; codeRE an inline code span,
+// removed first (`chan[0](sends=2)` is no link).
+var linkRE = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+var codeRE = regexp.MustCompile("`[^`]*`")
+
+// TestRepositoryDocLinks checks that every relative link of README.md and
+// docs/*.md names a file or directory of the repository (a page moved to
+// docs/ leaves no link behind).
+func TestRepositoryDocLinks(t *testing.T) {
+	root := filepath.Join("..", "..")
+	docs, _ := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	for _, f := range append([]string{filepath.Join(root, "README.md")}, docs...) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range linkRE.FindAllStringSubmatch(codeRE.ReplaceAllString(string(data), ""), -1) {
+			target, _, _ := strings.Cut(m[1], "#")
+			if target == "" || strings.Contains(target, "://") {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(filepath.Dir(f), filepath.FromSlash(target))); err != nil {
+				t.Errorf("%s: link %s: %v", f, m[1], err)
+			}
+		}
 	}
 }
