@@ -65,13 +65,10 @@ func Doc() string { return lifecycle.DocSections(docSource)["Analyzer golifechec
 // of analyzing the package.
 func SetFactsOnly(f func(*types.Package) bool) { lifecycle.SetFactsOnly(f) }
 
-// KnowledgePackages returns the import paths of the packages that the
-// entries of the knowledge file name (see lifecycle.KnowledgePackages).
-func KnowledgePackages(file string) ([]string, error) { return lifecycle.KnowledgePackages(file) }
-
-// CheckKnowledge checks every entry of the knowledge file against the
-// packages, keyed by import path, that KnowledgePackages named; the error
-// lists each misfit entry with its line.
-func CheckKnowledge(file string, pkgs map[string]*types.Package) error {
-	return lifecycle.CheckKnowledge(file, pkgs)
-}
+// CheckKnowledgeFile checks a knowledge file (the -knowledge flag's) as a
+// driver should once, before any package is analyzed: its syntax, then each
+// entry against the signature of what it names, in the packages the file
+// names that the build can load from the working directory. The error names
+// the file and the line ("extra.txt:2: context.WithCancel: result 5 is not
+// a function").
+func CheckKnowledgeFile(file string) error { return lifecycle.CheckKnowledgeFile(file) }

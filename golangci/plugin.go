@@ -59,7 +59,7 @@ func (s Settings) apply(fs *flag.FlagSet) error {
 	knowledge := s.Knowledge
 	if knowledge != "" {
 		// Fail now, with the setting's name, rather than on every package
-		// (a missing file, a directory, a bad entry: see checkKnowledge);
+		// (a missing file, a directory, a bad entry);
 		// and fix the path in case the working directory changes.
 		abs, err := filepath.Abs(knowledge)
 		if err != nil {
@@ -72,7 +72,9 @@ func (s Settings) apply(fs *flag.FlagSet) error {
 		if info.IsDir() {
 			return fmt.Errorf("knowledge: %s is a directory", abs)
 		}
-		if err := checkKnowledge(knowledge); err != nil {
+		// The standalone command's check and words: a bad entry would
+		// otherwise fail the analysis of every package.
+		if err := analyzer.CheckKnowledgeFile(knowledge); err != nil {
 			return fmt.Errorf("knowledge: %w", err)
 		}
 		knowledge = abs

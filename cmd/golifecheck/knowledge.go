@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go/types"
 	"os"
 	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer"
-	"golang.org/x/tools/go/packages"
 )
 
 // knowledgeFlag returns the value of the last -knowledge flag, or "".
@@ -48,11 +46,7 @@ func checkKnowledge(file string, vet bool, cfg string) error {
 		}
 		return fmt.Errorf("-knowledge cannot be used under go vet, which caches results without reading %s (edits would go unseen) and runs golifecheck in each package's directory; run golifecheck -knowledge=%s ./... instead", file, file)
 	}
-	paths, err := analyzer.KnowledgePackages(file)
-	if err != nil {
-		return fmt.Errorf("-knowledge: %w", err)
-	}
-	if err := analyzer.CheckKnowledge(file, loadTypes(paths)); err != nil {
+	if err := analyzer.CheckKnowledgeFile(file); err != nil {
 		return fmt.Errorf("-knowledge: %w", err)
 	}
 	return nil
@@ -70,23 +64,4 @@ func vetxOnly(cfg string) bool {
 	}
 	var c struct{ VetxOnly bool }
 	return json.Unmarshal(data, &c) == nil && c.VetxOnly
-}
-
-// loadTypes returns the type information of the packages of paths that
-// the build can load (from export data); the others are left out.
-func loadTypes(paths []string) map[string]*types.Package {
-	pkgs := make(map[string]*types.Package)
-	if len(paths) == 0 {
-		return pkgs
-	}
-	loaded, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedTypes}, paths...)
-	if err != nil {
-		return pkgs
-	}
-	for _, p := range loaded {
-		if len(p.Errors) == 0 && p.Types != nil {
-			pkgs[p.PkgPath] = p.Types
-		}
-	}
-	return pkgs
 }

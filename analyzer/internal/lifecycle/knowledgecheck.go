@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"golang.org/x/tools/go/packages"
 )
 
 // A knowledgeEntry is one line of a knowledge file, for checking it
@@ -264,4 +266,35 @@ func lookupFullName(pkg *types.Package, name string) types.Object {
 // isContextResult reports whether result i of sig is a context.Context.
 func isContextResult(sig *types.Signature, i int) bool {
 	return i >= 0 && i < sig.Results().Len() && IsContext(sig.Results().At(i).Type())
+}
+
+// CheckKnowledgeFile checks the knowledge file named file: KnowledgePackages,
+// then CheckKnowledge against those of its packages that the build can load
+// (from export data) from the working directory.
+func CheckKnowledgeFile(file string) error {
+	paths, err := KnowledgePackages(file)
+	if err != nil {
+		return err
+	}
+	return CheckKnowledge(file, loadTypes(paths))
+}
+
+// loadTypes returns the type information of the packages of paths that
+// the build can load, keyed by import path; the others are left out, which
+// CheckKnowledge reports.
+func loadTypes(paths []string) map[string]*types.Package {
+	pkgs := make(map[string]*types.Package)
+	if len(paths) == 0 {
+		return pkgs
+	}
+	loaded, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedTypes}, paths...)
+	if err != nil {
+		return pkgs
+	}
+	for _, p := range loaded {
+		if len(p.Errors) == 0 && p.Types != nil {
+			pkgs[p.PkgPath] = p.Types
+		}
+	}
+	return pkgs
 }

@@ -52,7 +52,7 @@ func newProvider() *provider {
 }
 
 func (p *provider) Start() {
-	go p.pods.Run(p.stopChan)   
+	go p.pods.Run(p.stopChan)
 	go poll(time.Second, p.quit)
 	// chanblock reports these, where the goroutine blocks, and gostop
 	// stays silent: one finding per goroutine.
