@@ -42,15 +42,8 @@ type checker struct {
 	blocked *Blocked
 }
 
-func run(pass *analysis.Pass) (res any, err error) {
+func run(pass *analysis.Pass) (any, error) {
 	blocked := &Blocked{Starts: make(map[ssa.Instruction]bool), Funcs: make(map[*ssa.Function]bool)}
-	res = blocked // also after a panic, which Recover reports
-	defer lifecycle.Recover(pass)
-	s := pass.ResultOf[lifecycle.Analyzer].(*lifecycle.Result).ForCheck(pass)
-	if s == nil {
-		return blocked, nil
-	}
-	runChanblock(&checker{State: s, blocked: blocked})
-	s.Done("chanblock")
-	return blocked, nil
+	lifecycle.Check(pass, func(s *lifecycle.State) { runChanblock(&checker{State: s, blocked: blocked}) })
+	return blocked, nil // also after a panic, which Check reports
 }

@@ -26,12 +26,6 @@ type checker struct {
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	defer lifecycle.Recover(pass)
-	s := pass.ResultOf[lifecycle.Analyzer].(*lifecycle.Result).ForCheck(pass)
-	if s == nil {
-		return nil, nil
-	}
-	runCtxcancel(&checker{State: s})
-	s.Done("ctxcancel")
+	lifecycle.Check(pass, func(s *lifecycle.State) { runCtxcancel(&checker{State: s}) })
 	return nil, nil
 }

@@ -29,12 +29,7 @@ type checker struct {
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	defer lifecycle.Recover(pass)
-	s := pass.ResultOf[lifecycle.Analyzer].(*lifecycle.Result).ForCheck(pass)
-	if s == nil {
-		return nil, nil
-	}
-	runGostop(&checker{State: s, blocked: pass.ResultOf[chanblock.Analyzer].(*chanblock.Blocked)})
-	s.Done("gostop")
+	blocked := pass.ResultOf[chanblock.Analyzer].(*chanblock.Blocked)
+	lifecycle.Check(pass, func(s *lifecycle.State) { runGostop(&checker{State: s, blocked: blocked}) })
 	return nil, nil
 }

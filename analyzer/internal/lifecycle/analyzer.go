@@ -156,7 +156,7 @@ func run(pass *analysis.Pass) (res any, err error) {
 	res = new(Result)
 	defer func() {
 		if r := recover(); r != nil {
-			ReportInternal(pass, r)
+			reportInternal(pass, r)
 			res, err = new(Result), nil
 		}
 	}()
@@ -193,10 +193,19 @@ func run(pass *analysis.Pass) (res any, err error) {
 	return &Result{state: s}, nil
 }
 
-// Done ends a check's run: it reports the suppression comments naming
-// check that silenced nothing.
-func (s *State) Done(check string) {
-	s.sups.reportUnused(s.Pass, check)
+// Check runs a check's body on pass, the check's pass: with the check's own
+// State from the model, if there is anything to check (see ForCheck); a
+// panic in it becomes an internal-error diagnostic (recoverInternal); afterwards,
+// the suppression comments naming the check that silenced nothing are
+// reported.
+func Check(pass *analysis.Pass, body func(*State)) {
+	defer recoverInternal(pass)
+	s := pass.ResultOf[Analyzer].(*Result).ForCheck(pass)
+	if s == nil {
+		return
+	}
+	body(s)
+	s.sups.reportUnused(pass, pass.Analyzer.Name)
 }
 
 // report emits d under the check's category unless it lies in a generated
@@ -225,17 +234,17 @@ func named(d analysis.Diagnostic) analysis.Diagnostic {
 	return d
 }
 
-// Recover, deferred by a check's run, turns a panic inside the check into
-// a diagnostic (see ReportInternal).
-func Recover(pass *analysis.Pass) {
+// recoverInternal, deferred by Check, turns a panic inside the check into
+// a diagnostic (see reportInternal).
+func recoverInternal(pass *analysis.Pass) {
 	if r := recover(); r != nil {
-		ReportInternal(pass, r)
+		reportInternal(pass, r)
 	}
 }
 
-// ReportInternal turns a panic inside the analyzer into a diagnostic, so
+// reportInternal turns a panic inside the analyzer into a diagnostic, so
 // that one bad package never kills a go vet run over a whole tree.
-func ReportInternal(pass *analysis.Pass, r any) {
+func reportInternal(pass *analysis.Pass, r any) {
 	pos := token.NoPos
 	if len(pass.Files) > 0 {
 		pos = pass.Files[0].Package
