@@ -1,0 +1,198 @@
+package engine
+
+import (
+	"fmt"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// callee evaluates a call's function and arguments (the receiver first):
+// an invoke on an interface value holding a concrete type becomes a call of
+// that type's method.
+func (e *Explorer) callee(s *state, f *frame, c *ssa.CallCommon) (value, []value) {
+	args := make([]value, 0, len(c.Args)+1)
+	if c.IsInvoke() {
+		recv := e.eval(f, c.Value)
+		args = append(args, recv)
+		for _, a := range c.Args {
+			args = append(args, e.eval(f, a))
+		}
+		switch r := recv.(type) {
+		case ifaceV:
+			if sel := e.prog.MethodSets.MethodSet(r.typ).Lookup(c.Method.Pkg(), c.Method.Name()); sel != nil {
+				if fn := e.prog.MethodValue(sel); fn != nil {
+					args[0] = r.v
+					return closV{fn: fn}, args
+				}
+			}
+		case refV:
+			if s.objs[r.obj].kind == ctxObj {
+				return libV{kind: "ctx." + c.Method.Name(), obj: r.obj}, args
+			}
+		}
+		return top, args
+	}
+	for _, a := range c.Args {
+		args = append(args, e.eval(f, a))
+	}
+	return e.eval(f, c.Value), args
+}
+
+// name returns the library name of a function without a body in the
+// model: "(*sync.Mutex).Lock", "context.WithCancel".
+func name(fn *ssa.Function) string {
+	if o := fn.Origin(); o != nil {
+		fn = o
+	}
+	return fn.String()
+}
+
+// body reports whether the engine follows calls of fn into its body.
+func (e *Explorer) body(s *state, pi int, fn *ssa.Function) bool {
+	if len(fn.Blocks) == 0 || len(s.procs[pi].frames) >= e.limits.Depth {
+		return false
+	}
+	n := 0
+	for _, f := range s.procs[pi].frames {
+		if f.fn == fn {
+			n++
+		}
+	}
+	return n < e.limits.Recurse
+}
+
+// call performs a call by process pi: into the callee's body, by the
+// library's model, or, for code the model does not see, as a call that
+// returns unknown results and may keep its arguments.
+func (e *Explorer) call(s *state, pi int, c *ssa.CallCommon, fn value, args []value) ([]*state, bool) {
+	switch fv := fn.(type) {
+	case closV:
+		if e.body(s, pi, fv.fn) {
+			p := s.procs[pi]
+			p.frames = append(p.frames, e.newFrame(fv.fn, args, fv.binds))
+			return nil, true
+		}
+		if len(fv.fn.Blocks) == 0 {
+			if done, alive := e.library(s, pi, name(fv.fn), c, args); done {
+				return nil, alive
+			}
+		}
+	case libV:
+		if done, alive := e.library(s, pi, fv.kind, c, append([]value{refV{obj: fv.obj}}, args...)); done {
+			return nil, alive
+		}
+	}
+	e.opaque(s, pi, c, fn, args)
+	return nil, true
+}
+
+// opaque performs a call of code the model does not see: its arguments
+// escape unless the function is known to keep none, and its results are
+// new symbols.
+func (e *Explorer) opaque(s *state, pi int, c *ssa.CallCommon, fn value, args []value) {
+	if cv, ok := fn.(closV); !ok || !keepsNothing(cv.fn) {
+		s.escape(fn)
+		for _, a := range args {
+			s.escape(a)
+		}
+	}
+	f := s.topFrame(pi)
+	var r value = top
+	if v := c.Value; v != nil {
+		key := fmt.Sprintf("call%d:%p:%d:%d", pi, c, f.visits[f.block], len(s.procs[pi].frames))
+		if t, ok := c.Signature().Results(), true; ok && t.Len() > 1 {
+			elems := make([]value, t.Len())
+			for i := range elems {
+				elems[i] = symV{fmt.Sprintf("%s.%d", key, i)}
+			}
+			r = tupV{elems}
+		} else {
+			r = symV{key}
+		}
+	}
+	e.finishCall(s, pi, r)
+}
+
+// keepsNothing reports whether fn, outside the model, is known to neither
+// keep nor operate on the references it is given: formatting, logging,
+// errors, strings, sorting.
+func keepsNothing(fn *ssa.Function) bool {
+	if fn.Pkg == nil || fn.Pkg.Pkg == nil {
+		return false
+	}
+	switch fn.Pkg.Pkg.Path() {
+	case "fmt", "log", "errors", "strings", "strconv", "bytes", "math", "sort", "slices", "maps", "unicode/utf8", "log/slog":
+		return true
+	case "testing":
+		switch fn.Name() {
+		case "Log", "Logf", "Error", "Errorf", "Helper", "Name", "Fail", "Failed":
+			return true
+		}
+	}
+	return false
+}
+
+// spawn starts a goroutine running fn(args), if the model sees fn; its
+// arguments escape otherwise.
+func (e *Explorer) spawn(s *state, pi int, g ssa.Instruction, fn value, args []value) bool {
+	cv, ok := fn.(closV)
+	if !ok || len(cv.fn.Blocks) == 0 {
+		s.escape(fn)
+		for _, a := range args {
+			s.escape(a)
+		}
+		return true
+	}
+	if len(s.procs) >= e.limits.MaxProcs {
+		e.cut = true
+		return false
+	}
+	s.procs = append(s.procs, &process{frames: []*frame{e.newFrame(cv.fn, args, cv.binds)}, start: g, fn: cv.fn, ready: true})
+	s.note(len(s.procs)-1, g.Pos(), "starts")
+	return true
+}
+
+// addrKey names the synchronization object at address a, and reports
+// whether code outside the model may reach it.
+func addrKey(s *state, a value) (string, bool) {
+	switch a := a.(type) {
+	case refV:
+		return keyOf(a), s.objs[a.obj].escaped
+	case symV:
+		return "s" + a.key, true
+	}
+	return "", true
+}
+
+// fieldIndex returns the index of the field named name of the struct
+// type t points to, -1 if none.
+func fieldIndex(t types.Type, name string) int {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return -1
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		if st.Field(i).Name() == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// isTestingExit reports whether a library function ends the goroutine or
+// the program: t.Fatal, os.Exit, log.Fatal, runtime.Goexit.
+func isTestingExit(name string) bool {
+	for _, p := range []string{"(*testing.common).Fatal", "(*testing.common).FailNow", "(*testing.common).Skip",
+		"(*testing.T).Fatal", "(*testing.B).Fatal", "os.Exit", "log.Fatal", "log.Panic", "runtime.Goexit",
+		"(*log.Logger).Fatal", "(*log.Logger).Panic"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,55 @@
+// Package engine decides which goroutines stay blocked forever, by running
+// them: an explicit-state search of the interleavings of the goroutines a
+// function starts, over an abstraction of the function's SSA form.
+//
+// # The model
+//
+// A root is a function: the search runs it on arguments it does not know
+// (symbols), with the goroutines it starts (processes) and the functions it
+// calls followed into their bodies, to a depth (Limits.Depth, recursion to
+// Limits.Recurse activations). The objects the root makes are the model's:
+// channels (with their buffer), cells (the memory of an Alloc, fields and
+// arrays by path), contexts (a done channel that cancel, the parent or a
+// timer closes), timers and tickers (a process that sends once or
+// repeatedly, or runs a function: time.AfterFunc), and the synchronization
+// objects at an address: Mutex, RWMutex (a reader waits while a writer
+// does), WaitGroup (with Go), Once, Cond (Wait unlocks L, waits for Signal
+// or Broadcast, and locks L again), and errgroup's Group.
+//
+// Values are abstracted: constants are computed, references are exact, and
+// everything else is a symbol named by where it comes from (a parameter, a
+// field of it, a call's result), so that a value tested twice, by one
+// goroutine or by two that share it, goes the same way both times
+// (state.facts); an integer symbol compared with constants keeps the range
+// its path assumed (state.bounds), so that two loops to the same n run the
+// same number of times, zero included.
+//
+// An object escapes when a reference to it reaches code the model does not
+// see: a function without a body in the package, memory that is not the
+// model's, the root's caller. Code outside the model may then operate on it
+// at any time, and nothing blocked on it is reported.
+//
+// # The search
+//
+// A state is the processes (their frames and registers), the objects and
+// what the path assumed. A move is one process's operation (a channel
+// operation, a select case, a blocking library call) followed by its run to
+// the next one: the data-race-free reduction, which interleaves goroutines
+// only where they synchronize. The search is breadth-first, with states
+// hashed (loop visit counts aside), loops unrolled Limits.Visits times, and
+// a budget of states and time per root (Limits); a root past its budget is
+// counted (Stats.PastBudget) and keeps what it found.
+//
+// # The verdict
+//
+// An end state is one in which no process can move. Each process blocked
+// in it, on an operation on the model's objects only, is a Finding: it
+// stays blocked forever on that path. Its witness names where the goroutine
+// started and where each other goroutine returned or blocked.
+//
+// The design follows the models of Gomela (Dilley and Lange, ASE 2021:
+// Promela models of Go checked by SPIN) and GCatch's BMOC (Liu et al.,
+// ASPLOS 2021), with the partial-order reduction of Godefroid (1996) and the
+// definition of a leaked goroutine of Go's goroutineleak profile (Saioc et
+// al.): blocked on objects no running goroutine can reach.
+package engine

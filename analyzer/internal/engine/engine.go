@@ -1,0 +1,76 @@
+package engine
+
+import (
+	"go/token"
+	"time"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// Limits bound the search of one root. Past any of them the root's search
+// stops; what it found so far stands (each finding is a path the search
+// walked to its end), and Stats counts the root as past its budget.
+type Limits struct {
+	States   int           // distinct states explored per root
+	Time     time.Duration // wall time per root
+	Visits   int           // times a path may enter one block of one frame: the loop unrolling
+	Depth    int           // frames of one process: calls deeper are not followed
+	Segment  int           // instructions one process may run without a synchronization
+	Recurse  int           // activations of one function in one process
+	MaxProcs int           // processes alive at once
+}
+
+// DefaultLimits are the limits the checks use, chosen on the real-code
+// corpus of scripts/realcode.sh (docs/cost.md).
+var DefaultLimits = Limits{States: 4000, Time: 300 * time.Millisecond, Visits: 4, Depth: 8, Segment: 20000, Recurse: 2, MaxProcs: 16}
+
+// An Explorer runs the search for the roots of one package.
+type Explorer struct {
+	prog   *ssa.Program
+	limits Limits
+	infos  map[*ssa.Function]*fnInfo
+	// root state of the search in progress
+	root     *ssa.Function
+	deadline time.Time
+	cut      bool // the root's search was cut by a limit
+	Stats    Stats
+}
+
+// Stats counts what the searches did.
+type Stats struct {
+	Roots      int // roots searched
+	PastBudget int // roots whose search a limit cut short
+	States     int // states explored, all roots
+	// Unrolled counts the paths dropped at the loop bound (Limits.Visits).
+	Unrolled int
+}
+
+// A Finding is an operation on which a goroutine stays blocked forever in
+// a reachable end state of a root's search: every other goroutine of the
+// model has returned or is blocked too, and no code outside the model can
+// reach the objects it waits on.
+type Finding struct {
+	Root  *ssa.Function
+	Op    ssa.Instruction // the blocked operation: a send, receive, select or call
+	Start ssa.Instruction // the go statement that started the blocked goroutine; nil: the root itself
+	// What is blocked: "send", "receive", "range", "select", "lock",
+	// "rlock", "wait" (WaitGroup), "condwait" (Cond).
+	What string
+	// Operand is the channel, or the address of the mutex, group or
+	// condition the operation is on; nil for a select.
+	Operand ssa.Value
+	// Witness is the path's events that explain the verdict: goroutines
+	// started, returning, blocking, and the operations on the object.
+	Witness []Event
+}
+
+// An Event is one step of a witness.
+type Event struct {
+	Pos  token.Pos
+	What string // "the goroutine starts here", "f returns here", ...
+}
+
+// New returns an Explorer for prog with the given limits.
+func New(prog *ssa.Program, limits Limits) *Explorer {
+	return &Explorer{prog: prog, limits: limits, infos: make(map[*ssa.Function]*fnInfo)}
+}

@@ -1,0 +1,410 @@
+package engine
+
+import (
+	"fmt"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"time"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// top returns process pi's innermost frame, nil when it has returned.
+func (s *state) topFrame(pi int) *frame {
+	p := s.procs[pi]
+	if len(p.frames) == 0 {
+		return nil
+	}
+	return p.frames[len(p.frames)-1]
+}
+
+// cur returns the instruction process pi is at.
+func (s *state) cur(pi int) ssa.Instruction {
+	f := s.topFrame(pi)
+	if f == nil {
+		return nil
+	}
+	return f.fn.Blocks[f.block].Instrs[f.pc]
+}
+
+// runSegment runs process pi of st, already cloned, on from where it is:
+// through everything but the operations that can block or observe another
+// goroutine, which the search interleaves (the data-race-free reduction:
+// goroutines that synchronize share nothing else). It returns the states
+// in which each path stopped: at such an operation, or returned; paths
+// that panic, exit or pass a limit are dropped.
+func (e *Explorer) runSegment(st *state, pi int) []*state {
+	st.procs[pi].ready = false
+	var out []*state
+	work := []*state{st}
+	for len(work) > 0 {
+		s := work[len(work)-1]
+		work = work[:len(work)-1]
+		for steps := 0; ; steps++ {
+			if steps > e.limits.Segment || steps%256 == 255 && time.Now().After(e.deadline) {
+				e.cut = true
+				break
+			}
+			if s.procs[pi].done || e.atOp(s, pi) {
+				out = append(out, s)
+				break
+			}
+			forks, alive := e.step(s, pi)
+			work = append(work, forks...)
+			if !alive {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// eval returns the value of v in frame f.
+func (e *Explorer) eval(f *frame, v ssa.Value) value {
+	switch v := v.(type) {
+	case *ssa.Const:
+		if v.Value == nil {
+			return zero(v.Type())
+		}
+		return constV{v.Value}
+	case *ssa.Function:
+		return closV{fn: v}
+	case *ssa.Global:
+		return symV{"g:" + v.RelString(nil)}
+	case *ssa.Builtin:
+		return libV{kind: "builtin:" + v.Name(), obj: -1}
+	}
+	if i, ok := f.info.slot[v]; ok && f.regs[i] != nil {
+		return f.regs[i]
+	}
+	return top
+}
+
+func (f *frame) set(v ssa.Value, x value) {
+	if i, ok := f.info.slot[v]; ok {
+		f.regs[i] = x
+	}
+}
+
+// fresh returns a new symbol for the value v computes in process pi: two
+// executions of v (by two goroutines, or two iterations) give two symbols.
+func fresh(s *state, pi int, f *frame, v ssa.Value) value {
+	return symV{fmt.Sprintf("v%d:%p:%d:%d", pi, v, f.visits[f.block], len(s.procs[pi].frames))}
+}
+
+// jump moves f to block to; false when the path passes the loop bound.
+func (e *Explorer) jump(f *frame, to int) bool {
+	f.pred, f.block, f.pc = f.block, to, 0
+	f.visits[to]++
+	if int(f.visits[to]) > e.limits.Visits {
+		e.Stats.Unrolled++ // the bounded unrolling: not a budget
+		return false
+	}
+	return true
+}
+
+// step executes the instruction process pi is at, which is not an
+// operation (see atOp). It returns the states a branch forks off, each
+// already past it, and whether st is still alive.
+func (e *Explorer) step(s *state, pi int) (forks []*state, alive bool) {
+	f := s.topFrame(pi)
+	in := f.fn.Blocks[f.block].Instrs[f.pc]
+	switch in := in.(type) {
+	case *ssa.If:
+		return e.branch(s, pi, in)
+	case *ssa.Jump:
+		return nil, e.jump(f, f.fn.Blocks[f.block].Succs[0].Index)
+	case *ssa.Return:
+		res := make([]value, len(in.Results))
+		for i, r := range in.Results {
+			res[i] = e.eval(f, r)
+		}
+		e.ret(s, pi, in.Pos(), res)
+		return nil, true
+	case *ssa.Panic:
+		return nil, false // the program crashes: not a state that leaks
+	case *ssa.RunDefers:
+		if len(f.defers) == 0 {
+			f.pc++
+			return nil, true
+		}
+		d := f.defers[len(f.defers)-1]
+		return e.call(s, pi, d.call, d.fn, d.args)
+	case *ssa.Defer:
+		fn, args := e.callee(s, f, &in.Call)
+		f.defers = append(f.defers, deferred{call: &in.Call, fn: fn, args: args})
+		f.pc++
+		return nil, true
+	case *ssa.Go:
+		fn, args := e.callee(s, f, &in.Call)
+		f.pc++
+		return nil, e.spawn(s, pi, in, fn, args)
+	case *ssa.Call:
+		fn, args := e.callee(s, f, &in.Call)
+		return e.call(s, pi, &in.Call, fn, args)
+	case *ssa.Store:
+		e.store(s, e.eval(f, in.Addr), e.eval(f, in.Val))
+	case *ssa.MapUpdate:
+		s.escape(e.eval(f, in.Key))
+		s.escape(e.eval(f, in.Value))
+	case ssa.Value:
+		if !e.compute(s, pi, f, in) {
+			return nil, false
+		}
+	}
+	f.pc++
+	return nil, true
+}
+
+// ret returns from process pi's innermost frame with the results res.
+func (e *Explorer) ret(s *state, pi int, pos token.Pos, res []value) {
+	p := s.procs[pi]
+	p.frames = p.frames[:len(p.frames)-1]
+	var r value = tupV{res}
+	if len(res) == 1 {
+		r = res[0]
+	}
+	if len(p.frames) == 0 {
+		e.exit(s, pi, pos, r)
+		return
+	}
+	e.finishCall(s, pi, r)
+}
+
+// exit ends process pi, which returned r at pos.
+func (e *Explorer) exit(s *state, pi int, pos token.Pos, r value) {
+	p := s.procs[pi]
+	p.done, p.exit = true, pos
+	if pi == 0 {
+		s.escape(r) // the root's caller has what it returns
+	}
+	if p.onExit != "" {
+		g := s.sync(p.onExit)
+		g.count--
+		if g.ctx >= 0 && r != nilVal {
+			e.cancel(s, g.ctx) // an errgroup member's error cancels the group
+		}
+	}
+	s.note(pi, pos, "returns")
+}
+
+// finishCall completes the call process pi's innermost frame is at, with
+// result r: a Call instruction gets r and moves on; RunDefers drops the
+// deferred call it ran.
+func (e *Explorer) finishCall(s *state, pi int, r value) {
+	f := s.topFrame(pi)
+	switch in := f.fn.Blocks[f.block].Instrs[f.pc].(type) {
+	case *ssa.RunDefers:
+		f.defers = f.defers[:len(f.defers)-1]
+	case *ssa.Call:
+		f.set(in, r)
+		f.pc++
+	default:
+		f.pc++
+	}
+}
+
+// branch takes the If in's branch its condition decides, or both, each
+// assuming what it takes.
+func (e *Explorer) branch(s *state, pi int, in *ssa.If) ([]*state, bool) {
+	f := s.topFrame(pi)
+	c := e.eval(f, in.Cond)
+	succs := f.fn.Blocks[f.block].Succs
+	if b, ok := decide(s, c); ok {
+		if b {
+			return nil, e.jump(f, succs[0].Index)
+		}
+		return nil, e.jump(f, succs[1].Index)
+	}
+	other := s.clone()
+	var forks []*state
+	if assume(other, c, false) && e.jump(other.topFrame(pi), succs[1].Index) {
+		forks = append(forks, other)
+	}
+	if !assume(s, c, true) {
+		return forks, false
+	}
+	return forks, e.jump(f, succs[0].Index)
+}
+
+// store writes x at the address addr.
+func (e *Explorer) store(s *state, addr, x value) {
+	r, ok := addr.(refV)
+	if !ok || s.objs[r.obj].kind != cellObj {
+		s.escape(x) // memory the model does not see
+		return
+	}
+	o := s.objs[r.obj]
+	steps := pathSteps(r.path)
+	if r.path != "" && steps == nil {
+		s.escape(x)
+		return
+	}
+	o.v = setPath(o.v, steps, x)
+	if o.escaped {
+		s.escape(x)
+	}
+}
+
+// load reads the value at addr.
+func (e *Explorer) load(s *state, pi int, f *frame, in *ssa.UnOp, addr value) value {
+	switch a := addr.(type) {
+	case refV:
+		o := s.objs[a.obj]
+		if o.kind != cellObj {
+			return top
+		}
+		v := getPath(o.v, pathSteps(a.path))
+		if o.escaped && !hasRefs(v) {
+			return symV{"ld:" + keyOf(a)} // others may have written it
+		}
+		return v
+	case symV:
+		return symV{"*" + a.key}
+	}
+	return fresh(s, pi, f, in)
+}
+
+// compute evaluates a value-producing instruction that is not a call; false
+// when the path cannot go on (a failed type assertion panics).
+func (e *Explorer) compute(s *state, pi int, f *frame, in ssa.Value) bool {
+	var r value
+	switch in := in.(type) {
+	case *ssa.Alloc:
+		id := s.newObj(&object{kind: cellObj, site: in, v: zero(in.Type().Underlying().(*types.Pointer).Elem()), done: -1, timerProc: -1})
+		r = refV{obj: id}
+	case *ssa.MakeChan:
+		c := -1
+		if k, ok := e.eval(f, in.Size).(constV); ok {
+			if n, exact := constant.Int64Val(constant.ToInt(k.c)); exact {
+				c = int(n)
+			}
+		}
+		r = refV{obj: s.newObj(&object{kind: chanObj, site: in, cap: c, done: -1, timerProc: -1})}
+	case *ssa.Phi:
+		r = top
+		for i, p := range f.fn.Blocks[f.block].Preds {
+			if p.Index == f.pred {
+				r = e.eval(f, in.Edges[i])
+			}
+		}
+	case *ssa.UnOp:
+		x := e.eval(f, in.X)
+		switch in.Op {
+		case token.MUL:
+			r = e.load(s, pi, f, in, x)
+		case token.NOT:
+			r = not(x)
+		default:
+			r = unop(in.Op, x)
+		}
+	case *ssa.BinOp:
+		r = binop(in.Op, e.eval(f, in.X), e.eval(f, in.Y))
+	case *ssa.MakeClosure:
+		binds := make([]value, len(in.Bindings))
+		for i, b := range in.Bindings {
+			binds[i] = e.eval(f, b)
+		}
+		r = closV{fn: in.Fn.(*ssa.Function), binds: binds}
+	case *ssa.MakeInterface:
+		r = ifaceV{typ: in.X.Type(), v: e.eval(f, in.X)}
+	case *ssa.ChangeInterface:
+		r = e.eval(f, in.X)
+	case *ssa.ChangeType:
+		r = e.eval(f, in.X)
+	case *ssa.Convert:
+		r = e.eval(f, in.X)
+		if _, ok := r.(constV); ok && !(isInteger(in.X.Type()) && isInteger(in.Type())) {
+			r = fresh(s, pi, f, in) // a conversion may change the constant
+		}
+	case *ssa.Extract:
+		if t, ok := e.eval(f, in.Tuple).(tupV); ok && in.Index < len(t.elems) {
+			r = t.elems[in.Index]
+		} else {
+			r = fresh(s, pi, f, in)
+		}
+	case *ssa.FieldAddr:
+		r = fieldAddr(e.eval(f, in.X), in.Field)
+	case *ssa.Field:
+		x := e.eval(f, in.X)
+		if a, ok := x.(aggV); ok && in.Field < len(a.elems) {
+			r = a.elems[in.Field]
+		} else if sv, ok := x.(symV); ok {
+			r = symV{fmt.Sprintf("%s.%d", sv.key, in.Field)}
+		} else {
+			r = top
+		}
+	case *ssa.IndexAddr:
+		r = indexAddr(e.eval(f, in.X), e.eval(f, in.Index))
+	case *ssa.TypeAssert:
+		return e.typeAssert(s, pi, f, in)
+	default:
+		r = fresh(s, pi, f, in)
+	}
+	f.set(in, r)
+	return true
+}
+
+func fieldAddr(x value, field int) value {
+	switch x := x.(type) {
+	case refV:
+		return refV{obj: x.obj, path: fmt.Sprintf("%s.%d", x.path, field)}
+	case symV:
+		return symV{fmt.Sprintf("%s.%d", x.key, field)}
+	}
+	return top
+}
+
+func indexAddr(x, i value) value {
+	if r, ok := x.(refV); ok {
+		if k, ok := i.(constV); ok {
+			if n, exact := constant.Int64Val(constant.ToInt(k.c)); exact {
+				return refV{obj: r.obj, path: fmt.Sprintf("%s[%d]", r.path, n)}
+			}
+		}
+	}
+	if sv, ok := x.(symV); ok {
+		return symV{sv.key + "[" + keyOf(i) + "]"}
+	}
+	return top // a slice's elements: not modelled, stores escape
+}
+
+// typeAssert evaluates in; a failed assertion without comma-ok panics.
+func (e *Explorer) typeAssert(s *state, pi int, f *frame, in *ssa.TypeAssert) bool {
+	x := e.eval(f, in.X)
+	iv, ok := x.(ifaceV)
+	var r value
+	switch {
+	case !ok:
+		r = fresh(s, pi, f, in)
+		if in.CommaOk {
+			r = tupV{[]value{fresh(s, pi, f, in), symV{keyOf(r) + ".ok"}}}
+		}
+	default:
+		var match bool
+		if types.IsInterface(in.AssertedType) {
+			match = types.AssertableTo(in.AssertedType.Underlying().(*types.Interface), iv.typ) && types.Implements(iv.typ, in.AssertedType.Underlying().(*types.Interface))
+			if match {
+				r = iv
+			}
+		} else if match = types.Identical(iv.typ, in.AssertedType); match {
+			r = iv.v
+		}
+		if in.CommaOk {
+			if !match {
+				r = zero(in.AssertedType)
+			}
+			r = tupV{[]value{r, constV{constant.MakeBool(match)}}}
+		} else if !match {
+			return false
+		}
+	}
+	f.set(in, r)
+	return true
+}
+
+func isInteger(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsInteger != 0
+}

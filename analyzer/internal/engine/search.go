@@ -1,0 +1,216 @@
+package engine
+
+import (
+	"slices"
+	"time"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// Explore searches the interleavings of root: the root running on
+// arguments it does not know, with the goroutines it starts and the
+// functions it calls followed into their bodies. It returns each
+// operation on which a goroutine stays blocked forever in an end state the
+// search reached, with the witness of the first path found to it
+// (breadth-first: the shortest).
+func (e *Explorer) Explore(root *ssa.Function) []Finding {
+	if len(root.Blocks) == 0 {
+		return nil
+	}
+	e.root, e.cut = root, false
+	e.deadline = time.Now().Add(e.limits.Time)
+	e.Stats.Roots++
+	init := &state{syncs: make(map[string]*syncObj), facts: make(map[string]bool), bounds: make(map[string][2]int64)}
+	init.procs = []*process{{frames: []*frame{e.newFrame(root, params(root), freeVars(root))}, fn: root, ready: true}}
+	seen := map[string]bool{init.hash(): true}
+	found := make(map[ssa.Instruction]Finding)
+	for queue := []*state{init}; len(queue) > 0; queue = queue[1:] {
+		if len(seen) > e.limits.States || time.Now().After(e.deadline) {
+			e.cut = true
+			break
+		}
+		next, moved := e.successors(queue[0])
+		if !moved {
+			e.verdict(queue[0], found)
+		}
+		for _, n := range next {
+			if h := n.hash(); !seen[h] {
+				seen[h] = true
+				queue = append(queue, n)
+			}
+		}
+	}
+	e.Stats.States += len(seen)
+	if e.cut {
+		e.Stats.PastBudget++
+	}
+	out := make([]Finding, 0, len(found))
+	for _, f := range found {
+		out = append(out, f)
+	}
+	slices.SortFunc(out, func(a, b Finding) int { return int(a.Op.Pos() - b.Op.Pos()) })
+	return out
+}
+
+// Cut reports whether a limit cut the last Explore short.
+func (e *Explorer) Cut() bool { return e.cut }
+
+func params(fn *ssa.Function) []value {
+	vs := make([]value, len(fn.Params))
+	for i, p := range fn.Params {
+		vs[i] = symV{"p:" + p.Name()}
+	}
+	return vs
+}
+
+func freeVars(fn *ssa.Function) []value {
+	vs := make([]value, len(fn.FreeVars))
+	for i, fv := range fn.FreeVars {
+		vs[i] = symV{"fv:" + fv.Name()}
+	}
+	return vs
+}
+
+// verdict records, for an end state s (no process can move), each process
+// blocked on an operation only the model's processes could complete.
+func (e *Explorer) verdict(s *state, found map[ssa.Instruction]Finding) {
+	for pi, p := range s.procs {
+		if p.done || p.timer != nil || len(p.frames) == 0 {
+			continue
+		}
+		in := s.cur(pi)
+		if _, ok := found[in]; ok {
+			continue
+		}
+		what, operand, ok := e.blockedOn(s, pi)
+		if !ok || pi == 0 && isMainMain(e.root) {
+			continue
+		}
+		found[in] = Finding{Root: e.root, Op: in, Start: p.start, What: what, Operand: operand, Witness: witness(s, pi)}
+	}
+}
+
+func isMainMain(fn *ssa.Function) bool {
+	return fn.Name() == "main" && fn.Pkg != nil && fn.Pkg.Pkg.Name() == "main" && fn.Signature.Recv() == nil
+}
+
+// blockedOn describes the operation process pi is blocked at, and reports
+// whether nothing outside the model can complete it.
+func (e *Explorer) blockedOn(s *state, pi int) (string, ssa.Value, bool) {
+	f := s.topFrame(pi)
+	switch in := s.cur(pi).(type) {
+	case *ssa.Send:
+		_, _, ext := chanState(s, e.eval(f, in.Chan))
+		return "send", in.Chan, !ext
+	case *ssa.UnOp:
+		_, _, ext := chanState(s, e.eval(f, in.X))
+		what := "receive"
+		if in.CommaOk && inLoop(in.Block()) {
+			what = "range"
+		}
+		return what, in.X, !ext
+	case *ssa.Select:
+		if len(in.States) == 0 {
+			return "", nil, false // select {}: written to block
+		}
+		for _, st := range in.States {
+			if _, _, ext := chanState(s, e.eval(f, st.Chan)); ext {
+				return "", nil, false
+			}
+		}
+		return "select", nil, true
+	}
+	c, fn, args := e.pendingCall(s, pi)
+	if c == nil || len(args) == 0 {
+		return "", nil, false
+	}
+	key, ext := addrKey(s, args[0])
+	operand := c.Args[0]
+	if c.IsInvoke() {
+		operand = c.Value
+	}
+	what := blockingKind(fn)
+	switch what {
+	case "lock", "rlock":
+		o := s.sync(key)
+		if ext && o.holder >= 0 && s.procs[o.holder].done {
+			return "", nil, false // its caller may hold it on purpose and unlock it
+		}
+		if ext && o.holder < 0 && what == "lock" && !e.readerBlocked(s, key) {
+			return "", nil, false // readers may be the caller's
+		}
+		return what, operand, true
+	case "wait", "condwait":
+		return what, operand, !ext
+	}
+	return "", nil, false
+}
+
+// readerBlocked reports whether a process waits to read-lock the RWMutex
+// key.
+func (e *Explorer) readerBlocked(s *state, key string) bool {
+	for qi, q := range s.procs {
+		if q.done || q.ready || q.timer != nil || len(q.frames) == 0 {
+			continue
+		}
+		if _, fn, args := e.pendingCall(s, qi); blockingKind(fn) == "rlock" && len(args) > 0 {
+			if k, _ := addrKey(s, args[0]); k == key {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inLoop reports whether b is in a cycle of its function's control-flow
+// graph.
+func inLoop(b *ssa.BasicBlock) bool {
+	seen := make(map[*ssa.BasicBlock]bool)
+	var walk func(*ssa.BasicBlock) bool
+	walk = func(x *ssa.BasicBlock) bool {
+		for _, s := range x.Succs {
+			if s == b {
+				return true
+			}
+			if !seen[s] {
+				seen[s] = true
+				if walk(s) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(b)
+}
+
+// witness returns the events that explain why process pi stays blocked:
+// where it started, and where each other goroutine returned or blocked.
+func witness(s *state, pi int) []Event {
+	var w []Event
+	if st := s.procs[pi].start; st != nil {
+		w = append(w, Event{st.Pos(), "the goroutine starts here"})
+	}
+	for qi, q := range s.procs {
+		if qi == pi || q.timer != nil {
+			continue
+		}
+		name := "the goroutine"
+		if qi == 0 {
+			name = q.fn.Name()
+		}
+		switch {
+		case q.done && q.exit.IsValid():
+			w = append(w, Event{q.exit, name + " returns here"})
+		case !q.done && len(q.frames) > 0:
+			w = append(w, Event{s.cur(qi).Pos(), name + " is blocked here"})
+		}
+	}
+	for _, ev := range s.trace {
+		if ev.what == "closes" {
+			w = append(w, Event{ev.pos, "closed here"})
+		}
+	}
+	return w
+}
+

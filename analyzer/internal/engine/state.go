@@ -1,0 +1,240 @@
+package engine
+
+import (
+	"fmt"
+	"go/token"
+	"maps"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// An object is something the root made that goroutines can share: a cell
+// (the memory of an Alloc), a channel, or a context.
+type object struct {
+	kind objKind
+	site ssa.Value // what made it, for messages
+	// escaped: code the model cannot see may hold a reference to it, and
+	// so may operate on it at any time.
+	escaped bool
+	v       value // a cell's contents
+	// a channel's buffer size, buffered values and whether it is closed
+	cap    int
+	buf    []value
+	closed bool
+	// a context's done channel (-1: never done), and its children
+	done     int
+	children []int
+	// timerProc: for a time.Timer or Ticker cell, its timer process
+	timerProc int
+}
+
+type objKind uint8
+
+const (
+	cellObj objKind = iota
+	chanObj
+	ctxObj
+)
+
+// A syncObj is the state of a mutex, read-write mutex, wait group, Once or
+// condition variable, keyed by its address (see addrKey).
+type syncObj struct {
+	holder  int // a Mutex's or RWMutex's writer: process index, -1 if none
+	readers int // an RWMutex's readers
+	count   int // a WaitGroup's counter
+	done    bool
+	waiters []int // processes waiting on a Cond, in order
+	lost    bool  // a WaitGroup's count is not known
+	ctx     int   // an errgroup's context, cancelled by Wait; -1 if none
+}
+
+// A process is a goroutine of the model: the root, one a go statement
+// started, or a timer that fires once (or a ticker, repeatedly).
+type process struct {
+	frames []*frame
+	start  ssa.Instruction // the go statement or call that started it; nil for the root
+	fn     *ssa.Function   // the function it started running
+	// ready: between operations, its next step is to run on to the next
+	// one (a new goroutine, or one a partner's operation released).
+	ready bool
+	done  bool
+	exit  token.Pos // where it returned
+	// waiting: blocked in Cond.Wait; woken: signalled since, and now
+	// waiting for the lock.
+	waiting, woken bool
+	timer          *timer
+	// onExit: the WaitGroup (or errgroup) whose Done the process calls
+	// when it returns (WaitGroup.Go, errgroup's Go), "" if none.
+	onExit string
+}
+
+// A timer is a process that does one thing once, at a time the model does
+// not know: send on a channel (time.After, NewTimer), cancel a context
+// (WithTimeout), start a function (AfterFunc); a ticker sends repeatedly.
+type timer struct {
+	ch       int   // channel it sends on, -1 if none
+	ctx      int   // context it cancels, -1 if none
+	fn       value // function it runs
+	periodic bool
+}
+
+// A frame is a function's activation: its registers, its place and its
+// deferred calls.
+type frame struct {
+	fn     *ssa.Function
+	info   *fnInfo
+	regs   []value
+	block  int
+	pc     int
+	pred   int // the block this one was entered from, for phis
+	defers []deferred
+	visits []uint8 // per block: times entered, for the loop bound
+}
+
+type deferred struct {
+	call *ssa.CallCommon
+	fn   value
+	args []value
+}
+
+// A state of the search: the processes, the objects and what the path to
+// it assumed of the symbols.
+type state struct {
+	procs []*process
+	objs  []*object
+	syncs map[string]*syncObj
+	// facts: the truth assumed of boolean symbols; bounds: the range
+	// assumed of integer symbols, inclusive.
+	facts  map[string]bool
+	bounds map[string][2]int64
+	trace  []event // the witness: what happened on the path, not hashed
+}
+
+// An event of the witness: process proc did what at pos.
+type event struct {
+	proc int
+	pos  token.Pos
+	what string
+}
+
+func (s *state) clone() *state {
+	c := &state{
+		procs:  make([]*process, len(s.procs)),
+		objs:   make([]*object, len(s.objs)),
+		syncs:  make(map[string]*syncObj, len(s.syncs)),
+		facts:  maps.Clone(s.facts),
+		bounds: maps.Clone(s.bounds),
+		trace:  s.trace[:len(s.trace):len(s.trace)],
+	}
+	for i, p := range s.procs {
+		q := *p
+		q.frames = make([]*frame, len(p.frames))
+		for j, f := range p.frames {
+			g := *f
+			g.regs = slices.Clone(f.regs)
+			g.defers = slices.Clone(f.defers)
+			g.visits = slices.Clone(f.visits)
+			q.frames[j] = &g
+		}
+		if p.timer != nil {
+			t := *p.timer
+			q.timer = &t
+		}
+		c.procs[i] = &q
+	}
+	for i, o := range s.objs {
+		p := *o
+		p.buf = slices.Clone(o.buf)
+		p.children = slices.Clone(o.children)
+		c.objs[i] = &p
+	}
+	for k, o := range s.syncs {
+		p := *o
+		p.waiters = slices.Clone(o.waiters)
+		c.syncs[k] = &p
+	}
+	if c.facts == nil {
+		c.facts = make(map[string]bool)
+	}
+	if c.bounds == nil {
+		c.bounds = make(map[string][2]int64)
+	}
+	return c
+}
+
+func (s *state) note(proc int, pos token.Pos, what string) {
+	s.trace = append(s.trace, event{proc, pos, what})
+}
+
+// hash returns the state's canonical encoding: equal for states that
+// behave the same from here on (the visit counts of loops aside).
+func (s *state) hash() string {
+	var b strings.Builder
+	for _, p := range s.procs {
+		fmt.Fprintf(&b, "P%t%t%t%t%s|", p.ready, p.done, p.waiting, p.woken, p.onExit)
+		for _, f := range p.frames {
+			fmt.Fprintf(&b, "F%p.%d.%d.%d[", f.fn, f.block, f.pc, f.pred)
+			encAll(&b, f.regs)
+			for _, d := range f.defers {
+				fmt.Fprintf(&b, "D%p:", d.call)
+				encValue(&b, d.fn)
+				encAll(&b, d.args)
+			}
+			b.WriteByte(']')
+		}
+	}
+	for _, o := range s.objs {
+		fmt.Fprintf(&b, "O%d%t%t%d:", o.kind, o.escaped, o.closed, o.done)
+		encValue(&b, o.v)
+		encAll(&b, o.buf)
+		fmt.Fprint(&b, o.children)
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.syncs)) {
+		o := s.syncs[k]
+		fmt.Fprintf(&b, "S%s:%d,%d,%d,%t,%t,%v", k, o.holder, o.readers, o.count, o.done, o.lost, o.waiters)
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.facts)) {
+		fmt.Fprintf(&b, "A%s=%t", k, s.facts[k])
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.bounds)) {
+		fmt.Fprintf(&b, "B%s=%v", k, s.bounds[k])
+	}
+	return b.String()
+}
+
+// newObj adds an object and returns its index.
+func (s *state) newObj(o *object) int {
+	s.objs = append(s.objs, o)
+	return len(s.objs) - 1
+}
+
+// escape marks every object reachable from v as escaped.
+func (s *state) escape(v value) {
+	refs(v, func(id int) {
+		o := s.objs[id]
+		if o.escaped {
+			return
+		}
+		o.escaped = true
+		s.escape(o.v)
+		for _, b := range o.buf {
+			s.escape(b)
+		}
+		if o.kind == ctxObj && o.done >= 0 {
+			s.escape(refV{obj: o.done})
+		}
+	})
+}
+
+// sync returns the synchronization object at the address key, made on
+// first use (a zero Mutex, WaitGroup, Once or Cond is ready to use).
+func (s *state) sync(key string) *syncObj {
+	o := s.syncs[key]
+	if o == nil {
+		o = &syncObj{holder: -1, ctx: -1}
+		s.syncs[key] = o
+	}
+	return o
+}

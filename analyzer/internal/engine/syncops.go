@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"golang.org/x/tools/go/ssa"
+)
+
+// callMoves returns the moves of process pi at a blocking library call.
+func (e *Explorer) callMoves(s *state, pi int) ([]*state, bool) {
+	c, fn, args := e.pendingCall(s, pi)
+	if c == nil || len(args) == 0 {
+		return nil, false
+	}
+	key, ext := addrKey(s, args[0])
+	o := s.syncs[key]
+	if o == nil {
+		o = &syncObj{holder: -1, ctx: -1}
+	}
+	finish := func(r value) func(*state) { return func(c *state) { e.finishCall(c, pi, r) } }
+	switch blockingKind(fn) {
+	case "lock":
+		if o.holder >= 0 || o.readers > 0 {
+			return nil, false
+		}
+		return e.then(s, pi, func(c *state) { c.sync(key).holder = pi; e.finishCall(c, pi, top) }), true
+	case "rlock":
+		if o.holder >= 0 || e.writerWaits(s, pi, key) {
+			return nil, false
+		}
+		return e.then(s, pi, func(c *state) { c.sync(key).readers++; e.finishCall(c, pi, top) }), true
+	case "wait":
+		if !ext && !o.lost && o.count > 0 {
+			return nil, false
+		}
+		return e.then(s, pi, func(c *state) {
+			if g := c.sync(key); g.ctx >= 0 {
+				e.cancel(c, g.ctx)
+			}
+			finish(symV{"wait:" + key})(c)
+		}), true
+	case "condwait":
+		return e.condMoves(s, pi, c, key, ext, args[0])
+	}
+	return nil, false
+}
+
+// writerWaits reports whether a process other than pi waits to write-lock
+// the RWMutex key: a new reader then waits too.
+func (e *Explorer) writerWaits(s *state, pi int, key string) bool {
+	for qi, q := range s.procs {
+		if qi == pi || q.done || q.ready || q.timer != nil || len(q.frames) == 0 {
+			continue
+		}
+		if _, fn, args := e.pendingCall(s, qi); blockingKind(fn) == "lock" && len(args) > 0 {
+			if k, _ := addrKey(s, args[0]); k == key {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// condMoves returns the moves of process pi at Cond.Wait: it unlocks the
+// Cond's L and waits; once signalled, it locks L again and returns.
+func (e *Explorer) condMoves(s *state, pi int, c *ssa.CallCommon, key string, ext bool, cond value) ([]*state, bool) {
+	p := s.procs[pi]
+	lk, lext := e.condLocker(s, cond)
+	switch {
+	case !p.waiting:
+		n := s.clone()
+		if lk != "" {
+			n.sync(lk).holder = -1
+		}
+		n.procs[pi].waiting = true
+		if !ext && !lext {
+			n.sync(key).waiters = append(n.sync(key).waiters, pi)
+		} else {
+			n.procs[pi].woken = true // code outside the model may signal it
+		}
+		return []*state{n}, true
+	case p.woken:
+		if lk != "" && s.sync(lk).holder >= 0 {
+			return nil, false
+		}
+		return e.then(s, pi, func(n *state) {
+			if lk != "" {
+				n.sync(lk).holder = pi
+			}
+			q := n.procs[pi]
+			q.waiting, q.woken = false, false
+			e.finishCall(n, pi, top)
+		}), true
+	}
+	return nil, false
+}
+
+// condLocker returns the address key of the mutex that is the L of the
+// Cond at cond, "" and true if the model does not know it.
+func (e *Explorer) condLocker(s *state, cond value) (string, bool) {
+	r, ok := cond.(refV)
+	if !ok || s.objs[r.obj].kind != cellObj {
+		return "", true
+	}
+	cell := s.objs[r.obj]
+	steps := pathSteps(r.path)
+	a, ok := getPath(cell.v, steps).(aggV)
+	if !ok {
+		return "", true
+	}
+	for _, el := range a.elems { // sync.Cond's L is its only interface field
+		if iv, ok := el.(ifaceV); ok {
+			return addrKey(s, iv.v)
+		}
+	}
+	return "", true
+}

@@ -1,0 +1,259 @@
+package basic
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+func compute() int { return 1 }
+
+// The classic timeout leak: the sender blocks once the caller has left.
+func timeoutLeak(ctx context.Context) int {
+	ch := make(chan int)
+	go func() {
+		ch <- compute() // want "send blocks forever"
+	}()
+	select {
+	case v := <-ch:
+		return v
+	case <-ctx.Done():
+		return 0
+	}
+}
+
+// Its fix: a buffer for the one send.
+func timeoutFixed(ctx context.Context) int {
+	ch := make(chan int, 1)
+	go func() {
+		ch <- compute()
+	}()
+	select {
+	case v := <-ch:
+		return v
+	case <-ctx.Done():
+		return 0
+	}
+}
+
+// The sibling that receives returns early; the sender blocks.
+func sibling(fail bool) {
+	ch := make(chan int)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		ch <- 1 // want "send blocks forever"
+	}()
+	go func() {
+		defer wg.Done()
+		if fail {
+			return
+		}
+		<-ch
+	}()
+	wg.Wait() // want "wait blocks forever"
+}
+
+// Zero workers while the collector waits for one value.
+func zeroWorkers(n int) int {
+	ch := make(chan int, n)
+	for i := 0; i < n; i++ {
+		go func() { ch <- i }()
+	}
+	return <-ch // want "receive blocks forever"
+}
+
+// The same count on both sides: clean.
+func sameCount(n int) int {
+	ch := make(chan int)
+	for i := 0; i < n; i++ {
+		go func() { ch <- i }()
+	}
+	sum := 0
+	for i := 0; i < n; i++ {
+		sum += <-ch
+	}
+	return sum
+}
+
+// A sender on some paths only: the receiver waits forever when it does not.
+func conditionalSender(err error) error {
+	errc := make(chan error)
+	go func() {
+		if err != nil {
+			errc <- err
+		}
+	}()
+	return <-errc // want "receive blocks forever"
+}
+
+// The same condition tested on both sides: clean.
+func sameCondition(err error) error {
+	errc := make(chan error)
+	go func() {
+		if err != nil {
+			errc <- err
+		}
+	}()
+	if err != nil {
+		return <-errc
+	}
+	return nil
+}
+
+// A close after the last send ends the range: clean.
+func producer(xs []int) int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	n := 0
+	for v := range ch {
+		n += v
+	}
+	return n
+}
+
+// No close: the range never ends.
+func producerNoClose(xs []int) int {
+	ch := make(chan int)
+	go func() {
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	n := 0
+	for v := range ch { // want "range blocks forever"
+		n += v
+	}
+	return n
+}
+
+// A worker whose exit the sender triggers after its sends: clean.
+type worker struct {
+	jobs chan int
+	done chan struct{}
+}
+
+func (w *worker) loop() {
+	defer close(w.done)
+	for j := range w.jobs {
+		_ = j
+	}
+}
+
+func useWorker(xs []int) {
+	w := &worker{jobs: make(chan int), done: make(chan struct{})}
+	go w.loop()
+	for _, x := range xs {
+		w.jobs <- x
+	}
+	close(w.jobs)
+	<-w.done
+}
+
+// Two mutexes in opposite orders.
+func lockOrder() {
+	var a, b sync.Mutex
+	done := make(chan bool)
+	go func() {
+		a.Lock()
+		b.Lock() // want "lock blocks forever"
+		b.Unlock()
+		a.Unlock()
+		done <- true
+	}()
+	b.Lock()
+	a.Lock() // want "lock blocks forever"
+	a.Unlock()
+	b.Unlock()
+	<-done
+}
+
+// A Cond whose Broadcast can come before the Wait.
+func condLost() {
+	var mu sync.Mutex
+	c := sync.NewCond(&mu)
+	go func() {
+		c.Broadcast()
+	}()
+	mu.Lock()
+	c.Wait() // want "condwait blocks forever"
+	mu.Unlock()
+}
+
+// The predicate loop fixes it: clean.
+func condLoop() {
+	var mu sync.Mutex
+	c := sync.NewCond(&mu)
+	ready := false
+	go func() {
+		mu.Lock()
+		ready = true
+		mu.Unlock()
+		c.Broadcast()
+	}()
+	mu.Lock()
+	for !ready {
+		c.Wait()
+	}
+	mu.Unlock()
+}
+
+// A WaitGroup whose Done is skipped on a path.
+func wgMissingDone(fail bool) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		if fail {
+			return
+		}
+		wg.Done()
+	}()
+	wg.Wait() // want "wait blocks forever"
+}
+
+// A timer that fires: clean.
+func timerWait() {
+	t := time.NewTimer(time.Second)
+	<-t.C
+}
+
+// A stopped timer's channel: blocks forever.
+func timerStopped() {
+	t := time.NewTimer(time.Second)
+	t.Stop()
+	<-t.C // want "receive blocks forever"
+}
+
+// A context cancelled after use: clean.
+func ctxCancel() {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-ctx.Done()
+	}()
+	cancel()
+}
+
+// A context never cancelled: the goroutine blocks forever.
+func ctxNeverCancelled() {
+	ctx, cancel := context.WithCancel(context.Background())
+	_ = cancel
+	go func() {
+		<-ctx.Done() // want "receive blocks forever"
+	}()
+}
+
+// A channel handed to code the model does not see: silent.
+func escapes(f func(chan int)) {
+	ch := make(chan int)
+	f(ch)
+	<-ch
+}
+
+var errFail = errors.New("fail")
