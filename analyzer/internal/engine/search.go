@@ -213,4 +213,3 @@ func witness(s *state, pi int) []Event {
 	}
 	return w
 }
-
