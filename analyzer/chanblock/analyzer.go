@@ -39,11 +39,14 @@ type Blocked struct {
 // of its own.
 type checker struct {
 	*lifecycle.State
-	blocked *Blocked
+	blocked  *Blocked
+	reported map[string]bool // lines reported on (see line)
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	blocked := &Blocked{Starts: make(map[ssa.Instruction]bool), Funcs: make(map[*ssa.Function]bool)}
-	lifecycle.Check(pass, func(s *lifecycle.State) { runChanblock(&checker{State: s, blocked: blocked}) })
+	lifecycle.Check(pass, func(s *lifecycle.State) {
+		runChanblock(&checker{State: s, blocked: blocked, reported: make(map[string]bool)})
+	})
 	return blocked, nil // also after a panic, which Check reports
 }

@@ -45,6 +45,7 @@ func runChanblock(s *checker) {
 			}
 		}
 	}
+	s.checkEngine()
 }
 
 // opPos is where a finding about op is reported: the operation itself, or
@@ -489,7 +490,7 @@ func (s *checker) reportOpDiag(op protocol.Op, d analysis.Diagnostic) {
 	} else {
 		s.blocked.Funcs[op.Instr.Parent()] = true
 	}
-	s.Report("chanblock", d)
+	s.report(d)
 }
 
 // reportNilOp reports an operation on a nil channel.

@@ -71,7 +71,7 @@ func (s *checker) checkLocalStream(ch *chanInfo) bool {
 	case v.Return != nil && st.Sends >= protocol.Many && st.SendPos().IsValid():
 		owner := ch.at.Parent()
 		s.blocked.Starts[g] = true
-		s.Report("chanblock", analysis.Diagnostic{
+		s.report(analysis.Diagnostic{
 			Pos: st.SendPos(),
 			Message: fmt.Sprintf("send on %s blocks forever if %s returns before draining it; drain %s, or give the goroutine a done channel that %s closes",
 				ch.name, s.FuncName(owner), ch.name, s.FuncName(owner)),

@@ -127,14 +127,14 @@ func (s *checker) reportEarly(call *ssa.Call, producer *ssa.Function, st *protoc
 	returns := lifecycle.Related(protocol.ReturnPos(v.Return), fmt.Sprintf("%s returns here %s", s.FuncName(consumer), how))
 	if pos := st.SendPos(); pos.IsValid() && producer.Pkg == s.Pkg {
 		s.blocked.Funcs[st.SendIn()] = true // gostop does not report it again
-		s.Report("chanblock", analysis.Diagnostic{
+		s.report(analysis.Diagnostic{
 			Pos:     pos,
 			Message: fmt.Sprintf("send blocks forever if %s returns %s; %s", s.FuncName(consumer), how, remedy),
 			Related: []analysis.RelatedInformation{returns, lifecycle.Related(s.CallStart(call), "the channel comes from this call")},
 		})
 		return
 	}
-	s.Report("chanblock", analysis.Diagnostic{
+	s.report(analysis.Diagnostic{
 		Pos: s.CallStart(call),
 		Message: fmt.Sprintf("%s's goroutine blocks forever on its send (%s) if %s returns %s; %s",
 			s.FuncName(producer), st.SendAt, s.FuncName(consumer), how, remedy),

@@ -252,5 +252,5 @@ func blockPos(b *ssa.BasicBlock) token.Pos {
 
 // reportAt reports a chanblock finding at pos.
 func (s *checker) reportAt(pos token.Pos, msg string, rel ...analysis.RelatedInformation) {
-	s.Report("chanblock", analysis.Diagnostic{Pos: pos, Message: msg, Related: rel})
+	s.report(analysis.Diagnostic{Pos: pos, Message: msg, Related: rel})
 }

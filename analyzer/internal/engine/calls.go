@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -102,6 +103,9 @@ func (e *Explorer) opaque(s *state, pi int, c *ssa.CallCommon, fn value, args []
 	var r value = top
 	if v := c.Value; v != nil {
 		key := fmt.Sprintf("call%d:%p:%d:%d", pi, c, f.visits[f.block], len(s.procs[pi].frames))
+		if slices.ContainsFunc(args, hasRefs) {
+			key = "~" + key // a result of the model's objects, which others change: an atomic counter
+		}
 		if t, ok := c.Signature().Results(), true; ok && t.Len() > 1 {
 			elems := make([]value, t.Len())
 			for i := range elems {

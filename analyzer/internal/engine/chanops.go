@@ -17,7 +17,7 @@ func (e *Explorer) sendMoves(s *state, pi int, ch, x value, done func(*state)) (
 	case isNil:
 		return nil, false
 	case ext:
-		return e.then(s, pi, func(c *state) { c.escape(x); done(c) }), true
+		return e.then(s, pi, func(c *state) { c.escape(x); c.env = true; done(c) }), true
 	case o.closed:
 		return nil, true // send on a closed channel panics
 	case o.cap < 0 || len(o.buf) < o.cap:
@@ -116,7 +116,7 @@ func (e *Explorer) recvMoves(s *state, pi int, ch value, done func(*state, value
 		return nil, false
 	case ext:
 		v := fresh(s, pi, f, s.cur(pi).(ssa.Value))
-		return e.then(s, pi, func(c *state) { c.facts["recv"] = true; done(c, v, true) }), true
+		return e.then(s, pi, func(c *state) { c.env = true; done(c, v, true) }), true
 	case len(o.buf) > 0:
 		id := ch.(refV).obj
 		return e.then(s, pi, func(c *state) {

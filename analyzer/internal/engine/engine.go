@@ -34,6 +34,10 @@ type Explorer struct {
 	deadline time.Time
 	cut      bool // the root's search was cut by a limit
 	Stats    Stats
+	// Unevaluated, if set, reports the instructions the language never
+	// evaluates (the operands of unsafe.Sizeof and its kin), which SSA
+	// builds all the same: the search steps over them.
+	Unevaluated func(ssa.Instruction) bool
 }
 
 // Stats counts what the searches did.
@@ -53,12 +57,20 @@ type Finding struct {
 	Root  *ssa.Function
 	Op    ssa.Instruction // the blocked operation: a send, receive, select or call
 	Start ssa.Instruction // the go statement that started the blocked goroutine; nil: the root itself
+	// Funcs are the functions on the blocked goroutine's stack, outermost
+	// first.
+	Funcs []*ssa.Function
 	// What is blocked: "send", "receive", "range", "select", "lock",
 	// "rlock", "wait" (WaitGroup), "condwait" (Cond).
 	What string
 	// Operand is the channel, or the address of the mutex, group or
 	// condition the operation is on; nil for a select.
 	Operand ssa.Value
+	// NilChan: the operation is on a nil channel.
+	NilChan bool
+	// Calls counts the first events of Witness that are the blocked
+	// goroutine's start and the calls on its stack.
+	Calls int
 	// Witness is the path's events that explain the verdict: goroutines
 	// started, returning, blocking, and the operations on the object.
 	Witness []Event

@@ -60,6 +60,15 @@ func (e *Explorer) runSegment(st *state, pi int) []*state {
 	return out
 }
 
+// skipped reports whether the search steps over in, never evaluated.
+func (e *Explorer) skipped(in ssa.Instruction) bool {
+	switch in.(type) {
+	case *ssa.If, *ssa.Jump, *ssa.Return, *ssa.Phi, *ssa.RunDefers, *ssa.Panic:
+		return false // control flow: always taken
+	}
+	return e.Unevaluated != nil && e.Unevaluated(in)
+}
+
 // eval returns the value of v in frame f.
 func (e *Explorer) eval(f *frame, v ssa.Value) value {
 	switch v := v.(type) {
@@ -110,6 +119,13 @@ func (e *Explorer) jump(f *frame, to int) bool {
 func (e *Explorer) step(s *state, pi int) (forks []*state, alive bool) {
 	f := s.topFrame(pi)
 	in := f.fn.Blocks[f.block].Instrs[f.pc]
+	if e.skipped(in) {
+		if v, ok := in.(ssa.Value); ok {
+			f.set(v, top)
+		}
+		f.pc++
+		return nil, true
+	}
 	switch in := in.(type) {
 	case *ssa.If:
 		return e.branch(s, pi, in)
@@ -217,6 +233,9 @@ func (e *Explorer) branch(s *state, pi int, in *ssa.If) ([]*state, bool) {
 		}
 		return nil, e.jump(f, succs[1].Index)
 	}
+	if volatile(c) {
+		s.imprecise = true
+	}
 	other := s.clone()
 	var forks []*state
 	if assume(other, c, false) && e.jump(other.topFrame(pi), succs[1].Index) {
@@ -257,7 +276,7 @@ func (e *Explorer) load(s *state, pi int, f *frame, in *ssa.UnOp, addr value) va
 		}
 		v := getPath(o.v, pathSteps(a.path))
 		if o.escaped && !hasRefs(v) {
-			return symV{"ld:" + keyOf(a)} // others may have written it
+			return symV{"~ld:" + keyOf(a)} // others may have written it
 		}
 		return v
 	case symV:

@@ -8,6 +8,20 @@ import (
 	"strings"
 )
 
+// volatile reports whether a branch on c depends on data that goroutines
+// share outside the model's synchronization (an atomic counter, memory code
+// outside the model writes): the model cannot tell which way it goes for
+// each of them.
+func volatile(c value) bool {
+	switch c := c.(type) {
+	case symV:
+		return strings.Contains(c.key, "~")
+	case cmpV:
+		return strings.Contains(c.sym, "~")
+	}
+	return false
+}
+
 // not returns the negation of a boolean value.
 func not(x value) value {
 	switch x := x.(type) {

@@ -74,8 +74,17 @@ func freeVars(fn *ssa.Function) []value {
 // verdict records, for an end state s (no process can move), each process
 // blocked on an operation only the model's processes could complete.
 func (e *Explorer) verdict(s *state, found map[ssa.Instruction]Finding) {
+	if s.imprecise || zeroAssumed(s) {
+		return
+	}
+	others := false // a goroutine the root started is blocked too
 	for pi, p := range s.procs {
-		if p.done || p.timer != nil || len(p.frames) == 0 {
+		others = others || pi > 0 && !p.done && p.timer == nil
+	}
+	for pi, p := range s.procs {
+		if p.done || p.timer != nil || len(p.frames) == 0 || pi == 0 && (others || s.env) {
+			// The root waits for a blocked goroutine (that one is the
+			// finding), or for what its caller's objects did.
 			continue
 		}
 		in := s.cur(pi)
@@ -86,9 +95,35 @@ func (e *Explorer) verdict(s *state, found map[ssa.Instruction]Finding) {
 		if !ok || pi == 0 && isMainMain(e.root) {
 			continue
 		}
-		found[in] = Finding{Root: e.root, Op: in, Start: p.start, What: what, Operand: operand, Witness: witness(s, pi)}
+		funcs := make([]*ssa.Function, len(p.frames))
+		for i, f := range p.frames {
+			funcs[i] = f.fn
+		}
+		w := witness(s, pi)
+		calls := len(p.frames) - 1
+		if p.start != nil {
+			calls++
+		}
+		found[in] = Finding{Root: e.root, Op: in, Start: p.start, Funcs: funcs, What: what, Operand: operand, Witness: w, Calls: calls,
+			NilChan: operand != nil && isNilChan(e.eval(s.topFrame(pi), operand))}
 	}
 }
+
+// zeroAssumed reports whether the path assumed that a count the root is
+// given (a length, an integer argument) is zero or less: whether a caller
+// ever passes one the model cannot tell, so it reports nothing that needs
+// one. A zero the model computes or a caller passes is a constant, not an
+// assumption.
+func zeroAssumed(s *state) bool {
+	for _, b := range s.bounds {
+		if b[1] <= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func isNilChan(v value) bool { _, ok := v.(nilV); return ok }
 
 func isMainMain(fn *ssa.Function) bool {
 	return fn.Name() == "main" && fn.Pkg != nil && fn.Pkg.Pkg.Name() == "main" && fn.Signature.Recv() == nil
@@ -188,8 +223,13 @@ func inLoop(b *ssa.BasicBlock) bool {
 // where it started, and where each other goroutine returned or blocked.
 func witness(s *state, pi int) []Event {
 	var w []Event
-	if st := s.procs[pi].start; st != nil {
+	p := s.procs[pi]
+	if st := p.start; st != nil {
 		w = append(w, Event{st.Pos(), "the goroutine starts here"})
+	}
+	for i, f := range p.frames[:len(p.frames)-1] {
+		call := f.fn.Blocks[f.block].Instrs[f.pc]
+		w = append(w, Event{call.Pos(), p.frames[i+1].fn.Name() + " is called here"})
 	}
 	for qi, q := range s.procs {
 		if qi == pi || q.timer != nil {

@@ -110,6 +110,14 @@ type state struct {
 	facts  map[string]bool
 	bounds map[string][2]int64
 	trace  []event // the witness: what happened on the path, not hashed
+	// imprecise: the path took a branch on data that others may change
+	// behind the model's back (see volatile); its end states are not
+	// reported.
+	imprecise bool
+	// env: code outside the model moved on the path (an escaped channel
+	// was ready): the root's caller, not the root, answers for a root
+	// blocked after that.
+	env bool
 }
 
 // An event of the witness: process proc did what at pos.
@@ -127,6 +135,9 @@ func (s *state) clone() *state {
 		facts:  maps.Clone(s.facts),
 		bounds: maps.Clone(s.bounds),
 		trace:  s.trace[:len(s.trace):len(s.trace)],
+
+		imprecise: s.imprecise,
+		env:       s.env,
 	}
 	for i, p := range s.procs {
 		q := *p
@@ -195,6 +206,7 @@ func (s *state) hash() string {
 		o := s.syncs[k]
 		fmt.Fprintf(&b, "S%s:%d,%d,%d,%t,%t,%v", k, o.holder, o.readers, o.count, o.done, o.lost, o.waiters)
 	}
+	fmt.Fprintf(&b, "I%t%t", s.imprecise, s.env)
 	for _, k := range slices.Sorted(maps.Keys(s.facts)) {
 		fmt.Fprintf(&b, "A%s=%t", k, s.facts[k])
 	}

@@ -402,10 +402,11 @@ func timerSend(ctx context.Context, d time.Duration) {
 	}
 }
 
-// The buffer size is a parameter the calls disagree on.
+// The buffer size is a parameter the calls disagree on: the engine,
+// following emitBoth's call with 0, finds the send that blocks.
 func emitSome(size int) {
 	out := make(chan int, size)
-	out <- 1
+	out <- 1 // want `send on out blocks forever: no goroutine is left to receive it`
 }
 
 func emitBoth() {
@@ -413,10 +414,10 @@ func emitBoth() {
 	emitSome(1)
 }
 
-// Or one the function is also handed around for.
+// Or one the function is also handed around for: the call with 0 blocks.
 func emitLater(size int) {
 	out := make(chan int, size)
-	out <- 1
+	out <- 1 // want `send on out blocks forever`
 }
 
 func emitViaValue(run func(func(int))) {

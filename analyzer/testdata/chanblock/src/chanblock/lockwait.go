@@ -316,7 +316,8 @@ func lockedBeforeStart() int {
 	return <-res
 }
 
-// One receiver needs the lock, the other does not.
+// One receiver needs the lock, the other does not. One send, two
+// receives: whichever receiver comes second blocks forever (the engine).
 func twoReceivers() {
 	var mu sync.Mutex
 	ch := make(chan int)
@@ -326,11 +327,11 @@ func twoReceivers() {
 		ch <- 1
 	}()
 	go func() {
-		<-ch
+		<-ch // want `receive from ch blocks forever: no goroutine is left to send on ch`
 	}()
 	mu.Lock()
 	mu.Unlock()
-	<-ch
+	<-ch // want `receive from ch blocks forever`
 }
 
 // The receiver locks only after it received, and the send runs once.

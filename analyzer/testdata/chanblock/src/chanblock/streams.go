@@ -80,7 +80,7 @@ func gsSource(xs []int) <-chan int { // want gsSource:`stream\[0\]\(sends=3,per=
 	go func() {
 		defer close(out)
 		for _, x := range xs {
-			out <- x
+			out <- x // want `send on out blocks forever`
 		}
 	}()
 	return out
