@@ -137,6 +137,13 @@ for r in m.get("Replace") or []:
 		log "$name: local replace $old => $rel: using $old@$ver"
 		copymod "$old@$ver" "$(realpath -m "$dir/$rel")" || return 1
 	done < <(tail -n +2 <<<"$info")
+	# A module whose own go.mod misses a requirement of one of its packages
+	# (nats.go's deprecated encoders/protobuf): go mod tidy adds it, to the
+	# copy only.
+	if (cd "$dir" && go list -e -deps -test -f '{{with .Error}}{{.}}{{end}}' ./... 2>&1) | grep -q "no required module provides"; then
+		log "$name: go.mod misses a requirement: go mod tidy on the copy"
+		(cd "$dir" && go mod tidy -e >/dev/null 2>&1) || return 1
+	fi
 	echo "$dir"
 }
 
