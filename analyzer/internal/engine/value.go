@@ -229,7 +229,9 @@ func refs(v value, f func(obj int)) {
 	case refV:
 		f(v.obj)
 	case libV:
-		f(v.obj)
+		if v.obj >= 0 {
+			f(v.obj)
+		}
 	case closV:
 		for _, b := range v.binds {
 			refs(b, f)
