@@ -22,7 +22,7 @@ type Limits struct {
 
 // DefaultLimits are the limits the checks use, chosen on the real-code
 // corpus of scripts/realcode.sh (docs/cost.md).
-var DefaultLimits = Limits{States: 4000, Time: 300 * time.Millisecond, Visits: 4, Depth: 8, Segment: 20000, Recurse: 2, MaxProcs: 16}
+var DefaultLimits = Limits{States: 4000, Time: 2 * time.Second, Visits: 4, Depth: 8, Segment: 20000, Recurse: 2, MaxProcs: 16}
 
 // An Explorer runs the search for the roots of one package.
 type Explorer struct {

@@ -162,8 +162,7 @@ func (e *Explorer) step(s *state, pi int) (forks []*state, alive bool) {
 	case *ssa.Store:
 		e.store(s, e.eval(f, in.Addr), e.eval(f, in.Val))
 	case *ssa.MapUpdate:
-		s.escape(e.eval(f, in.Key))
-		s.escape(e.eval(f, in.Value))
+		e.mapUpdate(s, e.eval(f, in.Map), e.eval(f, in.Key), e.eval(f, in.Value))
 	case ssa.Value:
 		if !e.compute(s, pi, f, in) {
 			return nil, false
@@ -358,6 +357,10 @@ func (e *Explorer) compute(s *state, pi int, f *frame, in ssa.Value) bool {
 		r = indexAddr(e.eval(f, in.X), e.eval(f, in.Index))
 	case *ssa.TypeAssert:
 		return e.typeAssert(s, pi, f, in)
+	case *ssa.MakeMap:
+		r = refV{obj: s.newObj(&object{kind: mapObj, site: in, done: -1, timerProc: -1, entries: make(map[string]value)})}
+	case *ssa.Lookup:
+		r = e.lookup(s, pi, f, in)
 	default:
 		r = fresh(s, pi, f, in)
 	}

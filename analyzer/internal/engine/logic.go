@@ -270,3 +270,5 @@ func assume(s *state, c value, b bool) bool {
 	}
 	return true
 }
+
+func boolConst(b bool) constant.Value { return constant.MakeBool(b) }

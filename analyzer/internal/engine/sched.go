@@ -39,7 +39,11 @@ func (e *Explorer) pendingCall(s *state, pi int) (*ssa.CallCommon, value, []valu
 // other call.
 func blockingKind(fn value) string {
 	if cv, ok := fn.(closV); ok && len(cv.fn.Blocks) == 0 {
-		return blockingCalls[name(cv.fn)]
+		n := name(cv.fn)
+		if isAtomic(n) {
+			return "atomic" // never blocks, but observes what others do
+		}
+		return blockingCalls[n]
 	}
 	return ""
 }

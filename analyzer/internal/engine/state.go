@@ -28,6 +28,10 @@ type object struct {
 	children []int
 	// timerProc: for a time.Timer or Ticker cell, its timer process
 	timerProc int
+	// a map's entries at constant keys (by keyOf), and whether it may
+	// hold others (stored at keys the model does not know)
+	entries map[string]value
+	lossy   bool
 }
 
 type objKind uint8
@@ -36,6 +40,7 @@ const (
 	cellObj objKind = iota
 	chanObj
 	ctxObj
+	mapObj
 )
 
 // A syncObj is the state of a mutex, read-write mutex, wait group, Once or
@@ -159,6 +164,7 @@ func (s *state) clone() *state {
 		p := *o
 		p.buf = slices.Clone(o.buf)
 		p.children = slices.Clone(o.children)
+		p.entries = maps.Clone(o.entries)
 		c.objs[i] = &p
 	}
 	for k, o := range s.syncs {
@@ -200,7 +206,11 @@ func (s *state) hash() string {
 		fmt.Fprintf(&b, "O%d%t%t%d:", o.kind, o.escaped, o.closed, o.done)
 		encValue(&b, o.v)
 		encAll(&b, o.buf)
-		fmt.Fprint(&b, o.children)
+		fmt.Fprint(&b, o.children, o.lossy)
+		for _, k := range slices.Sorted(maps.Keys(o.entries)) {
+			b.WriteString(k + "=")
+			encValue(&b, o.entries[k])
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(s.syncs)) {
 		o := s.syncs[k]
@@ -233,6 +243,9 @@ func (s *state) escape(v value) {
 		s.escape(o.v)
 		for _, b := range o.buf {
 			s.escape(b)
+		}
+		for _, v := range o.entries {
+			s.escape(v)
 		}
 		if o.kind == ctxObj && o.done >= 0 {
 			s.escape(refV{obj: o.done})

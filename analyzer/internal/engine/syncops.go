@@ -39,6 +39,8 @@ func (e *Explorer) callMoves(s *state, pi int) ([]*state, bool) {
 		}), true
 	case "condwait":
 		return e.condMoves(s, pi, c, key, ext, args[0])
+	case "atomic":
+		return e.then(s, pi, func(n *state) { e.finishCall(n, pi, e.atomicOp(n, pi, fn.(closV).fn, args)) }), true
 	}
 	return nil, false
 }

@@ -1,0 +1,60 @@
+package engine
+
+import (
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// mapObjOf returns the map object m refers to, nil if the model did not
+// make it or code outside the model may change it.
+func mapObjOf(s *state, m value) *object {
+	r, ok := m.(refV)
+	if !ok || r.path != "" || s.objs[r.obj].kind != mapObj || s.objs[r.obj].escaped {
+		return nil
+	}
+	return s.objs[r.obj]
+}
+
+// mapUpdate stores v at key k of map m: an entry at a constant key, or a
+// store the model loses track of.
+func (e *Explorer) mapUpdate(s *state, m, k, v value) {
+	o := mapObjOf(s, m)
+	if _, isConst := k.(constV); o == nil || !isConst {
+		s.escape(v)
+		if o != nil {
+			o.lossy = true
+		}
+		return
+	}
+	o.entries[keyOf(k)] = v
+}
+
+// lookup reads m[k] (with comma-ok, the pair): the entry at a constant key,
+// the zero value where no entry can be, a symbol otherwise.
+func (e *Explorer) lookup(s *state, pi int, f *frame, in *ssa.Lookup) value {
+	elem := zero(in.Type())
+	if in.CommaOk {
+		elem = zero(in.Type().(*types.Tuple).At(0).Type())
+	}
+	m, k := e.eval(f, in.X), e.eval(f, in.Index)
+	o := mapObjOf(s, m)
+	_, isConst := k.(constV)
+	var v, ok value
+	switch {
+	case o != nil && isConst && o.entries[keyOf(k)] != nil:
+		v, ok = o.entries[keyOf(k)], trueV
+	case o != nil && !o.lossy && (isConst || len(o.entries) == 0):
+		v, ok = elem, falseV
+	default:
+		if _, isMap := in.X.Type().Underlying().(*types.Map); !isMap {
+			return fresh(s, pi, f, in) // a string index
+		}
+		v = fresh(s, pi, f, in)
+		ok = symV{keyOf(v) + ".ok"}
+	}
+	if in.CommaOk {
+		return tupV{[]value{v, ok}}
+	}
+	return v
+}
