@@ -357,6 +357,28 @@ func (e *Explorer) compute(s *state, pi int, f *frame, in ssa.Value) bool {
 		r = indexAddr(e.eval(f, in.X), e.eval(f, in.Index))
 	case *ssa.TypeAssert:
 		return e.typeAssert(s, pi, f, in)
+	case *ssa.Slice:
+		r = e.slice(s, pi, f, in)
+	case *ssa.MakeSlice:
+		r = fresh(s, pi, f, in)
+		if n, ok := e.eval(f, in.Len).(constV); ok {
+			if k, exact := intOf(constant.ToInt(n.c)); exact && k >= 0 && k <= maxSlice {
+				elems := make([]value, k)
+				for i := range elems {
+					elems[i] = zero(in.Type().Underlying().(*types.Slice).Elem())
+				}
+				r = refV{obj: s.newObj(&object{kind: cellObj, site: in, v: aggV{elems}, done: -1, timerProc: -1})}
+			}
+		}
+	case *ssa.Index:
+		r = fresh(s, pi, f, in)
+		if a, ok := e.eval(f, in.X).(aggV); ok {
+			if k, ok := e.eval(f, in.Index).(constV); ok {
+				if n, exact := intOf(constant.ToInt(k.c)); exact && n >= 0 && int(n) < len(a.elems) {
+					r = a.elems[n]
+				}
+			}
+		}
 	case *ssa.MakeMap:
 		r = refV{obj: s.newObj(&object{kind: mapObj, site: in, done: -1, timerProc: -1, entries: make(map[string]value)})}
 	case *ssa.Lookup:

@@ -92,6 +92,12 @@ func (e *Explorer) builtin(s *state, pi int, name string, c *ssa.CallCommon, arg
 	case "builtin:recover":
 		r = nilVal
 	case "builtin:append":
+		if len(args) == 3 {
+			if v, ok := e.appendSlices(s, args[1], args[2]); ok {
+				r = v
+				break
+			}
+		}
 		for _, a := range args[2:] {
 			s.escape(a) // into a slice the model does not follow
 		}
@@ -125,6 +131,9 @@ func (e *Explorer) length(s *state, which string, x value) value {
 			if which == "len" && !o.escaped {
 				return constV{constant.MakeInt64(int64(len(o.buf)))}
 			}
+		}
+		if elems, ok := elemsOf(s, x); ok && which == "len" {
+			return constV{constant.MakeInt64(int64(len(elems)))}
 		}
 	case nilV:
 		return constV{constant.MakeInt64(0)}

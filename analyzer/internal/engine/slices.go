@@ -1,0 +1,78 @@
+package engine
+
+import (
+	"go/constant"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// maxSlice is the longest slice the model keeps element by element.
+const maxSlice = 16
+
+// A slice the model made is a cell holding its elements (an aggV), its
+// length exact: MakeSlice of a constant length, a slice of an array or of
+// such a slice at constant bounds, append of such slices. Appending and
+// slicing copy the elements: the model does not share a backing array
+// between two slices (a store through one is not seen through the other).
+
+// elemsOf returns the elements of the slice or array cell v refers to.
+func elemsOf(s *state, v value) ([]value, bool) {
+	switch v := v.(type) {
+	case nilV:
+		return nil, true
+	case refV:
+		o := s.objs[v.obj]
+		if o.kind != cellObj || o.escaped {
+			return nil, false
+		}
+		a, ok := getPath(o.v, pathSteps(v.path)).(aggV)
+		return a.elems, ok
+	}
+	return nil, false
+}
+
+// newSlice returns a slice cell holding elems.
+func newSlice(s *state, site ssa.Value, elems []value) value {
+	return refV{obj: s.newObj(&object{kind: cellObj, site: site, v: aggV{elems}, done: -1, timerProc: -1})}
+}
+
+// slice evaluates x[lo:hi] on a slice or array the model keeps.
+func (e *Explorer) slice(s *state, pi int, f *frame, in *ssa.Slice) value {
+	elems, ok := elemsOf(s, e.eval(f, in.X))
+	if !ok || in.Max != nil {
+		return fresh(s, pi, f, in)
+	}
+	lo, hi := 0, len(elems)
+	for _, b := range []struct {
+		v   ssa.Value
+		ptr *int
+	}{{in.Low, &lo}, {in.High, &hi}} {
+		if b.v == nil {
+			continue
+		}
+		k, ok := e.eval(f, b.v).(constV)
+		n, exact := int64(0), false
+		if ok {
+			n, exact = intOf(constant.ToInt(k.c))
+		}
+		if !exact {
+			return fresh(s, pi, f, in)
+		}
+		*b.ptr = int(n)
+	}
+	if lo < 0 || hi > len(elems) || lo > hi {
+		return fresh(s, pi, f, in)
+	}
+	return newSlice(s, in, append([]value(nil), elems[lo:hi]...))
+}
+
+// appendSlices evaluates append(x, ys...) on slices the model keeps; false
+// if it keeps neither.
+func (e *Explorer) appendSlices(s *state, x, ys value) (value, bool) {
+	a, ok1 := elemsOf(s, x)
+	b, ok2 := elemsOf(s, ys)
+	if !ok1 || !ok2 || len(a)+len(b) > maxSlice {
+		return nil, false
+	}
+	return newSlice(s, nil, append(append([]value(nil), a...), b...)), true
+}
