@@ -5,6 +5,7 @@
 package m3ua
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -63,7 +64,7 @@ func newConn(t transport) *Conn {
 func (c *Conn) Read(b []byte) (n int, err error) {
 	c.mu.Lock() // LEAK (not unlocked when the state is not active)
 	if c.state != StateAspActive {
-		return 0, ErrNotEstablished
+		return 0, ErrNotEstablished // LEAK (returns with c.mu locked)
 	}
 	c.mu.Unlock()
 
@@ -80,11 +81,24 @@ func (c *Conn) handleData(d *data) {
 	c.mu.Lock() // LEAK (not unlocked when the state is not active)
 	if c.state != StateAspActive {
 		c.errChan <- fmt.Errorf("unexpected message: %s", d)
-		return
+		return // LEAK (returns with c.mu locked)
 	}
 	c.mu.Unlock()
 
 	c.dataChan <- d.payload
+}
+
+// monitor is the goroutine client and server start for each Conn: it
+// consumes the errors the handlers report.
+func (c *Conn) monitor(ctx context.Context, onErr func(error)) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case err := <-c.errChan:
+			onErr(err)
+		}
+	}
 }
 
 // Close closes the connection.

@@ -2,6 +2,7 @@ package m3ua
 
 import (
 	"bytes"
+	"context"
 	"reflect"
 	"runtime/pprof"
 	"strings"
@@ -16,12 +17,21 @@ func (nopTransport) Close() error                { return nil }
 
 func TestReadBeforeActiveThenClose(t *testing.T) {
 	c := newConn(nopTransport{})
+	ctx, cancel := context.WithCancel(context.Background())
+	monitorDone := make(chan struct{})
+	go func() {
+		defer close(monitorDone)
+		c.monitor(ctx, func(error) {})
+	}()
 	buf := make([]byte, 64)
 	if _, err := c.Read(buf); err != ErrNotEstablished {
 		t.Fatalf("Read: %v", err)
 	}
 	go c.handleData(&data{&protocolDataPayload{[]byte("x")}})
 	go c.Close()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	<-monitorDone
 	checkNoLeak(t)
 }
 

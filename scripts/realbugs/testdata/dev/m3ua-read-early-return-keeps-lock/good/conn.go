@@ -3,6 +3,7 @@
 package m3ua
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -97,6 +98,19 @@ func (c *Conn) handleData(d *data) {
 	}
 
 	c.dataChan <- d.payload
+}
+
+// monitor is the goroutine client and server start for each Conn: it
+// consumes the errors the handlers report.
+func (c *Conn) monitor(ctx context.Context, onErr func(error)) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case err := <-c.errChan:
+			onErr(err)
+		}
+	}
 }
 
 // Close closes the connection.
