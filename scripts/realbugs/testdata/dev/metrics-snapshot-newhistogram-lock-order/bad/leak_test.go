@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"runtime/pprof"
 	"strings"
@@ -17,7 +18,7 @@ func TestSnapshotDuringNewHistogram(t *testing.T) {
 	gaugeMu.Lock()
 	go Snapshot()
 	time.Sleep(10 * time.Millisecond)
-	go NewHistogram("latency")
+	go NewHistogram(fmt.Sprintf("latency%d", time.Now().UnixNano())) // a new name on each -count run
 	time.Sleep(10 * time.Millisecond)
 	gaugeMu.Unlock()
 	checkNoLeak(t)
