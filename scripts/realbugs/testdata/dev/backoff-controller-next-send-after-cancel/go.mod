@@ -1,0 +1,3 @@
+module realbugs/backoff-controller-next-send-after-cancel
+
+go 1.26

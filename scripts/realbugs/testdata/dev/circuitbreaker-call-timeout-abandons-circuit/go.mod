@@ -1,0 +1,3 @@
+module realbugs/circuitbreaker-call-timeout-abandons-circuit
+
+go 1.26

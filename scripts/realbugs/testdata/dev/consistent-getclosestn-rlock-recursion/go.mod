@@ -1,0 +1,3 @@
+module realbugs/consistent-getclosestn-rlock-recursion
+
+go 1.26

@@ -1,0 +1,76 @@
+package dicom
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"runtime/pprof"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestInspectStopsAtFirstError(t *testing.T) {
+	ds := &Dataset{Elements: []*Element{
+		{Tag: Tag{0x0008, 0x0060}, VR: "CS", Value: []string{"MR"}},
+		{Tag: Tag{0x0008, 0x1140}, VR: "SQ", Items: []*SequenceItem{
+			{Elements: []*Element{{Tag: Tag{0x0008, 0x1150}, VR: "UI", Value: []string{"1.2.840"}}}},
+		}},
+		{Tag: Tag{0x0010, 0x0010}, VR: "PN", Value: []string{"Doe^Jane"}},
+	}}
+	err := inspect(ds, func(e *Element) error {
+		if e.VR == "SQ" {
+			return errors.New("sequences not supported")
+		}
+		return nil
+	})
+	if err == nil {
+		t.Fatal("inspect: no error")
+	}
+	checkNoLeak(t)
+}
+
+// --- leak check (the same helper is copied into every case) ---
+
+// pkgMarker names this package, so the check finds its functions on stacks.
+type pkgMarker struct{}
+
+// blockedInPackage returns the stacks of the goroutines other than the
+// caller's that run, or were started by, a function of this package.
+func blockedInPackage() []string {
+	pkg := reflect.TypeOf(pkgMarker{}).PkgPath() + "."
+	var buf bytes.Buffer
+	if err := pprof.Lookup("goroutine").WriteTo(&buf, 2); err != nil {
+		panic(err)
+	}
+	var stuck []string
+	for _, g := range strings.Split(buf.String(), "\n\n") {
+		if strings.Contains(g, "runtime/pprof.writeGoroutineStacks") {
+			continue // this goroutine
+		}
+		for _, line := range strings.Split(g, "\n") {
+			if strings.HasPrefix(line, pkg) || strings.HasPrefix(line, "created by "+pkg) {
+				stuck = append(stuck, g)
+				break
+			}
+		}
+	}
+	return stuck
+}
+
+// checkNoLeak fails the test if a goroutine of the package is still there
+// after a grace period.
+func checkNoLeak(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(300 * time.Millisecond)
+	for {
+		stuck := blockedInPackage()
+		if len(stuck) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutine(s) of the package still blocked:\n\n%s", len(stuck), strings.Join(stuck, "\n\n"))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

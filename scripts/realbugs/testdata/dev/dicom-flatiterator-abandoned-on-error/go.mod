@@ -1,0 +1,3 @@
+module realbugs/dicom-flatiterator-abandoned-on-error
+
+go 1.26

@@ -1,0 +1,3 @@
+module realbugs/eventsocket-readloop-err-unbuffered
+
+go 1.26

@@ -1,0 +1,85 @@
+package miner
+
+import (
+	"bytes"
+	"reflect"
+	"runtime/pprof"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestCloseWhileWorkPending closes workers while newWorkLoop waits to hand
+// mainLoop a second request. mainLoop's select then has both newWorkCh and
+// exitCh ready and picks one at random, so the scenario runs on several
+// workers: the chance that none of them takes exitCh first is 2^-12.
+func TestCloseWhileWorkPending(t *testing.T) {
+	var wg sync.WaitGroup
+	for i := 0; i < 12; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			busy := make(chan struct{}, 1)
+			var once sync.Once
+			w := newWorker(time.Hour, func() {
+				once.Do(func() {
+					busy <- struct{}{}
+					time.Sleep(30 * time.Millisecond)
+				})
+			})
+			w.chainHeadCh <- chainHeadEvent{&block{1}}
+			<-busy // mainLoop is in commitNewWork
+			w.chainHeadCh <- chainHeadEvent{&block{2}}
+			time.Sleep(10 * time.Millisecond) // newWorkLoop is at the send
+			w.close()
+		}()
+	}
+	wg.Wait()
+	checkNoLeak(t)
+}
+
+// --- leak check (the same helper is copied into every case) ---
+
+// pkgMarker names this package, so the check finds its functions on stacks.
+type pkgMarker struct{}
+
+// blockedInPackage returns the stacks of the goroutines other than the
+// caller's that run, or were started by, a function of this package.
+func blockedInPackage() []string {
+	pkg := reflect.TypeOf(pkgMarker{}).PkgPath() + "."
+	var buf bytes.Buffer
+	if err := pprof.Lookup("goroutine").WriteTo(&buf, 2); err != nil {
+		panic(err)
+	}
+	var stuck []string
+	for _, g := range strings.Split(buf.String(), "\n\n") {
+		if strings.Contains(g, "runtime/pprof.writeGoroutineStacks") {
+			continue // this goroutine
+		}
+		for _, line := range strings.Split(g, "\n") {
+			if strings.HasPrefix(line, pkg) || strings.HasPrefix(line, "created by "+pkg) {
+				stuck = append(stuck, g)
+				break
+			}
+		}
+	}
+	return stuck
+}
+
+// checkNoLeak fails the test if a goroutine of the package is still there
+// after a grace period.
+func checkNoLeak(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(300 * time.Millisecond)
+	for {
+		stuck := blockedInPackage()
+		if len(stuck) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutine(s) of the package still blocked:\n\n%s", len(stuck), strings.Join(stuck, "\n\n"))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,3 @@
+module realbugs/goresilience-timeout-middleware-errc
+
+go 1.26

@@ -1,0 +1,3 @@
+module realbugs/hystrix-go-errchan-never-closed
+
+go 1.26

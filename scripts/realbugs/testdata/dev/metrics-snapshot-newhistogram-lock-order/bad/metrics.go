@@ -1,0 +1,124 @@
+// Package metrics reconstructs codahale/metrics#16 (commit 1300491) before
+// the fix: Snapshot takes counterMu, gaugeMu, then histMu, while
+// NewHistogram holds histMu and registers its percentile gauges, which takes
+// gaugeMu. A Snapshot concurrent with a NewHistogram can leave each holding
+// the lock the other waits for.
+package metrics
+
+import (
+	"sort"
+	"sync"
+)
+
+// Counter is a monotonically increasing unsigned integer.
+type Counter string
+
+// Add increments the counter by n.
+func (c Counter) Add(n uint64) {
+	counterMu.Lock()
+	defer counterMu.Unlock()
+	counters[string(c)] += n
+}
+
+// Gauge is an instantaneous measurement of a value.
+type Gauge string
+
+// SetBatchFunc sets the gauge's value to the lazily-called return value of
+// f, with an initializer shared by a batch of gauges keyed by key.
+func (g Gauge) SetBatchFunc(key any, init func(), f func() int64) {
+	gaugeMu.Lock() // LEAK (NewHistogram, holding histMu)
+	defer gaugeMu.Unlock()
+
+	gauges[string(g)] = f
+	if _, ok := inits[key]; !ok {
+		inits[key] = init
+	}
+}
+
+// Snapshot returns a copy of the values of all counters and gauges.
+func Snapshot() (c map[string]uint64, g map[string]int64) {
+	counterMu.Lock()
+	defer counterMu.Unlock()
+
+	gaugeMu.Lock()
+	defer gaugeMu.Unlock()
+
+	histMu.Lock() // LEAK (Snapshot, holding gaugeMu)
+	defer histMu.Unlock()
+
+	for _, init := range inits {
+		init()
+	}
+	c = make(map[string]uint64, len(counters))
+	for n, v := range counters {
+		c[n] = v
+	}
+	g = make(map[string]int64, len(gauges))
+	for n, f := range gauges {
+		g[n] = f()
+	}
+	return c, g
+}
+
+// Histogram measures the distribution of a stream of values.
+type Histogram struct {
+	name    string
+	mu      sync.RWMutex
+	current []int64
+	merged  []int64
+}
+
+type histName string // unexported to prevent collisions
+
+// NewHistogram registers a histogram and its percentile gauges.
+func NewHistogram(name string) *Histogram {
+	histMu.Lock()
+	defer histMu.Unlock()
+
+	if _, ok := histograms[name]; ok {
+		panic(name + " already exists")
+	}
+	h := &Histogram{name: name}
+	histograms[name] = h
+
+	Gauge(name+".P50").SetBatchFunc(histName(name), h.merge, h.valueAt(50))
+	Gauge(name+".P99").SetBatchFunc(histName(name), h.merge, h.valueAt(99))
+	return h
+}
+
+// RecordValue records a value.
+func (h *Histogram) RecordValue(v int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.current = append(h.current, v)
+}
+
+func (h *Histogram) merge() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.merged = append([]int64(nil), h.current...)
+	sort.Slice(h.merged, func(i, j int) bool { return h.merged[i] < h.merged[j] })
+}
+
+func (h *Histogram) valueAt(q float64) func() int64 {
+	return func() int64 {
+		h.mu.RLock()
+		defer h.mu.RUnlock()
+		if len(h.merged) == 0 {
+			return 0
+		}
+		return h.merged[int(q/100*float64(len(h.merged)-1))]
+	}
+}
+
+var (
+	counterMu sync.Mutex
+	counters  = make(map[string]uint64)
+
+	gaugeMu sync.Mutex
+	gauges  = make(map[string]func() int64)
+	inits   = make(map[any]func())
+
+	histMu     sync.Mutex
+	histograms = make(map[string]*Histogram)
+)

@@ -1,0 +1,3 @@
+module realbugs/metrics-snapshot-newhistogram-lock-order
+
+go 1.26

@@ -1,0 +1,3 @@
+module realbugs/tailscale-cond-broadcast-before-wait
+
+go 1.26
