@@ -70,6 +70,10 @@ func (e *Explorer) body(s *state, pi int, fn *ssa.Function) bool {
 func (e *Explorer) call(s *state, pi int, c *ssa.CallCommon, fn value, args []value) ([]*state, bool) {
 	switch fv := fn.(type) {
 	case closV:
+		if len(fv.fn.Blocks) > 0 && len(fv.binds) == 0 && e.syncFree(fv.fn, 3) {
+			e.finishCall(s, pi, e.result(s, pi, c, args))
+			return nil, true // nothing in it synchronizes: its result is all that counts
+		}
 		if e.body(s, pi, fv.fn) {
 			p := s.procs[pi]
 			p.frames = append(p.frames, e.newFrame(fv.fn, args, fv.binds))
@@ -99,24 +103,25 @@ func (e *Explorer) opaque(s *state, pi int, c *ssa.CallCommon, fn value, args []
 			s.escape(a)
 		}
 	}
+	e.finishCall(s, pi, e.result(s, pi, c, args))
+}
+
+// result returns new symbols for the results of a call the model does not
+// follow.
+func (e *Explorer) result(s *state, pi int, c *ssa.CallCommon, args []value) value {
 	f := s.topFrame(pi)
-	var r value = top
-	if v := c.Value; v != nil {
-		key := fmt.Sprintf("call%d:%p:%d:%d", pi, c, f.visits[f.block], len(s.procs[pi].frames))
-		if slices.ContainsFunc(args, hasRefs) {
-			key = "~" + key // a result of the model's objects, which others change: an atomic counter
-		}
-		if t, ok := c.Signature().Results(), true; ok && t.Len() > 1 {
-			elems := make([]value, t.Len())
-			for i := range elems {
-				elems[i] = symV{fmt.Sprintf("%s.%d", key, i)}
-			}
-			r = tupV{elems}
-		} else {
-			r = symV{key}
-		}
+	key := fmt.Sprintf("call%d:%p:%d:%d", pi, c, f.visits[f.block], len(s.procs[pi].frames))
+	if slices.ContainsFunc(args, hasRefs) {
+		key = "~" + key // a result of the model's objects, which others change: an atomic counter
 	}
-	e.finishCall(s, pi, r)
+	if t := c.Signature().Results(); t.Len() > 1 {
+		elems := make([]value, t.Len())
+		for i := range elems {
+			elems[i] = symV{fmt.Sprintf("%s.%d", key, i)}
+		}
+		return tupV{elems}
+	}
+	return symV{key}
 }
 
 // keepsNothing reports whether fn, outside the model, is known to neither

@@ -50,9 +50,15 @@ func (e *Explorer) runSegment(st *state, pi int) []*state {
 				out = append(out, s)
 				break
 			}
+			if debugStep != nil {
+				debugStep(s.cur(pi))
+			}
 			forks, alive := e.step(s, pi)
 			work = append(work, forks...)
 			if !alive {
+				if debugDrop != nil {
+					debugDrop(s.cur(pi))
+				}
 				break
 			}
 		}
@@ -279,10 +285,16 @@ func (e *Explorer) load(s *state, pi int, f *frame, in *ssa.UnOp, addr value) va
 		}
 		return v
 	case symV:
-		return symV{"*" + a.key}
+		v := symV{"*" + a.key}
+		if g, ok := in.X.(*ssa.Global); ok && types.Identical(g.Type().(*types.Pointer).Elem(), errorType) {
+			assume(s, compare(token.EQL, v, nilVal), false) // a sentinel error: errors.New in its declaration
+		}
+		return v
 	}
 	return fresh(s, pi, f, in)
 }
+
+var errorType = types.Universe.Lookup("error").Type()
 
 // compute evaluates a value-producing instruction that is not a call; false
 // when the path cannot go on (a failed type assertion panics).
@@ -452,3 +464,9 @@ func isInteger(t types.Type) bool {
 	b, ok := t.Underlying().(*types.Basic)
 	return ok && b.Info()&types.IsInteger != 0
 }
+
+// debugDrop, set by tests, sees the instruction each dropped path stopped at.
+var debugDrop func(ssa.Instruction)
+
+// debugStep, set by tests, sees each instruction a segment runs.
+var debugStep func(ssa.Instruction)

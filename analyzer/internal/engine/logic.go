@@ -129,6 +129,9 @@ func compare(op token.Token, x, y value) value {
 		}
 	}
 	kx, ky := keyOf(x), keyOf(y)
+	if _, isSym := x.(symV); isSym && kx == ky && (op == token.EQL || op == token.NEQ) {
+		return constV{constant.MakeBool(op == token.EQL)} // a value is itself
+	}
 	switch op {
 	case token.EQL, token.NEQ:
 		if kx > ky {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/token"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -217,14 +218,49 @@ func (s *state) hash() string {
 		fmt.Fprintf(&b, "S%s:%d,%d,%d,%t,%t,%v", k, o.holder, o.readers, o.count, o.done, o.lost, o.waiters)
 	}
 	fmt.Fprintf(&b, "I%t%t", s.imprecise, s.env)
-	for _, k := range slices.Sorted(maps.Keys(s.facts)) {
-		fmt.Fprintf(&b, "A%s=%t", k, s.facts[k])
+	// Symmetry reduction: the fresh symbols (call results, received
+	// values) are renamed in the order they appear, so that states equal
+	// but for which iteration made a value are one; what the path assumed
+	// of a symbol no longer held anywhere is dropped.
+	names := make(map[string]string)
+	live := freshSym.ReplaceAllStringFunc(b.String(), func(k string) string {
+		if n, ok := names[k]; ok {
+			return n
+		}
+		names[k] = fmt.Sprintf("#%d", len(names))
+		return names[k]
+	})
+	var a strings.Builder
+	a.WriteString(live)
+	rename := func(k string) (string, bool) {
+		ok := true
+		r := freshSym.ReplaceAllStringFunc(k, func(x string) string {
+			n, found := names[x]
+			ok = ok && found
+			return n
+		})
+		return r, ok
 	}
-	for _, k := range slices.Sorted(maps.Keys(s.bounds)) {
-		fmt.Fprintf(&b, "B%s=%v", k, s.bounds[k])
+	var assumed []string
+	for k, v := range s.facts {
+		if r, ok := rename(k); ok {
+			assumed = append(assumed, fmt.Sprintf("A%s=%t", r, v))
+		}
 	}
-	return b.String()
+	for k, v := range s.bounds {
+		if r, ok := rename(k); ok {
+			assumed = append(assumed, fmt.Sprintf("B%s=%v", r, v))
+		}
+	}
+	slices.Sort(assumed)
+	for _, x := range assumed {
+		a.WriteString(x)
+	}
+	return a.String()
 }
+
+// freshSym matches the keys of fresh symbols (see fresh and result).
+var freshSym = regexp.MustCompile(`(v|call)\d+:0x[0-9a-f]+:\d+:\d+`)
 
 // newObj adds an object and returns its index.
 func (s *state) newObj(o *object) int {
