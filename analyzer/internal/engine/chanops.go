@@ -116,6 +116,14 @@ func (e *Explorer) recvMoves(s *state, pi int, ch value, done func(*state, value
 		return nil, false
 	case ext:
 		v := fresh(s, pi, f, s.cur(pi).(ssa.Value))
+		if o != nil && o.isDone {
+			id := ch.(refV).obj // a done channel is ready once closed, for good
+			return e.then(s, pi, func(c *state) {
+				c.env = true
+				c.objs[id].closed = true
+				done(c, zero(types.NewStruct(nil, nil)), false)
+			}), true
+		}
 		return e.then(s, pi, func(c *state) { c.env = true; done(c, v, true) }), true
 	case len(o.buf) > 0:
 		id := ch.(refV).obj

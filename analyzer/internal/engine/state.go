@@ -24,6 +24,7 @@ type object struct {
 	cap    int
 	buf    []value
 	closed bool
+	isDone bool // a context's done channel: only ever closed
 	// a context's done channel (-1: never done), and its children
 	done     int
 	children []int

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"go/token"
 	"go/types"
 	"strings"
 
@@ -10,7 +11,7 @@ import (
 // newCtx returns a new context whose done channel code outside the model
 // may close when ext (its parent is not the model's).
 func (e *Explorer) newCtx(s *state, ext bool) int {
-	done := s.newObj(&object{kind: chanObj, cap: 0, escaped: ext, done: -1, timerProc: -1})
+	done := s.newObj(&object{kind: chanObj, cap: 0, escaped: ext, done: -1, timerProc: -1, isDone: true})
 	return s.newObj(&object{kind: ctxObj, done: done, timerProc: -1})
 }
 
@@ -77,8 +78,13 @@ func (e *Explorer) ctxMethod(s *state, pi int, name string, c *ssa.CallCommon, i
 		}
 	case "ctx.Err", "ctx.Value", "ctx.Deadline":
 		r = symV{"ctx" + name[3:] + ":" + keyOf(refV{obj: id})}
-		if name == "ctx.Err" && o.done >= 0 && !s.objs[o.done].closed && !s.objs[o.done].escaped {
-			r = nilVal
+		if name == "ctx.Err" && o.done >= 0 {
+			switch d := s.objs[o.done]; {
+			case d.closed:
+				assume(s, compare(token.EQL, r, nilVal), false) // Canceled or DeadlineExceeded
+			case !d.escaped:
+				r = nilVal
+			}
 		}
 		if name == "ctx.Deadline" {
 			r = tupV{[]value{top, top}}
