@@ -232,6 +232,20 @@ func (e *Explorer) branch(s *state, pi int, in *ssa.If) ([]*state, bool) {
 	f := s.topFrame(pi)
 	c := e.eval(f, in.Cond)
 	succs := f.fn.Blocks[f.block].Succs
+	if k, ok := countedBound(in); ok && int(f.visits[f.block]) >= e.limits.Visits && k > int64(e.limits.Visits) {
+		// A loop counted to a constant past the unrolling: it ends here,
+		// as if the constant were this small. Two loops counted to the same
+		// constant still agree; to different ones, they may not.
+		if s.clamp != 0 && s.clamp != k {
+			s.imprecise = true
+		}
+		s.clamp = k
+		for _, succ := range succs {
+			if !reaches(succ, f.fn.Blocks[f.block]) {
+				return nil, e.jump(f, succ.Index)
+			}
+		}
+	}
 	if b, ok := decide(s, c); ok {
 		if b {
 			return nil, e.jump(f, succs[0].Index)
@@ -250,6 +264,41 @@ func (e *Explorer) branch(s *state, pi int, in *ssa.If) ([]*state, bool) {
 		return forks, false
 	}
 	return forks, e.jump(f, succs[0].Index)
+}
+
+// countedBound returns the constant an If compares with, where the other
+// operand is an integer: the bound of a counted loop.
+func countedBound(in *ssa.If) (int64, bool) {
+	b, ok := in.Cond.(*ssa.BinOp)
+	if !ok {
+		return 0, false
+	}
+	for _, v := range []ssa.Value{b.X, b.Y} {
+		if c, ok := v.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() == constant.Int {
+			return intOf(c.Value)
+		}
+	}
+	return 0, false
+}
+
+// reaches reports whether block to is reachable from block from.
+func reaches(from, to *ssa.BasicBlock) bool {
+	seen := map[*ssa.BasicBlock]bool{from: true}
+	work := []*ssa.BasicBlock{from}
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if b == to {
+			return true
+		}
+		for _, s := range b.Succs {
+			if !seen[s] {
+				seen[s] = true
+				work = append(work, s)
+			}
+		}
+	}
+	return false
 }
 
 // store writes x at the address addr.

@@ -125,6 +125,8 @@ type state struct {
 	// was ready): the root's caller, not the root, answers for a root
 	// blocked after that.
 	env bool
+	// clamp: the constant a counted loop was cut short of (see branch).
+	clamp int64
 }
 
 // An event of the witness: process proc did what at pos.
@@ -145,6 +147,7 @@ func (s *state) clone() *state {
 
 		imprecise: s.imprecise,
 		env:       s.env,
+		clamp:     s.clamp,
 	}
 	for i, p := range s.procs {
 		q := *p
@@ -218,7 +221,7 @@ func (s *state) hash() string {
 		o := s.syncs[k]
 		fmt.Fprintf(&b, "S%s:%d,%d,%d,%t,%t,%v", k, o.holder, o.readers, o.count, o.done, o.lost, o.waiters)
 	}
-	fmt.Fprintf(&b, "I%t%t", s.imprecise, s.env)
+	fmt.Fprintf(&b, "I%t%t%d", s.imprecise, s.env, s.clamp)
 	// Symmetry reduction: the fresh symbols (call results, received
 	// values) are renamed in the order they appear, so that states equal
 	// but for which iteration made a value are one; what the path assumed
