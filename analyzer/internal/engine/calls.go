@@ -110,7 +110,7 @@ func (e *Explorer) opaque(s *state, pi int, c *ssa.CallCommon, fn value, args []
 // follow.
 func (e *Explorer) result(s *state, pi int, c *ssa.CallCommon, args []value) value {
 	f := s.topFrame(pi)
-	key := fmt.Sprintf("call%d:%p:%d:%d", pi, c, f.visits[f.block], len(s.procs[pi].frames))
+	key := fmt.Sprintf("\x01call%d:%p:%d:%d\x02", pi, c, f.visits[f.block], len(s.procs[pi].frames))
 	if slices.ContainsFunc(args, hasRefs) {
 		key = "~" + key // a result of the model's objects, which others change: an atomic counter
 	}

@@ -18,11 +18,15 @@ type Limits struct {
 	Segment  int           // instructions one process may run without a synchronization
 	Recurse  int           // activations of one function in one process
 	MaxProcs int           // processes alive at once
+	Paths    int           // paths one segment may fork into
+	// Package bounds the states of all roots of one Explorer (a package):
+	// once spent, the remaining roots are not searched (Stats.Skipped).
+	Package int
 }
 
 // DefaultLimits are the limits the checks use, chosen on the real-code
 // corpus of scripts/realcode.sh (docs/cost.md).
-var DefaultLimits = Limits{States: 4000, Time: 2 * time.Second, Visits: 4, Depth: 8, Segment: 20000, Recurse: 2, MaxProcs: 16}
+var DefaultLimits = Limits{States: 1000, Time: time.Second, Visits: 4, Depth: 8, Segment: 20000, Recurse: 2, MaxProcs: 16, Paths: 64, Package: 20000}
 
 // An Explorer runs the search for the roots of one package.
 type Explorer struct {
@@ -48,6 +52,8 @@ type Stats struct {
 	States     int // states explored, all roots
 	// Unrolled counts the paths dropped at the loop bound (Limits.Visits).
 	Unrolled int
+	// Skipped counts the roots not searched: the package's budget was spent.
+	Skipped int
 }
 
 // A Finding is an operation on which a goroutine stays blocked forever in

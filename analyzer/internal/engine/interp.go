@@ -54,6 +54,10 @@ func (e *Explorer) runSegment(st *state, pi int) []*state {
 				debugStep(s.cur(pi))
 			}
 			forks, alive := e.step(s, pi)
+			if len(forks) > 0 && len(out)+len(work)+len(forks) > e.limits.Paths {
+				e.cut = true // branches on what the model does not know, multiplying
+				forks = nil
+			}
 			work = append(work, forks...)
 			if !alive {
 				if debugDrop != nil {
@@ -105,7 +109,7 @@ func (f *frame) set(v ssa.Value, x value) {
 // fresh returns a new symbol for the value v computes in process pi: two
 // executions of v (by two goroutines, or two iterations) give two symbols.
 func fresh(s *state, pi int, f *frame, v ssa.Value) value {
-	return symV{fmt.Sprintf("v%d:%p:%d:%d", pi, v, f.visits[f.block], len(s.procs[pi].frames))}
+	return symV{fmt.Sprintf("\x01v%d:%p:%d:%d\x02", pi, v, f.visits[f.block], len(s.procs[pi].frames))}
 }
 
 // jump moves f to block to; false when the path passes the loop bound.

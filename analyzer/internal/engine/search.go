@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"crypto/sha256"
 	"regexp"
 	"slices"
 	"time"
@@ -18,12 +19,17 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 	if len(root.Blocks) == 0 {
 		return nil
 	}
+	if e.limits.Package > 0 && e.Stats.States >= e.limits.Package {
+		e.Stats.Skipped++
+		e.cut = true
+		return nil
+	}
 	e.root, e.cut = root, false
 	e.deadline = time.Now().Add(e.limits.Time)
 	e.Stats.Roots++
 	init := &state{syncs: make(map[string]*syncObj), facts: make(map[string]bool), bounds: make(map[string][2]int64)}
 	init.procs = []*process{{frames: []*frame{e.newFrame(root, params(root), freeVars(root))}, fn: root, ready: true}}
-	seen := map[string]bool{init.hash(): true}
+	seen := map[[32]byte]bool{sha256.Sum256([]byte(init.hash())): true}
 	found := make(map[ssa.Instruction]Finding)
 	for queue := []*state{init}; len(queue) > 0; queue = queue[1:] {
 		if len(seen) > e.limits.States || time.Now().After(e.deadline) {
@@ -35,7 +41,7 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 			e.verdict(queue[0], found)
 		}
 		for _, n := range next {
-			if h := n.hash(); !seen[h] {
+			if h := sha256.Sum256([]byte(n.hash())); !seen[h] {
 				seen[h] = true
 				queue = append(queue, n)
 			}

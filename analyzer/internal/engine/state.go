@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"go/token"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -227,21 +226,21 @@ func (s *state) hash() string {
 	// but for which iteration made a value are one; what the path assumed
 	// of a symbol no longer held anywhere is dropped.
 	names := make(map[string]string)
-	live := freshSym.ReplaceAllStringFunc(b.String(), func(k string) string {
+	live := renameFresh(b.String(), func(k string) (string, bool) {
 		if n, ok := names[k]; ok {
-			return n
+			return n, true
 		}
 		names[k] = fmt.Sprintf("#%d", len(names))
-		return names[k]
+		return names[k], true
 	})
 	var a strings.Builder
 	a.WriteString(live)
 	rename := func(k string) (string, bool) {
 		ok := true
-		r := freshSym.ReplaceAllStringFunc(k, func(x string) string {
+		r := renameFresh(k, func(x string) (string, bool) {
 			n, found := names[x]
 			ok = ok && found
-			return n
+			return n, found
 		})
 		return r, ok
 	}
@@ -263,8 +262,30 @@ func (s *state) hash() string {
 	return a.String()
 }
 
-// freshSym matches the keys of fresh symbols (see fresh and result).
-var freshSym = regexp.MustCompile(`(v|call)\d+:0x[0-9a-f]+:\d+:\d+`)
+// renameFresh replaces each fresh symbol's key in x (from \x01 to \x02:
+// see fresh and result) by what name returns for it.
+func renameFresh(x string, name func(string) (string, bool)) string {
+	if strings.IndexByte(x, 1) < 0 {
+		return x
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(x, 1)
+		if i < 0 {
+			b.WriteString(x)
+			return b.String()
+		}
+		j := strings.IndexByte(x[i:], 2)
+		if j < 0 {
+			b.WriteString(x)
+			return b.String()
+		}
+		b.WriteString(x[:i])
+		n, _ := name(x[i : i+j+1])
+		b.WriteString(n)
+		x = x[i+j+1:]
+	}
+}
 
 // newObj adds an object and returns its index.
 func (s *state) newObj(o *object) int {
