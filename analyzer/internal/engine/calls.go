@@ -52,8 +52,8 @@ func name(fn *ssa.Function) string {
 
 // body reports whether the engine follows calls of fn into its body.
 func (e *Explorer) body(s *state, pi int, fn *ssa.Function) bool {
-	if len(fn.Blocks) == 0 || len(s.procs[pi].frames) >= e.limits.Depth {
-		return false
+	if len(fn.Blocks) == 0 || len(s.procs[pi].frames) >= e.limits.Depth || fn.Pkg != e.root.Pkg && fn.Pkg != nil {
+		return false // another package's function: by the library model or as unknown
 	}
 	n := 0
 	for _, f := range s.procs[pi].frames {
@@ -70,7 +70,7 @@ func (e *Explorer) body(s *state, pi int, fn *ssa.Function) bool {
 func (e *Explorer) call(s *state, pi int, c *ssa.CallCommon, fn value, args []value) ([]*state, bool) {
 	switch fv := fn.(type) {
 	case closV:
-		if len(fv.fn.Blocks) > 0 && len(fv.binds) == 0 && e.syncFree(fv.fn, 3) {
+		if len(fv.fn.Blocks) > 0 && len(fv.binds) == 0 && fv.fn.Pkg == e.root.Pkg && e.syncFree(fv.fn, 3) {
 			e.finishCall(s, pi, e.result(s, pi, c, args))
 			return nil, true // nothing in it synchronizes: its result is all that counts
 		}
@@ -79,7 +79,7 @@ func (e *Explorer) call(s *state, pi int, c *ssa.CallCommon, fn value, args []va
 			p.frames = append(p.frames, e.newFrame(fv.fn, args, fv.binds))
 			return nil, true
 		}
-		if len(fv.fn.Blocks) == 0 {
+		if len(fv.fn.Blocks) == 0 || fv.fn.Pkg != e.root.Pkg && fv.fn.Pkg != nil {
 			if done, alive := e.library(s, pi, name(fv.fn), c, args); done {
 				return nil, alive
 			}
@@ -147,7 +147,7 @@ func keepsNothing(fn *ssa.Function) bool {
 // arguments escape otherwise.
 func (e *Explorer) spawn(s *state, pi int, g ssa.Instruction, fn value, args []value) bool {
 	cv, ok := fn.(closV)
-	if !ok || len(cv.fn.Blocks) == 0 {
+	if !ok || !e.modelled(cv.fn) {
 		s.escape(fn)
 		for _, a := range args {
 			s.escape(a)
@@ -204,4 +204,10 @@ func isTestingExit(name string) bool {
 		}
 	}
 	return false
+}
+
+// modelled reports whether the model runs fn's body: a function of the
+// root's package (or a synthetic wrapper), not another package's.
+func (e *Explorer) modelled(fn *ssa.Function) bool {
+	return len(fn.Blocks) > 0 && (fn.Pkg == nil || fn.Pkg == e.root.Pkg)
 }

@@ -26,7 +26,7 @@ type Limits struct {
 
 // DefaultLimits are the limits the checks use, chosen on the real-code
 // corpus of scripts/realcode.sh (docs/cost.md).
-var DefaultLimits = Limits{States: 1000, Time: time.Second, Visits: 4, Depth: 8, Segment: 20000, Recurse: 2, MaxProcs: 16, Paths: 64, Package: 20000}
+var DefaultLimits = Limits{States: 400, Time: time.Second, Visits: 4, Depth: 8, Segment: 20000, Recurse: 2, MaxProcs: 16, Paths: 16, Package: 30000}
 
 // An Explorer runs the search for the roots of one package.
 type Explorer struct {

@@ -5,8 +5,11 @@ import "golang.org/x/tools/go/ssa"
 // fnInfo numbers a function's values: each parameter, free variable and
 // value-producing instruction has a register.
 type fnInfo struct {
-	slot map[ssa.Value]int
-	n    int
+	slot     map[ssa.Value]int
+	n        int
+	liveOut  []map[int]bool // see computeLive
+	liveMemo map[[2]int]map[int]bool
+	skip     []int // per block: see skippable
 }
 
 func (e *Explorer) info(fn *ssa.Function) *fnInfo {
@@ -28,6 +31,8 @@ func (e *Explorer) info(fn *ssa.Function) *fnInfo {
 			}
 		}
 	}
+	in.computeLive(fn)
+	in.liveMemo = make(map[[2]int]map[int]bool)
 	e.infos[fn] = in
 	return in
 }
@@ -55,4 +60,88 @@ func (e *Explorer) newFrame(fn *ssa.Function, args, binds []value) *frame {
 		f.visits[0] = 1
 	}
 	return f
+}
+
+// liveOut returns, per block of fn, the registers live on leaving it: used
+// later on some path before they are defined again (the registers a state
+// keeps: a dead one cannot tell two states apart).
+func (in *fnInfo) computeLive(fn *ssa.Function) {
+	n := len(fn.Blocks)
+	in.liveOut = make([]map[int]bool, n)
+	liveIn := make([]map[int]bool, n)
+	for i := range n {
+		in.liveOut[i], liveIn[i] = make(map[int]bool), make(map[int]bool)
+	}
+	var rands []*ssa.Value
+	for changed := true; changed; {
+		changed = false
+		for i := n - 1; i >= 0; i-- {
+			b := fn.Blocks[i]
+			out := in.liveOut[i]
+			for _, s := range b.Succs {
+				for k := range liveIn[s.Index] {
+					if !out[k] {
+						out[k], changed = true, true
+					}
+				}
+				for _, instr := range s.Instrs {
+					phi, ok := instr.(*ssa.Phi)
+					if !ok {
+						break
+					}
+					for j, p := range s.Preds {
+						if p == b {
+							if k, ok := in.slot[phi.Edges[j]]; ok && !out[k] {
+								out[k], changed = true, true
+							}
+						}
+					}
+				}
+			}
+			live := make(map[int]bool, len(out))
+			for k := range out {
+				live[k] = true
+			}
+			for j := len(b.Instrs) - 1; j >= 0; j-- {
+				instr := b.Instrs[j]
+				if v, ok := instr.(ssa.Value); ok {
+					delete(live, in.slot[v])
+				}
+				if _, ok := instr.(*ssa.Phi); ok {
+					continue
+				}
+				rands = instr.Operands(rands[:0])
+				for _, r := range rands {
+					if r != nil {
+						if k, ok := in.slot[*r]; ok {
+							live[k] = true
+						}
+					}
+				}
+			}
+			if len(live) != len(liveIn[i]) {
+				liveIn[i], changed = live, true
+			}
+		}
+	}
+}
+
+// liveAt returns the registers live at instruction pc of block b.
+func (in *fnInfo) liveAt(fn *ssa.Function, b, pc int) map[int]bool {
+	live := make(map[int]bool, len(in.liveOut[b]))
+	for k := range in.liveOut[b] {
+		live[k] = true
+	}
+	var rands []*ssa.Value
+	for _, instr := range fn.Blocks[b].Instrs[pc:] {
+		rands = instr.Operands(rands[:0])
+		for _, r := range rands {
+			if r != nil {
+				if k, ok := in.slot[*r]; ok {
+					live[k] = true
+				}
+			}
+		}
+	}
+	return live
 }

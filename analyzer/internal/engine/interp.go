@@ -256,6 +256,9 @@ func (e *Explorer) branch(s *state, pi int, in *ssa.If) ([]*state, bool) {
 		}
 		return nil, e.jump(f, succs[1].Index)
 	}
+	if j := e.skippable(f.fn, f.block); j >= 0 {
+		return nil, e.stepOver(s, pi, f, j)
+	}
 	if volatile(c) {
 		s.imprecise = true
 	}
@@ -268,6 +271,25 @@ func (e *Explorer) branch(s *state, pi int, in *ssa.If) ([]*state, bool) {
 		return forks, false
 	}
 	return forks, e.jump(f, succs[0].Index)
+}
+
+// stepOver moves f past a quiet branch region to its meeting block j,
+// whose phis get volatile symbols (see skippable).
+func (e *Explorer) stepOver(s *state, pi int, f *frame, j int) bool {
+	from := f.block
+	if !e.jump(f, j) {
+		return false
+	}
+	f.pred = -1
+	for _, instr := range f.fn.Blocks[j].Instrs {
+		phi, ok := instr.(*ssa.Phi)
+		if !ok {
+			break
+		}
+		f.set(phi, symV{fmt.Sprintf("~phi%d:%p:%d:%d", pi, phi, from, f.visits[j])})
+		f.pc++
+	}
+	return true
 }
 
 // countedBound returns the constant an If compares with, where the other

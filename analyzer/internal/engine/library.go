@@ -204,7 +204,7 @@ func (e *Explorer) groupGo(s *state, pi int, c *ssa.CallCommon, args []value) bo
 	key, ext := addrKey(s, args[0])
 	fn := args[len(args)-1]
 	cv, ok := fn.(closV)
-	if ext || !ok || len(cv.fn.Blocks) == 0 {
+	if ext || !ok || !e.modelled(cv.fn) {
 		s.escape(fn)
 		e.finishCall(s, pi, top)
 		return true

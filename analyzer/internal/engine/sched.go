@@ -38,7 +38,7 @@ func (e *Explorer) pendingCall(s *state, pi int) (*ssa.CallCommon, value, []valu
 // blockingKind returns what a blocking library call does, "" for any
 // other call.
 func blockingKind(fn value) string {
-	if cv, ok := fn.(closV); ok && len(cv.fn.Blocks) == 0 {
+	if cv, ok := fn.(closV); ok && (len(cv.fn.Blocks) == 0 || isLibrary(cv.fn)) {
 		n := name(cv.fn)
 		if isAtomic(n) {
 			return "atomic" // never blocks, but observes what others do
@@ -128,7 +128,7 @@ func (e *Explorer) fire(s *state, pi int) ([]*state, bool) {
 		p.done = true
 	case t.fn != nil:
 		cv, ok := t.fn.(closV)
-		if !ok || len(cv.fn.Blocks) == 0 {
+		if !ok || !e.modelled(cv.fn) {
 			c.escape(t.fn)
 			p.done = true
 			break
@@ -167,4 +167,18 @@ func (e *Explorer) then(s *state, pi int, done func(*state)) []*state {
 	c := s.clone()
 	done(c)
 	return e.runSegment(c, pi)
+}
+
+// isLibrary reports whether fn is in a package the engine models by name
+// (sync, sync/atomic, context, time, errgroup), whether or not SSA has its
+// body.
+func isLibrary(fn *ssa.Function) bool {
+	if fn.Pkg == nil {
+		return false
+	}
+	switch fn.Pkg.Pkg.Path() {
+	case "sync", "sync/atomic", "context", "time", "golang.org/x/sync/errgroup":
+		return true
+	}
+	return false
 }

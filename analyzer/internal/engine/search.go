@@ -36,6 +36,9 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 			e.cut = true
 			break
 		}
+		if debugState != nil {
+			debugState(queue[0])
+		}
 		next, moved := e.successors(queue[0])
 		if !moved {
 			e.verdict(queue[0], found)
@@ -270,3 +273,6 @@ func witness(s *state, pi int) []Event {
 
 // debugVerdict, set by tests, sees each end state the verdict reports on.
 var debugVerdict func(*state)
+
+// debugState, set by tests, sees each state the search explores.
+var debugState func(*state)

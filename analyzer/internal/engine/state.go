@@ -197,7 +197,18 @@ func (s *state) hash() string {
 		fmt.Fprintf(&b, "P%t%t%t%t%s|", p.ready, p.done, p.waiting, p.woken, p.onExit)
 		for _, f := range p.frames {
 			fmt.Fprintf(&b, "F%p.%d.%d.%d[", f.fn, f.block, f.pc, f.pred)
-			encAll(&b, f.regs)
+			live := f.info.liveMemo[[2]int{f.block, f.pc}]
+			if live == nil {
+				live = f.info.liveAt(f.fn, f.block, f.pc)
+				f.info.liveMemo[[2]int{f.block, f.pc}] = live
+			}
+			for i, r := range f.regs {
+				if live[i] {
+					fmt.Fprintf(&b, "%d=", i)
+					encValue(&b, r)
+					b.WriteByte(',')
+				}
+			}
 			for _, d := range f.defers {
 				fmt.Fprintf(&b, "D%p:", d.call)
 				encValue(&b, d.fn)
