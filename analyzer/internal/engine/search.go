@@ -138,7 +138,7 @@ func zeroAssumed(s *state) bool {
 
 // given matches the keys of the symbols the root is given: its parameters
 // and free variables, and what is derived from them (a length, a field).
-var given = regexp.MustCompile(`(^|[{(])(p|fv):`)
+var given = regexp.MustCompile(`(^|[{(:])(p|fv):`)
 
 func isNilChan(v value) bool { _, ok := v.(nilV); return ok }
 
