@@ -31,6 +31,24 @@
 //     forever;
 //   - a send on, or a receive from, a nil channel outside a select.
 //
+// The engine. Besides these rules, chanblock runs the engine of
+// analyzer/internal/engine on each function that starts a goroutine or
+// makes a channel (itself or in a function of the package it calls): an
+// explicit-state search of the interleavings of the goroutines it starts,
+// over channels, selects, Mutex and RWMutex, WaitGroup, Cond, Once,
+// contexts, timers and errgroup, with the package's functions followed into
+// their bodies. It reports an operation on which a goroutine stays blocked
+// in an end state of the search (every other goroutine returned or blocked
+// too, on objects no code outside the function can reach), with the path's
+// witness as related information: where the goroutine starts, the calls on
+// its stack, where each other goroutine returns or blocks. It reports what
+// no rule reported on the same line or for the same goroutine, and stays
+// silent on paths that branch on data goroutines share outside the model
+// (an atomic counter read elsewhere), that assume a count the function is
+// given is zero, or that leave the function blocked after its caller's
+// objects moved. A search has a budget (states per function and per
+// package); past it, what it found stands and the rest is not reported.
+//
 // Channels kept in an unexported field of the package's structs are
 // followed across the package (every read of the field, and the channel
 // made to be stored there): a receive from such a field that nothing in the

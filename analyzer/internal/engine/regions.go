@@ -44,11 +44,14 @@ func (e *Explorer) computeSkips(fn *ssa.Function) []int {
 // quietRegion reports whether the blocks between b and its meeting block j
 // hold nothing that matters to synchronization.
 func (e *Explorer) quietRegion(fn *ssa.Function, b, j *ssa.BasicBlock) bool {
-	seen := map[*ssa.BasicBlock]bool{b: true, j: true}
+	seen := map[*ssa.BasicBlock]bool{j: true}
 	work := append([]*ssa.BasicBlock(nil), b.Succs...)
 	for len(work) > 0 {
 		x := work[len(work)-1]
 		work = work[:len(work)-1]
+		if x == b {
+			return false // a loop back to the If: its trips count
+		}
 		if seen[x] {
 			continue
 		}
