@@ -33,7 +33,7 @@ type Explorer struct {
 	prog   *ssa.Program
 	limits Limits
 	infos  map[*ssa.Function]*fnInfo
-	free   map[*ssa.Function]bool // see syncFree
+	free   map[freeKey]bool // see syncFree
 	// root state of the search in progress
 	root     *ssa.Function
 	deadline time.Time
@@ -91,5 +91,5 @@ type Event struct {
 
 // New returns an Explorer for prog with the given limits.
 func New(prog *ssa.Program, limits Limits) *Explorer {
-	return &Explorer{prog: prog, limits: limits, infos: make(map[*ssa.Function]*fnInfo), free: make(map[*ssa.Function]bool)}
+	return &Explorer{prog: prog, limits: limits, infos: make(map[*ssa.Function]*fnInfo), free: make(map[freeKey]bool)}
 }

@@ -19,13 +19,19 @@ import (
 // running it (the parsing, formatting and bookkeeping of real code, whose
 // branches would multiply the states and decide nothing).
 func (e *Explorer) syncFree(fn *ssa.Function, depth int) bool {
-	if v, ok := e.free[fn]; ok {
+	key := freeKey{fn, depth}
+	if v, ok := e.free[key]; ok {
 		return v
 	}
-	e.free[fn] = false // recursion: not free
+	e.free[key] = false // recursion: not free
 	v := e.computeSyncFree(fn, depth)
-	e.free[fn] = v
+	e.free[key] = v
 	return v
+}
+
+type freeKey struct {
+	fn    *ssa.Function
+	depth int
 }
 
 func (e *Explorer) computeSyncFree(fn *ssa.Function, depth int) bool {
