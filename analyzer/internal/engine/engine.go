@@ -19,14 +19,16 @@ type Limits struct {
 	Recurse  int           // activations of one function in one process
 	MaxProcs int           // processes alive at once
 	Paths    int           // paths one segment may fork into
-	// Package bounds the states of all roots of one Explorer (a package):
-	// once spent, the remaining roots are not searched (Stats.Skipped).
-	Package int
+	// Package and PackageTime bound the states and the time of all roots
+	// of one Explorer (a package): once either is spent, the remaining
+	// roots are not searched (Stats.Skipped).
+	Package     int
+	PackageTime time.Duration
 }
 
 // DefaultLimits are the limits the checks use, chosen on the real-code
 // corpus of scripts/realcode.sh (docs/cost.md).
-var DefaultLimits = Limits{States: 400, Time: time.Second, Visits: 4, Depth: 8, Segment: 20000, Recurse: 2, MaxProcs: 16, Paths: 16, Package: 30000}
+var DefaultLimits = Limits{States: 400, Time: 5 * time.Second, Visits: 4, Depth: 8, Segment: 20000, Recurse: 2, MaxProcs: 16, Paths: 16, Package: 30000, PackageTime: 10 * time.Second}
 
 // An Explorer runs the search for the roots of one package.
 type Explorer struct {
@@ -37,7 +39,8 @@ type Explorer struct {
 	// root state of the search in progress
 	root     *ssa.Function
 	deadline time.Time
-	cut      bool // the root's search was cut by a limit
+	cut      bool          // the root's search was cut by a limit
+	spent    time.Duration // searching, all roots
 	Stats    Stats
 	// Unevaluated, if set, reports the instructions the language never
 	// evaluates (the operands of unsafe.Sizeof and its kin), which SSA

@@ -19,13 +19,15 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 	if len(root.Blocks) == 0 {
 		return nil
 	}
-	if e.limits.Package > 0 && e.Stats.States >= e.limits.Package {
+	if e.limits.Package > 0 && e.Stats.States >= e.limits.Package || e.limits.PackageTime > 0 && e.spent >= e.limits.PackageTime {
 		e.Stats.Skipped++
 		e.cut = true
 		return nil
 	}
 	e.root, e.cut = root, false
-	e.deadline = time.Now().Add(e.limits.Time)
+	start := time.Now()
+	defer func() { e.spent += time.Since(start) }()
+	e.deadline = start.Add(e.limits.Time)
 	e.Stats.Roots++
 	init := &state{syncs: make(map[string]*syncObj), facts: make(map[string]bool), bounds: make(map[string][2]int64)}
 	init.procs = []*process{{frames: []*frame{e.newFrame(root, params(root), freeVars(root))}, fn: root, ready: true}}
