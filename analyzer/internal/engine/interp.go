@@ -50,9 +50,6 @@ func (e *Explorer) runSegment(st *state, pi int) []*state {
 				out = append(out, s)
 				break
 			}
-			if debugStep != nil {
-				debugStep(s.cur(pi))
-			}
 			forks, alive := e.step(s, pi)
 			if len(forks) > 0 && len(out)+len(work)+len(forks) > e.limits.Paths {
 				e.cut = true // branches on what the model does not know, multiplying
@@ -60,9 +57,6 @@ func (e *Explorer) runSegment(st *state, pi int) []*state {
 			}
 			work = append(work, forks...)
 			if !alive {
-				if debugDrop != nil {
-					debugDrop(s.cur(pi))
-				}
 				break
 			}
 		}
@@ -539,9 +533,3 @@ func isInteger(t types.Type) bool {
 	b, ok := t.Underlying().(*types.Basic)
 	return ok && b.Info()&types.IsInteger != 0
 }
-
-// debugDrop, set by tests, sees the instruction each dropped path stopped at.
-var debugDrop func(ssa.Instruction)
-
-// debugStep, set by tests, sees each instruction a segment runs.
-var debugStep func(ssa.Instruction)

@@ -38,9 +38,6 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 			e.cut = true
 			break
 		}
-		if debugState != nil {
-			debugState(queue[0])
-		}
 		next, moved := e.successors(queue[0])
 		if !moved {
 			e.verdict(queue[0], found)
@@ -88,9 +85,6 @@ func freeVars(fn *ssa.Function) []value {
 func (e *Explorer) verdict(s *state, found map[ssa.Instruction]Finding) {
 	if s.imprecise || zeroAssumed(s) {
 		return
-	}
-	if debugVerdict != nil {
-		debugVerdict(s)
 	}
 	others := false // a goroutine the root started is blocked too
 	for pi, p := range s.procs {
@@ -272,9 +266,3 @@ func witness(s *state, pi int) []Event {
 	}
 	return w
 }
-
-// debugVerdict, set by tests, sees each end state the verdict reports on.
-var debugVerdict func(*state)
-
-// debugState, set by tests, sees each state the search explores.
-var debugState func(*state)
