@@ -107,44 +107,43 @@ func funcParams(fn *ssa.Function) bool {
 	return false
 }
 
-// localAddr reports whether addr is memory the function allocated: an
-// Alloc, a field or element of one.
-func localAddr(addr ssa.Value) bool {
+// base returns the memory addr is part of: it walks fields and elements
+// back to an Alloc, a package variable, a call's result or a parameter,
+// and with loads, through pointers loaded from memory.
+func base(addr ssa.Value, loads bool) ssa.Value {
 	for {
 		switch a := addr.(type) {
-		case *ssa.Alloc:
-			return true
 		case *ssa.FieldAddr:
 			addr = a.X
 		case *ssa.IndexAddr:
 			addr = a.X
+		case *ssa.UnOp:
+			if !loads || a.Op != token.MUL {
+				return addr
+			}
+			addr = a.X
 		default:
-			return false
+			return addr
 		}
 	}
+}
+
+// localAddr reports whether addr is memory the function allocated: an
+// Alloc, a field or element of one.
+func localAddr(addr ssa.Value) bool {
+	_, ok := base(addr, false).(*ssa.Alloc)
+	return ok
 }
 
 // ownMemory reports whether addr is memory the function allocated or got
 // from a call, or a package variable: not memory it was given, which the
 // model may hold.
 func ownMemory(addr ssa.Value) bool {
-	for {
-		switch a := addr.(type) {
-		case *ssa.Alloc, *ssa.Global, *ssa.Call:
-			return true
-		case *ssa.FieldAddr:
-			addr = a.X
-		case *ssa.IndexAddr:
-			addr = a.X
-		case *ssa.UnOp:
-			if a.Op != token.MUL {
-				return false
-			}
-			addr = a.X // a pointer loaded from such memory
-		default:
-			return false
-		}
+	switch base(addr, true).(type) {
+	case *ssa.Alloc, *ssa.Global, *ssa.Call:
+		return true
 	}
+	return false
 }
 
 // returnsCode reports whether fn returns what holds references: a
