@@ -28,6 +28,9 @@ func (s *state) cur(pi int) ssa.Instruction {
 	return f.fn.Blocks[f.block].Instrs[f.pc]
 }
 
+// maxObjects bounds the objects of a state: past it, the path is cut.
+const maxObjects = 512
+
 // runSegment runs process pi of st, already cloned, on from where it is:
 // through everything but the operations that can block or observe another
 // goroutine, which the search interleaves (the data-race-free reduction:
@@ -41,6 +44,10 @@ func (e *Explorer) runSegment(st *state, pi int) []*state {
 	for len(work) > 0 {
 		s := work[len(work)-1]
 		work = work[:len(work)-1]
+		if time.Now().After(e.deadline) || len(s.objs) > maxObjects {
+			e.cut = true
+			continue
+		}
 		for steps := 0; ; steps++ {
 			if steps > e.limits.Segment || steps%256 == 255 && time.Now().After(e.deadline) {
 				e.cut = true

@@ -15,6 +15,10 @@ import (
 // trusted). What the branch tested is not assumed either way, so a later
 // test of it still forks consistently.
 
+// maxRegionBlocks bounds the functions whose quiet regions are computed
+// (postDominators is cubic in the blocks).
+const maxRegionBlocks = 150
+
 // skippable returns the meeting block of the If ending block b, if the
 // search may step over its region; -1 otherwise.
 func (e *Explorer) skippable(fn *ssa.Function, b int) int {
@@ -28,6 +32,12 @@ func (e *Explorer) skippable(fn *ssa.Function, b int) int {
 func (e *Explorer) computeSkips(fn *ssa.Function) []int {
 	n := len(fn.Blocks)
 	skip := make([]int, n)
+	if n > maxRegionBlocks {
+		for i := range skip {
+			skip[i] = -1 // too large to compute post-dominators cheaply: fork
+		}
+		return skip
+	}
 	ipdom := postDominators(fn)
 	for i, b := range fn.Blocks {
 		skip[i] = -1

@@ -28,6 +28,11 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 	start := time.Now()
 	defer func() { e.spent += time.Since(start) }()
 	e.deadline = start.Add(e.limits.Time)
+	if e.limits.PackageTime > 0 {
+		if end := start.Add(e.limits.PackageTime - e.spent); end.Before(e.deadline) {
+			e.deadline = end // the package's time runs out first
+		}
+	}
 	e.Stats.Roots++
 	init := &state{syncs: make(map[string]*syncObj), facts: make(map[string]bool), bounds: make(map[string][2]int64)}
 	init.procs = []*process{{frames: []*frame{e.newFrame(root, params(root), freeVars(root))}, fn: root, ready: true}}
