@@ -186,8 +186,10 @@ func (e *Explorer) blockedOn(s *state, pi int) (string, ssa.Value, bool) {
 	switch what {
 	case "lock", "rlock":
 		o := s.sync(key)
-		if ext && o.holder >= 0 && s.procs[o.holder].done {
-			return "", nil, false // its caller may hold it on purpose and unlock it
+		if ext && o.holder >= 0 && (s.procs[o.holder].done || o.holder == pi) {
+			// Its caller may hold it on purpose and unlock it; a goroutine
+			// locking again what it holds is the lock rules' to report.
+			return "", nil, false
 		}
 		if ext && o.holder < 0 && what == "lock" && !e.readerBlocked(s, key) {
 			return "", nil, false // readers may be the caller's
