@@ -4,14 +4,15 @@
 //
 // Usage:
 //
-//	go run ./scripts/realbugs [-set dev|heldout] [-golifecheck BIN] [-verify] [-markdown]
+//	go run ./scripts/realbugs [-set dev|heldout|heldout25] [-golifecheck BIN] [-verify] [-markdown]
 //
 // Each case is a module under scripts/realbugs/testdata/SET/CASE with bad/
 // (the code before the fix, a // LEAK comment on each line where the leak
 // belongs) and good/ (after the fix), each with a leak_test.go that runs the
 // scenario and fails while a goroutine of the package is still blocked. The
-// held-out set is kept only as testdata/heldout.tar.gz and is unpacked into a
-// temporary directory.
+// held-out sets are kept only as testdata/heldout.tar.gz (blocking leaks,
+// issue 24) and testdata/heldout25.tar.gz (ownership and lifetimes, issue 25)
+// and are unpacked into a temporary directory.
 //
 // With -verify, it runs go test in every bad/ and good/ and checks that bad/
 // fails with a blocked goroutine and good/ passes; it does not score.
@@ -45,7 +46,7 @@ import (
 )
 
 func main() {
-	set := flag.String("set", "dev", "case set: dev or heldout")
+	set := flag.String("set", "dev", "case set: dev, heldout or heldout25")
 	bin := flag.String("golifecheck", "", "golifecheck binary (default: build ./cmd/golifecheck)")
 	verify := flag.Bool("verify", false, "run go test in each bad/ (must fail) and good/ (must pass) instead of scoring")
 	markdown := flag.Bool("markdown", false, "print a markdown table")
@@ -109,19 +110,19 @@ func caseRoot(testdata, set string) (string, func(), error) {
 	switch set {
 	case "dev":
 		return filepath.Join(testdata, "dev"), func() {}, nil
-	case "heldout":
-		tmp, err := os.MkdirTemp("", "realbugs-heldout")
+	case "heldout", "heldout25":
+		tmp, err := os.MkdirTemp("", "realbugs-"+set)
 		if err != nil {
 			return "", nil, err
 		}
 		cleanup := func() { os.RemoveAll(tmp) }
-		if err := untar(filepath.Join(testdata, "heldout.tar.gz"), tmp); err != nil {
+		if err := untar(filepath.Join(testdata, set+".tar.gz"), tmp); err != nil {
 			cleanup()
 			return "", nil, err
 		}
-		return filepath.Join(tmp, "heldout"), cleanup, nil
+		return filepath.Join(tmp, set), cleanup, nil
 	}
-	return "", nil, fmt.Errorf("unknown set %q (want dev or heldout)", set)
+	return "", nil, fmt.Errorf("unknown set %q (want dev, heldout or heldout25)", set)
 }
 
 // untar unpacks a gzipped tar archive into dir.
@@ -192,11 +193,17 @@ func listCases(root string) ([]string, error) {
 }
 
 // blockedMarker is what the cases' leak check prints when a goroutine of the
-// package is still blocked after the grace period.
-const blockedMarker = "still blocked"
+// package is still blocked after the grace period. liveMarker is what the
+// check of a context leak without a goroutine (heldout25) prints when what
+// it counts (contexts never cancelled, timers never stopped) is still live.
+const (
+	blockedMarker = "still blocked"
+	liveMarker    = "still live"
+)
 
 // verifyCases runs each case's tests: bad/ must fail with a blocked
-// goroutine, good/ must pass.
+// goroutine (or, for a context leak without one, with what stays live),
+// good/ must pass.
 func verifyCases(w io.Writer, root string, cases []string) error {
 	failed := 0
 	for _, c := range cases {
@@ -207,7 +214,7 @@ func verifyCases(w io.Writer, root string, cases []string) error {
 		switch {
 		case badErr == nil:
 			problems = append(problems, "bad/ passes")
-		case !bytes.Contains(badOut, []byte(blockedMarker)):
+		case !bytes.Contains(badOut, []byte(blockedMarker)) && !bytes.Contains(badOut, []byte(liveMarker)):
 			problems = append(problems, "bad/ fails without a blocked goroutine:\n"+indent(tail(badOut, 15)))
 		}
 		if goodErr != nil {

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -151,5 +154,85 @@ func TestLeakLinesAndUntar(t *testing.T) {
 	}
 	if _, _, err := caseRoot(testdata, "nosuchset"); err == nil {
 		t.Error("caseRoot accepted an unknown set")
+	}
+}
+
+// packSet tars testdata/dev of the fake set as the directory set/ into
+// testdata/set.tar.gz, the way the held-out archives are made.
+func packSet(t *testing.T, testdata, set string) {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	src := filepath.Join(testdata, "dev")
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		name := filepath.ToSlash(filepath.Join(set, rel))
+		if d.IsDir() {
+			return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: 0o755})
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		// The fake output names the case directory by a placeholder the
+		// fake binary fills in with its working directory.
+		b = bytes.ReplaceAll(b, []byte(filepath.Dir(path)), []byte("@DIR@"))
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o644, Size: int64(len(b))}); err != nil {
+			return err
+		}
+		_, err = tw.Write(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(testdata, set+".tar.gz"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(src); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunHeldout25Archive(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the fake golifecheck is a shell script")
+	}
+	testdata, _ := writeFakeSet(t)
+	packSet(t, testdata, "heldout25")
+	bin := filepath.Join(t.TempDir(), "golifecheck")
+	script := "#!/bin/sh\nsed \"s|@DIR@|$(pwd -P)|g\" fake.json\ngrep -q posn fake.json && exit 3\nexit 0\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	root, cleanup, err := caseRoot(testdata, "heldout25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"a-found", "b-missed", "c-false-positive"} {
+		if _, err := os.Stat(filepath.Join(root, c, "bad", "x.go")); err != nil {
+			t.Errorf("heldout25 archive: %v", err)
+		}
+	}
+	cleanup()
+	var out bytes.Buffer
+	if err := run(&out, testdata, "heldout25", bin, false, false); err != nil {
+		t.Fatal(err)
+	}
+	if want := "found 1/3, 1 elsewhere, 1 missed; 1 findings on good twins (1 cases)"; !strings.Contains(out.String(), want) {
+		t.Errorf("heldout25 output lacks %q:\n%s", want, out.String())
 	}
 }
