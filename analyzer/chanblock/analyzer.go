@@ -2,6 +2,7 @@ package chanblock
 
 import (
 	_ "embed"
+	"flag"
 	"reflect"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/lifecycle"
@@ -19,8 +20,20 @@ var Analyzer = &analysis.Analyzer{
 	URL:      "https://pkg.go.dev/github.com/golifecheck/golifecheck/analyzer/chanblock",
 	Requires: []*analysis.Analyzer{lifecycle.Analyzer},
 	Run:      run,
+	Flags:    newFlags(),
 	// gostop reads what chanblock found blocked forever (see Blocked).
 	ResultType: reflect.TypeOf(new(Blocked)),
+}
+
+// runEngine is the -engine flag: report what the engine finds (see the
+// package documentation). Off by default until its findings on real code
+// are as precise as the rules' (docs/realcode.md).
+var runEngine bool
+
+func newFlags() flag.FlagSet {
+	var fs flag.FlagSet
+	fs.BoolVar(&runEngine, "engine", false, "also report the operations the engine finds blocked forever (experimental)")
+	return fs
 }
 
 // Blocked is chanblock's Result: the goroutines it reported blocked

@@ -45,7 +45,9 @@ func runChanblock(s *checker) {
 			}
 		}
 	}
-	s.checkEngine()
+	if runEngine {
+		s.checkEngine()
+	}
 }
 
 // opPos is where a finding about op is reported: the operation itself, or

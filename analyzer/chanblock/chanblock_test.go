@@ -1,6 +1,7 @@
 package chanblock_test
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -12,6 +13,14 @@ import (
 
 // testdata is chanblock's directory under analyzer/testdata.
 var testdata = wants.TestData("chanblock")
+
+func TestMain(m *testing.M) {
+	// The testdata holds the engine's findings too (see the -engine flag).
+	if err := chanblock.Analyzer.Flags.Set("engine", "true"); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
 
 func TestChanblock(t *testing.T) {
 	analysistest.Run(wants.Diagnostics(t), testdata, chanblock.Analyzer, "chanblock", "stopchan", "suppress")

@@ -31,8 +31,9 @@
 //     forever;
 //   - a send on, or a receive from, a nil channel outside a select.
 //
-// The engine. Besides these rules, chanblock runs the engine of
-// analyzer/internal/engine on each function that starts a goroutine or
+// The engine (experimental, with -chanblock.engine). Besides these rules,
+// chanblock then runs the engine of analyzer/internal/engine on each
+// function that starts a goroutine or
 // makes a channel (itself or in a function of the package it calls): an
 // explicit-state search of the interleavings of the goroutines it starts,
 // over channels, selects, Mutex and RWMutex, WaitGroup, Cond, Once,
@@ -48,6 +49,8 @@
 // given is zero, or that leave the function blocked after its caller's
 // objects moved. A search has a budget (states per function and per
 // package); past it, what it found stands and the rest is not reported.
+// It is off by default: on real modules its findings are not yet as
+// precise as the rules' (docs/realcode.md).
 //
 // Channels kept in an unexported field of the package's structs are
 // followed across the package (every read of the field, and the channel

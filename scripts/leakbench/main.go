@@ -170,7 +170,7 @@ func analyze(bin, root string, names *namer) ([]finding, error) {
 			return nil, fmt.Errorf("building golifecheck (run from the repository root): %v\n%s", err, out)
 		}
 	}
-	cmd := exec.Command(bin, "-json", "./...", ".")
+	cmd := exec.Command(bin, "-json", "-chanblock.engine", "./...", ".")
 	cmd.Dir = root
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr

@@ -254,7 +254,7 @@ func indent(s string) string {
 
 // analyze runs golifecheck -json ./... in dir and returns its output.
 func analyze(bin, dir string) ([]byte, error) {
-	cmd := exec.Command(bin, "-json", "./...")
+	cmd := exec.Command(bin, "-json", "-chanblock.engine", "./...")
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -241,7 +241,9 @@ func (e *Explorer) branch(s *state, pi int, in *ssa.If) ([]*state, bool) {
 		// A loop counted to a constant past the unrolling: it ends here,
 		// as if the constant were this small. Two loops counted to the same
 		// constant still agree; to different ones, they may not.
-		if s.clamp != 0 && s.clamp != k {
+		if s.clamp != 0 && s.clamp != k || !e.quietLoop(f.fn, f.fn.Blocks[f.block]) {
+			// Counts no longer agree (wg.Add(5) for a loop of 5 cut at 4):
+			// only a loop in which nothing synchronizes may be cut.
 			s.imprecise = true
 		}
 		s.clamp = k
@@ -289,6 +291,34 @@ func (e *Explorer) stepOver(s *state, pi int, f *frame, j int) bool {
 		}
 		f.set(phi, symV{fmt.Sprintf("~phi%d:%p:%d:%d", pi, phi, from, f.visits[j])})
 		f.pc++
+	}
+	return true
+}
+
+// quietLoop reports whether nothing in the loop headed by h synchronizes:
+// no goroutine started, no channel or library operation, no call of the
+// package's code that might (time.Sleep and runtime.Gosched are quiet).
+func (e *Explorer) quietLoop(fn *ssa.Function, h *ssa.BasicBlock) bool {
+	for _, b := range fn.Blocks {
+		if !reaches(h, b) || !reaches(b, h) {
+			continue // not in the loop
+		}
+		for _, instr := range b.Instrs {
+			switch in := instr.(type) {
+			case *ssa.Go, *ssa.Defer, *ssa.Send, *ssa.Select, *ssa.MakeChan:
+				return false
+			case *ssa.UnOp:
+				if in.Op == token.ARROW {
+					return false
+				}
+			case *ssa.Call:
+				if callee := in.Call.StaticCallee(); callee == nil || isLibrary(callee) && name(callee) != "time.Sleep" || callee.Pkg == fn.Pkg && !e.syncFree(callee, 3) {
+					if callee == nil || name(callee) != "runtime.Gosched" {
+						return false
+					}
+				}
+			}
+		}
 	}
 	return true
 }
