@@ -78,7 +78,6 @@ func (e *Explorer) library(s *state, pi int, name string, c *ssa.CallCommon, arg
 
 // builtin performs a call of a builtin function; false if name is none.
 func (e *Explorer) builtin(s *state, pi int, name string, c *ssa.CallCommon, args []value) (alive, ok bool) {
-	f := s.topFrame(pi)
 	var r value = top
 	switch name {
 	case "builtin:close":
@@ -102,7 +101,6 @@ func (e *Explorer) builtin(s *state, pi int, name string, c *ssa.CallCommon, arg
 			s.escape(a) // into a slice the model does not follow
 		}
 		r = symV{keyOf(args[1]) + "+"}
-		_ = f
 	case "builtin:print", "builtin:println", "builtin:delete", "builtin:clear", "builtin:copy":
 	case "builtin:min", "builtin:max", "builtin:real", "builtin:imag", "builtin:complex", "builtin:ssa:wrapnilchk":
 		r = top

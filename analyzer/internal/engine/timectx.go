@@ -102,8 +102,6 @@ func (e *Explorer) ctxMethod(s *state, pi int, name string, c *ssa.CallCommon, i
 // errors and whose Wait cancel the context it returns.
 func (e *Explorer) groupWithContext(s *state, pi int, parent value) value {
 	id := e.child(s, parent)
-	t := types.NewPointer(types.NewStruct(nil, nil))
-	_ = t
 	cell := s.newObj(&object{kind: cellObj, v: aggV{}, done: -1, timerProc: -1})
 	key, _ := addrKey(s, refV{obj: cell})
 	s.sync(key).ctx = id
