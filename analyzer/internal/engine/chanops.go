@@ -46,8 +46,7 @@ func (e *Explorer) sendMoves(s *state, pi int, ch, x value, done func(*state)) (
 // receivers returns how process qi, blocked at its operation, receives
 // from the channel object id: one completion per case that does.
 func (e *Explorer) receivers(s *state, qi int, id int) []func(*state, value, bool) {
-	q := s.procs[qi]
-	if q.done || q.ready || q.timer != nil {
+	if !s.procs[qi].atOperation() {
 		return nil
 	}
 	f := s.topFrame(qi)

@@ -204,39 +204,18 @@ func (e *Explorer) blockedOn(s *state, pi int) (string, ssa.Value, bool) {
 // readerBlocked reports whether a process waits to read-lock the RWMutex
 // key.
 func (e *Explorer) readerBlocked(s *state, key string) bool {
-	for qi, q := range s.procs {
-		if q.done || q.ready || q.timer != nil || len(q.frames) == 0 {
-			continue
-		}
-		if _, fn, args := e.pendingCall(s, qi); blockingKind(fn) == "rlock" && len(args) > 0 {
-			if k, _ := addrKey(s, args[0]); k == key {
-				return true
-			}
-		}
-	}
-	return false
+	return e.waitsAt(s, -1, key, "rlock")
 }
 
 // inLoop reports whether b is in a cycle of its function's control-flow
 // graph.
 func inLoop(b *ssa.BasicBlock) bool {
-	seen := make(map[*ssa.BasicBlock]bool)
-	var walk func(*ssa.BasicBlock) bool
-	walk = func(x *ssa.BasicBlock) bool {
-		for _, s := range x.Succs {
-			if s == b {
-				return true
-			}
-			if !seen[s] {
-				seen[s] = true
-				if walk(s) {
-					return true
-				}
-			}
+	for _, s := range b.Succs {
+		if reaches(s, b) {
+			return true
 		}
-		return false
 	}
-	return walk(b)
+	return false
 }
 
 // witness returns the events that explain why process pi stays blocked:

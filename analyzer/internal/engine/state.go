@@ -76,6 +76,12 @@ type process struct {
 	onExit string
 }
 
+// atOperation reports whether the process is stopped at an operation (not
+// returned, not ready to run on, not a timer).
+func (p *process) atOperation() bool {
+	return !p.done && !p.ready && p.timer == nil && len(p.frames) > 0
+}
+
 // A timer is a process that does one thing once, at a time the model does
 // not know: send on a channel (time.After, NewTimer), cancel a context
 // (WithTimeout), start a function (AfterFunc); a ticker sends repeatedly.

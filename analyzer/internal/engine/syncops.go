@@ -48,11 +48,17 @@ func (e *Explorer) callMoves(s *state, pi int) ([]*state, bool) {
 // writerWaits reports whether a process other than pi waits to write-lock
 // the RWMutex key: a new reader then waits too.
 func (e *Explorer) writerWaits(s *state, pi int, key string) bool {
+	return e.waitsAt(s, pi, key, "lock")
+}
+
+// waitsAt reports whether a process other than except waits at a blocking
+// call of the given kind (see blockingKind) on the object at address key.
+func (e *Explorer) waitsAt(s *state, except int, key, kind string) bool {
 	for qi, q := range s.procs {
-		if qi == pi || q.done || q.ready || q.timer != nil || len(q.frames) == 0 {
+		if qi == except || !q.atOperation() {
 			continue
 		}
-		if _, fn, args := e.pendingCall(s, qi); blockingKind(fn) == "lock" && len(args) > 0 {
+		if _, fn, args := e.pendingCall(s, qi); blockingKind(fn) == kind && len(args) > 0 {
 			if k, _ := addrKey(s, args[0]); k == key {
 				return true
 			}
