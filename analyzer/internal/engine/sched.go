@@ -133,8 +133,14 @@ func (e *Explorer) fire(s *state, pi int) ([]*state, bool) {
 			p.done = true
 			break
 		}
-		p.timer, p.ready, p.fn = nil, true, cv.fn
-		p.frames = []*frame{e.newFrame(cv.fn, nil, cv.binds)}
+		if len(c.procs) >= e.limits.MaxProcs {
+			e.cut = true
+			return nil, true
+		}
+		// The function runs in a goroutine of its own; the timer stays, done,
+		// for Stop (false: it fired) and Reset (it fires again).
+		p.done = true
+		c.procs = append(c.procs, &process{frames: []*frame{e.newFrame(cv.fn, nil, cv.binds)}, start: p.start, fn: cv.fn, ready: true})
 	default:
 		p.done = true
 	}

@@ -391,17 +391,6 @@ func nestedLoops(n int) {
 	}
 }
 
-// A timer's function may never run: it is stopped when the wait ends.
-func timerSend(ctx context.Context, d time.Duration) {
-	ch := make(chan struct{})
-	t := time.AfterFunc(d, func() { ch <- struct{}{} })
-	select {
-	case <-ch:
-	case <-ctx.Done():
-		t.Stop()
-	}
-}
-
 // The buffer size is a parameter the calls disagree on: the engine,
 // following emitBoth's call with 0, finds the send that blocks.
 func emitSome(size int) {

@@ -74,11 +74,13 @@ func tmStopped(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// Silent: a deferred Stop.
+// A deferred Stop does not stop a function already started: when the
+// timer fires as ctx is done, Stop returns false and the send has no
+// receiver left (the fix is tmStopOrReceive's).
 func tmDeferredStop(ctx context.Context, d time.Duration) bool {
 	ready := make(chan bool)
 	t := time.AfterFunc(d, func() {
-		ready <- tmProbe()
+		ready <- tmProbe() // want "send on ready blocks forever"
 	})
 	defer t.Stop()
 	select {
@@ -113,4 +115,16 @@ func tmAlways(d time.Duration) bool {
 		ready <- tmProbe()
 	})
 	return <-ready
+}
+
+// Stop when the wait ends does not stop a function already started, which
+// stays blocked on its send (as tmDeferredStop's).
+func timerSend(ctx context.Context, d time.Duration) {
+	ch := make(chan struct{})
+	t := time.AfterFunc(d, func() { ch <- struct{}{} }) // want "send on ch blocks forever"
+	select {
+	case <-ch:
+	case <-ctx.Done():
+		t.Stop()
+	}
 }
