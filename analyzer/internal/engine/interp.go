@@ -367,8 +367,8 @@ func (e *Explorer) store(s *state, addr, x value) {
 	}
 	o := s.objs[r.obj]
 	steps := pathSteps(r.path)
-	if r.path != "" && steps == nil {
-		s.escape(x)
+	if r.path != "" && steps == nil || !settable(o.v, steps) {
+		s.escape(x) // into a part of it the model does not follow (the fields of a struct an unseen call made)
 		return
 	}
 	o.v = setPath(o.v, steps, x)

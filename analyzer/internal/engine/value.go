@@ -223,6 +223,19 @@ func setPath(v value, steps []int, x value) value {
 	return aggV{elems}
 }
 
+// settable reports whether setPath(v, steps, x) keeps x: whether v models
+// the aggregate down to steps.
+func settable(v value, steps []int) bool {
+	for _, st := range steps {
+		a, ok := v.(aggV)
+		if !ok || st >= len(a.elems) {
+			return false
+		}
+		v = a.elems[st]
+	}
+	return true
+}
+
 // refs calls f for each object reference directly in v.
 func refs(v value, f func(obj int)) {
 	switch v := v.(type) {

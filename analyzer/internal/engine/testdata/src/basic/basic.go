@@ -274,3 +274,38 @@ func escapes(f func(chan int)) {
 }
 
 var errFail = errors.New("fail")
+
+type options struct {
+	onDone func()
+	n      int
+}
+
+// Functions the model does not see.
+var (
+	defaultOptions func() options
+	connect        func(*options)
+)
+
+// A callback stored in a struct an unseen function made, then handed to
+// unseen code, may close ch: nothing is reported.
+func callbackInUnseenStruct() {
+	ch := make(chan bool)
+	go func() {
+		<-ch
+	}()
+	o := defaultOptions()
+	o.onDone = func() { close(ch) }
+	connect(&o)
+}
+
+// The same callback kept in a struct the function made itself and never
+// handed out: the receive blocks forever.
+func callbackKept() {
+	ch := make(chan bool)
+	go func() {
+		<-ch // want "receive blocks forever"
+	}()
+	o := options{n: 1}
+	o.onDone = func() { close(ch) }
+	_ = o.n
+}
