@@ -35,7 +35,11 @@
 // what the path assumed. A move is one process's operation (a channel
 // operation, a select case, a blocking library call) followed by its run to
 // the next one: the data-race-free reduction, which interleaves goroutines
-// only where they synchronize. The search is breadth-first, with states
+// only where they synchronize. A goroutine ready to run whose run to its
+// next operation touches no synchronization object is run alone from that
+// state (a persistent set of one process: see reduce.go), so that k
+// goroutines started together are not run in all k! orders of their first
+// steps. The search is breadth-first, with states
 // hashed (loop visit counts aside), loops unrolled Limits.Visits times, and
 // a budget of states and time per root (Limits); a root past its budget is
 // counted (Stats.PastBudget) and keeps what it found.

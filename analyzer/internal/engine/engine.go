@@ -41,6 +41,7 @@ type Explorer struct {
 	deadline time.Time
 	cut      bool          // the root's search was cut by a limit
 	spent    time.Duration // searching, all roots
+	effects  int           // library calls on synchronization objects, ever (see readySegments)
 	Stats    Stats
 	// Unevaluated, if set, reports the instructions the language never
 	// evaluates (the operands of unsafe.Sizeof and its kin), which SSA

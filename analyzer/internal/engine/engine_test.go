@@ -45,5 +45,5 @@ func witness(pass *analysis.Pass, f engine.Finding) string {
 }
 
 func TestExplore(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), explore, "basic", "variants")
+	analysistest.Run(t, analysistest.TestData(), explore, "basic", "variants", "por")
 }

@@ -206,6 +206,7 @@ func (e *Explorer) exit(s *state, pi int, pos token.Pos, r value) {
 		s.escape(r) // the root's caller has what it returns
 	}
 	if p.onExit != "" {
+		e.effects++ // see readySegments
 		g := s.sync(p.onExit)
 		g.count--
 		if g.ctx >= 0 && r != nilVal {

@@ -12,6 +12,14 @@ import (
 // ones are operations (see atOp). It reports whether it modelled the
 // call and whether the path goes on.
 func (e *Explorer) library(s *state, pi int, name string, c *ssa.CallCommon, args []value) (handled, alive bool) {
+	handled, alive = e.libraryCall(s, pi, name, c, args)
+	if handled && touchesSync(s, name, args) {
+		e.effects++ // see readySegments
+	}
+	return handled, alive
+}
+
+func (e *Explorer) libraryCall(s *state, pi int, name string, c *ssa.CallCommon, args []value) (handled, alive bool) {
 	if isTestingExit(name) {
 		return true, false // the goroutine or the program ends: not a leak
 	}

@@ -84,6 +84,10 @@ func chanState(s *state, v value) (o *object, isNil, ext bool) {
 // whether any process could move at all (a move may lead nowhere: a send
 // on a closed channel panics).
 func (e *Explorer) successors(s *state) ([]*state, bool) {
+	segments, silent := e.readySegments(s)
+	if silent != nil {
+		return silent, true
+	}
 	var next []*state
 	moved := false
 	for pi, p := range s.procs {
@@ -96,7 +100,7 @@ func (e *Explorer) successors(s *state) ([]*state, bool) {
 		case p.timer != nil:
 			m, ok = e.fire(s, pi)
 		case p.ready:
-			m, ok = e.runSegment(s.clone(), pi), true
+			m, ok = segments[pi], true
 		default:
 			m, ok = e.opMoves(s, pi)
 		}

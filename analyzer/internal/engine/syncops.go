@@ -23,7 +23,7 @@ func (e *Explorer) callMoves(s *state, pi int) ([]*state, bool) {
 		}
 		return e.then(s, pi, func(c *state) { c.sync(key).holder = pi; e.finishCall(c, pi, top) }), true
 	case "rlock":
-		if o.holder >= 0 || e.writerWaits(s, pi, key) {
+		if o.holder >= 0 || o.readers > 0 && e.writerWaits(s, pi, key) {
 			return nil, false
 		}
 		return e.then(s, pi, func(c *state) { c.sync(key).readers++; e.finishCall(c, pi, top) }), true
@@ -45,8 +45,10 @@ func (e *Explorer) callMoves(s *state, pi int) ([]*state, bool) {
 	return nil, false
 }
 
-// writerWaits reports whether a process other than pi waits to write-lock
-// the RWMutex key: a new reader then waits too.
+// writerWaits reports whether a process other than pi is at a write lock
+// of the RWMutex key. While readers hold it, that writer waits, and a new
+// reader waits behind it; while nobody holds it, the writer is not waiting
+// but not yet run, and either may go first.
 func (e *Explorer) writerWaits(s *state, pi int, key string) bool {
 	return e.waitsAt(s, pi, key, "lock")
 }
