@@ -109,6 +109,9 @@ func (e *Explorer) opaque(s *state, pi int, c *ssa.CallCommon, fn value, args []
 // result returns new symbols for the results of a call the model does not
 // follow.
 func (e *Explorer) result(s *state, pi int, c *ssa.CallCommon, args []value) value {
+	if k, ok := predicateKey(c, args); ok {
+		return symV{k}
+	}
 	f := s.topFrame(pi)
 	key := fmt.Sprintf("\x01call%d:%p:%d:%d\x02", pi, c, f.visits[f.block], len(s.procs[pi].frames))
 	if slices.ContainsFunc(args, hasRefs) {
@@ -210,4 +213,58 @@ func isTestingExit(name string) bool {
 // root's package (or a synthetic wrapper), not another package's.
 func (e *Explorer) modelled(fn *ssa.Function) bool {
 	return len(fn.Blocks) > 0 && (fn.Pkg == nil || fn.Pkg == e.root.Pkg)
+}
+
+// predicateKey returns the symbol key of the result of a call of a
+// predicate: a named function or method returning one bool, whose
+// arguments (the receiver among them) hold no reference to the model's
+// objects and nothing unknown. Two such calls with the same arguments give
+// one symbol, wherever they are made, so that two goroutines testing one
+// condition of one value agree: an item's isTransportResponseFrame, tested
+// when the item is queued (which arms a throttle) and when it is taken
+// (which releases it). A call on the model's objects may see what others
+// did to them in between, and keeps a symbol of its own.
+func predicateKey(c *ssa.CallCommon, args []value) (string, bool) {
+	res := c.Signature().Results()
+	if res.Len() != 1 || !types.Identical(res.At(0).Type().Underlying(), types.Typ[types.Bool]) {
+		return "", false
+	}
+	var name string
+	switch {
+	case c.IsInvoke():
+		name = c.Method.FullName()
+	case c.StaticCallee() != nil:
+		name = c.StaticCallee().String()
+	default:
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteString("pred:" + name + "(")
+	for _, a := range args {
+		if hasRefs(a) || hasTop(a) {
+			return "", false
+		}
+		encValue(&b, a)
+		b.WriteByte(',')
+	}
+	b.WriteByte(')')
+	return b.String(), true
+}
+
+// hasTop reports whether v is, or holds, a value of which nothing is known
+// (top): two of them are not the same value.
+func hasTop(v value) bool {
+	switch v := v.(type) {
+	case topV, nil:
+		return true
+	case aggV:
+		return slices.ContainsFunc(v.elems, hasTop)
+	case tupV:
+		return slices.ContainsFunc(v.elems, hasTop)
+	case ifaceV:
+		return hasTop(v.v)
+	case closV:
+		return slices.ContainsFunc(v.binds, hasTop)
+	}
+	return false
 }

@@ -308,3 +308,32 @@ func runTicking() {
 	go ticking(stop)
 	close(stop)
 }
+
+// One predicate of one value, tested by both parties: they agree.
+type frameItem interface{ isFrame() bool }
+
+func predicateAgrees(it frameItem) {
+	done := make(chan struct{})
+	go func() {
+		if it.isFrame() {
+			done <- struct{}{}
+		}
+	}()
+	if it.isFrame() {
+		<-done
+	}
+}
+
+// The same predicate of two values may differ: the send blocks forever
+// when only a is a frame, the receive when only b is.
+func predicateOfTwo(a, b frameItem) {
+	done := make(chan struct{})
+	go func() {
+		if a.isFrame() {
+			done <- struct{}{} // want "send blocks forever"
+		}
+	}()
+	if b.isFrame() {
+		<-done // want "receive blocks forever"
+	}
+}
