@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"go/constant"
+	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -103,7 +105,23 @@ func (e *Explorer) opaque(s *state, pi int, c *ssa.CallCommon, fn value, args []
 			s.escape(a)
 		}
 	}
-	e.finishCall(s, pi, e.result(s, pi, c, args))
+	r := e.result(s, pi, c, args)
+	if cv, ok := fn.(closV); ok {
+		assumeResult(s, name(cv.fn), r)
+	}
+	e.finishCall(s, pi, r)
+}
+
+// assumeResult assumes what the library documents of the result r of the
+// function named fn: errors.New and fmt.Errorf return a new error, never
+// nil; runtime.GOMAXPROCS and runtime.NumCPU return at least 1.
+func assumeResult(s *state, fn string, r value) {
+	switch fn {
+	case "errors.New", "fmt.Errorf":
+		assume(s, compare(token.EQL, r, nilVal), false)
+	case "runtime.GOMAXPROCS", "runtime.NumCPU":
+		assume(s, compare(token.GEQ, r, constV{constant.MakeInt64(1)}), true)
+	}
 }
 
 // result returns new symbols for the results of a call the model does not

@@ -3,6 +3,7 @@ package basic
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -63,7 +64,7 @@ func zeroWorkers(n int) int {
 	for i := 0; i < n; i++ {
 		go func() { ch <- i }()
 	}
-	return <-ch // want "receive blocks forever; zeroWorkers is called here at line 82$"
+	return <-ch // want "receive blocks forever; zeroWorkers is called here at line 83$"
 }
 
 // Zero workers because none of the items needs one.
@@ -308,4 +309,58 @@ func callbackKept() {
 	o := options{n: 1}
 	o.onDone = func() { close(ch) }
 	_ = o.n
+}
+
+// errors.New never returns nil: the callback that closes done always runs.
+func callbackOnNewError() {
+	done := make(chan struct{})
+	report := func(error) { close(done) }
+	func() {
+		err := errors.New("queue is closed")
+		if err != nil {
+			report(err)
+		}
+	}()
+	<-done
+}
+
+// An error from code the model does not see may be nil: then nothing
+// closes done.
+func callbackOnUnseenError() {
+	done := make(chan struct{})
+	report := func(error) { close(done) }
+	if err := unseenWork(); err != nil {
+		report(err)
+	}
+	<-done // want "receive blocks forever"
+}
+
+var unseenWork func() error
+
+// GOMAXPROCS is at least 1: a worker always takes the one job.
+func workersPerCPU() {
+	jobs := make(chan int)
+	n := runtime.GOMAXPROCS(0)
+	for i := 0; i < n; i++ {
+		go func() {
+			for range jobs {
+			}
+		}()
+	}
+	jobs <- 1
+	close(jobs)
+}
+
+// A count the caller gives may be 0: then nobody takes the job. The
+// engine stays silent on a zero it assumed of what the root is given.
+func workersGiven(n int) {
+	jobs := make(chan int)
+	for i := 0; i < n; i++ {
+		go func() {
+			for range jobs {
+			}
+		}()
+	}
+	jobs <- 1
+	close(jobs)
 }
