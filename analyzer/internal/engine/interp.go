@@ -368,7 +368,7 @@ func (e *Explorer) store(s *state, addr, x value) {
 	}
 	o := s.objs[r.obj]
 	steps := pathSteps(r.path)
-	if r.path != "" && steps == nil || !settable(o.v, steps) {
+	if _, ok := lookupPath(o.v, steps); r.path != "" && steps == nil || !ok {
 		s.escape(x) // into a part of it the model does not follow (the fields of a struct an unseen call made)
 		return
 	}

@@ -19,9 +19,11 @@ import "strings"
 // orders of their first segments before any of them synchronizes.
 
 // readySegments runs the segment of each ready process of s. If one is
-// silent (see above), it returns that process's states alone, with
-// silent true; otherwise it returns each process's states, by process.
-func (e *Explorer) readySegments(s *state) (by map[int][]*state, silent []*state) {
+// silent (see above), it returns that process's states alone, with silent
+// true (the states may be none: every path of the segment ended);
+// otherwise it returns each ready process's states, by process.
+func (e *Explorer) readySegments(s *state) (by map[int][]*state, alone []*state, silent bool) {
+	by = make(map[int][]*state)
 	for pi, p := range s.procs {
 		if p.done || p.timer != nil || !p.ready {
 			continue
@@ -29,14 +31,11 @@ func (e *Explorer) readySegments(s *state) (by map[int][]*state, silent []*state
 		before := e.effects
 		m := e.runSegment(s.clone(), pi)
 		if e.effects == before && !escapesShared(s, m) {
-			return nil, m
-		}
-		if by == nil {
-			by = make(map[int][]*state)
+			return nil, m, true
 		}
 		by[pi] = m
 	}
-	return by, nil
+	return by, nil, false
 }
 
 // escapesShared reports whether, in any of the states after, an object of

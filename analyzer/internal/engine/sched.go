@@ -84,9 +84,9 @@ func chanState(s *state, v value) (o *object, isNil, ext bool) {
 // whether any process could move at all (a move may lead nowhere: a send
 // on a closed channel panics).
 func (e *Explorer) successors(s *state) ([]*state, bool) {
-	segments, silent := e.readySegments(s)
-	if silent != nil {
-		return silent, true
+	segments, alone, silent := e.readySegments(s)
+	if silent {
+		return alone, true
 	}
 	var next []*state
 	moved := false

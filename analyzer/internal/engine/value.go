@@ -199,14 +199,23 @@ func pathSteps(path string) []int {
 // getPath returns the part of v the steps reach, top if v is not an
 // aggregate that deep.
 func getPath(v value, steps []int) value {
+	if part, ok := lookupPath(v, steps); ok {
+		return part
+	}
+	return top
+}
+
+// lookupPath returns the part of v the steps reach, and whether v is an
+// aggregate that deep (whether setPath keeps what it stores there).
+func lookupPath(v value, steps []int) (value, bool) {
 	for _, i := range steps {
 		a, ok := v.(aggV)
 		if !ok || i >= len(a.elems) {
-			return top
+			return nil, false
 		}
 		v = a.elems[i]
 	}
-	return v
+	return v, true
 }
 
 // setPath returns v with the part the steps reach replaced by x.
@@ -221,19 +230,6 @@ func setPath(v value, steps []int, x value) value {
 	elems := append([]value(nil), a.elems...)
 	elems[steps[0]] = setPath(elems[steps[0]], steps[1:], x)
 	return aggV{elems}
-}
-
-// settable reports whether setPath(v, steps, x) keeps x: whether v models
-// the aggregate down to steps.
-func settable(v value, steps []int) bool {
-	for _, st := range steps {
-		a, ok := v.(aggV)
-		if !ok || st >= len(a.elems) {
-			return false
-		}
-		v = a.elems[st]
-	}
-	return true
 }
 
 // refs calls f for each object reference directly in v.
