@@ -30,6 +30,23 @@ func (e *Explorer) mapUpdate(s *state, m, k, v value) {
 	o.entries[keyOf(k)] = v
 }
 
+// mapDelete deletes key k of map m: the entry at a constant key; at a key
+// the model does not know, any entry may be the one deleted, so none is
+// known to be there any more.
+func mapDelete(s *state, m, k value) {
+	o := mapObjOf(s, m)
+	if o == nil {
+		return
+	}
+	if _, isConst := k.(constV); isConst {
+		delete(o.entries, keyOf(k))
+		return
+	}
+	if len(o.entries) > 0 {
+		o.entries, o.lossy = map[string]value{}, true
+	}
+}
+
 // lookup reads m[k] (with comma-ok, the pair): the entry at a constant key,
 // the zero value where no entry can be, a symbol otherwise.
 func (e *Explorer) lookup(s *state, pi int, f *frame, in *ssa.Lookup) value {

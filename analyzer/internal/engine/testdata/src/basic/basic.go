@@ -364,3 +364,41 @@ func workersGiven(n int) {
 	jobs <- 1
 	close(jobs)
 }
+
+// A deleted entry is gone: nothing waits on its channel.
+func deleteThenLookup() {
+	pending := map[string]chan int{"a": make(chan int)}
+	delete(pending, "a")
+	if ch, ok := pending["a"]; ok {
+		<-ch
+	}
+}
+
+// Another key's delete leaves the entry: the receive blocks forever.
+func deleteOtherThenLookup() {
+	pending := map[string]chan int{"a": make(chan int)}
+	delete(pending, "b")
+	if ch, ok := pending["a"]; ok {
+		<-ch // want "receive blocks forever"
+	}
+}
+
+// A delete at a key the model does not know may remove any entry, or not:
+// the model no longer knows what pending["a"] holds, and stays silent
+// (when k is not "a" the receive does block forever: a miss).
+func deleteUnknownThenLookup(k string) {
+	pending := map[string]chan int{"a": make(chan int)}
+	delete(pending, k)
+	if ch, ok := pending["a"]; ok {
+		<-ch
+	}
+}
+
+// clear empties the map: nothing waits.
+func clearThenLookup() {
+	pending := map[string]chan int{"a": make(chan int)}
+	clear(pending)
+	if ch, ok := pending["a"]; ok {
+		<-ch
+	}
+}
