@@ -502,6 +502,13 @@ func (e *Explorer) compute(s *state, pi int, f *frame, in ssa.Value) bool {
 		r = refV{obj: s.newObj(&object{kind: mapObj, site: in, done: -1, timerProc: -1, entries: make(map[string]value)})}
 	case *ssa.Lookup:
 		r = e.lookup(s, pi, f, in)
+	case *ssa.Range:
+		r = fresh(s, pi, f, in)
+		if mapObjOf(s, e.eval(f, in.X)) != nil {
+			r = tupV{[]value{e.eval(f, in.X), falseV}} // see mapNext
+		}
+	case *ssa.Next:
+		r = e.mapNext(s, pi, f, in)
 	default:
 		r = fresh(s, pi, f, in)
 	}

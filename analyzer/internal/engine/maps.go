@@ -20,6 +20,9 @@ func mapObjOf(s *state, m value) *object {
 // store the model loses track of.
 func (e *Explorer) mapUpdate(s *state, m, k, v value) {
 	o := mapObjOf(s, m)
+	if o != nil {
+		o.nonEmpty = true
+	}
 	if _, isConst := k.(constV); o == nil || !isConst {
 		s.escape(v)
 		if o != nil {
@@ -40,11 +43,38 @@ func mapDelete(s *state, m, k value) {
 	}
 	if _, isConst := k.(constV); isConst {
 		delete(o.entries, keyOf(k))
+		o.nonEmpty = len(o.entries) > 0 // an entry at an unknown key may have been k's
 		return
 	}
 	if len(o.entries) > 0 {
 		o.entries, o.lossy = map[string]value{}, true
 	}
+	o.nonEmpty = false
+}
+
+// mapNext performs the Next of a range over a map: a map known to hold an
+// entry yields one on the first Next, a map known to be empty none, any
+// other Next an entry or the end, as a symbol. The iterator Range made is
+// the pair (map, started), which Next updates in its frame.
+func (e *Explorer) mapNext(s *state, pi int, f *frame, in *ssa.Next) value {
+	it, ok := e.eval(f, in.Iter).(tupV)
+	var o *object
+	if ok && len(it.elems) == 2 && !in.IsString {
+		o = mapObjOf(s, it.elems[0])
+	}
+	if o == nil {
+		return fresh(s, pi, f, in)
+	}
+	started := it.elems[1] == trueV
+	f.set(in.Iter, tupV{[]value{it.elems[0], trueV}})
+	switch {
+	case !o.nonEmpty && !o.lossy && len(o.entries) == 0:
+		return tupV{[]value{falseV, top, top}}
+	case o.nonEmpty && !started:
+		entry := keyOf(fresh(s, pi, f, in))
+		return tupV{[]value{trueV, symV{entry + ".k"}, symV{entry + ".v"}}}
+	}
+	return fresh(s, pi, f, in)
 }
 
 // lookup reads m[k] (with comma-ok, the pair): the entry at a constant key,

@@ -33,6 +33,9 @@ type object struct {
 	// hold others (stored at keys the model does not know)
 	entries map[string]value
 	lossy   bool
+	// nonEmpty: the map is known to hold an entry (one was stored and none
+	// may have been deleted since), at a key known or not
+	nonEmpty bool
 }
 
 type objKind uint8
@@ -227,7 +230,7 @@ func (s *state) hash() string {
 		fmt.Fprintf(&b, "O%d%t%t%d:", o.kind, o.escaped, o.closed, o.done)
 		encValue(&b, o.v)
 		encAll(&b, o.buf)
-		fmt.Fprint(&b, o.children, o.lossy)
+		fmt.Fprint(&b, o.children, o.lossy, o.nonEmpty)
 		for _, k := range slices.Sorted(maps.Keys(o.entries)) {
 			b.WriteString(k + "=")
 			encValue(&b, o.entries[k])

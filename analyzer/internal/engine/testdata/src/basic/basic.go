@@ -402,3 +402,41 @@ func clearThenLookup() {
 		<-ch
 	}
 }
+
+// A map that was given an entry, at whatever key, yields one when ranged
+// over: the queue it feeds is not empty, and the worker's receive is
+// answered.
+func rangeFilledMap(key string) {
+	items := make(map[string]int)
+	items[key] = 1
+	queue := make(chan string, 1)
+	for id := range items {
+		queue <- id
+		break
+	}
+	done := make(chan bool)
+	go func() {
+		<-queue
+		done <- true
+	}()
+	<-done
+}
+
+// An empty map yields nothing: the worker waits forever.
+func rangeEmptyMap() {
+	items := make(map[string]int)
+	queue := make(chan string, 1)
+	for id := range items {
+		queue <- id
+		break
+	}
+	done := make(chan bool)
+	go func() {
+		<-queue // want "receive blocks forever"
+		done <- true
+	}()
+	select {
+	case <-done:
+	default:
+	}
+}
