@@ -72,9 +72,13 @@ func (e *Explorer) body(s *state, pi int, fn *ssa.Function) bool {
 func (e *Explorer) call(s *state, pi int, c *ssa.CallCommon, fn value, args []value) ([]*state, bool) {
 	switch fv := fn.(type) {
 	case closV:
-		if len(fv.fn.Blocks) > 0 && len(fv.binds) == 0 && fv.fn.Pkg == e.root.Pkg && e.syncFree(fv.fn, 3) {
+		if len(fv.fn.Blocks) > 1 && len(fv.binds) == 0 && fv.fn.Pkg == e.root.Pkg && e.syncFree(fv.fn, 3) {
+			// Nothing in it synchronizes: its result is all that counts,
+			// and a symbol stands for it. A function of one block (a
+			// getter, a key function) is run: its result costs no path
+			// and may be what a later branch tests (a nil error).
 			e.finishCall(s, pi, e.result(s, pi, c, args))
-			return nil, true // nothing in it synchronizes: its result is all that counts
+			return nil, true
 		}
 		if e.body(s, pi, fv.fn) {
 			p := s.procs[pi]

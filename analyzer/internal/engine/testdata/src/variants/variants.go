@@ -5,6 +5,7 @@ package variants
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
@@ -336,4 +337,46 @@ func predicateOfTwo(a, b frameItem) {
 	if b.isFrame() {
 		<-done // want "receive blocks forever"
 	}
+}
+
+// A key function of one block, which never fails.
+func keyOfItem(v string) (string, error) { return v, nil }
+
+// The key function is run, not stood for by a symbol: its error is nil,
+// the item is always queued, and the worker always takes it.
+func keyNeverFails() {
+	queue := make(chan string, 1)
+	done := make(chan bool)
+	go func() {
+		<-queue
+		done <- true
+	}()
+	if k, err := keyOfItem("a"); err == nil {
+		queue <- k
+	}
+	<-done
+}
+
+var errEmptyKey = errors.New("empty key")
+
+// A key function that fails on an empty key: then nothing is queued, and
+// the worker waits forever (and the caller with it).
+func parseKey(v string) (string, error) {
+	if v == "" {
+		return "", errEmptyKey
+	}
+	return v, nil
+}
+
+func keyMayFail(v string) {
+	queue := make(chan string, 1)
+	done := make(chan bool)
+	go func() {
+		<-queue // want "receive blocks forever"
+		done <- true
+	}()
+	if k, err := parseKey(v); err == nil {
+		queue <- k
+	}
+	<-done
 }
