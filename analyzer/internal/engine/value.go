@@ -210,8 +210,8 @@ func getPath(v value, steps []int) value {
 func lookupPath(v value, steps []int) (value, bool) {
 	for _, i := range steps {
 		a, ok := v.(aggV)
-		if !ok || i >= len(a.elems) {
-			return nil, false
+		if !ok || i < 0 || i >= len(a.elems) {
+			return nil, false // not modelled, or out of range (the program panics)
 		}
 		v = a.elems[i]
 	}
@@ -224,7 +224,7 @@ func setPath(v value, steps []int, x value) value {
 		return x
 	}
 	a, ok := v.(aggV)
-	if !ok || steps[0] >= len(a.elems) {
+	if !ok || steps[0] < 0 || steps[0] >= len(a.elems) {
 		return v // a store into what we do not model: lost
 	}
 	elems := append([]value(nil), a.elems...)

@@ -440,3 +440,12 @@ func rangeEmptyMap() {
 	default:
 	}
 }
+
+// An index out of range, here -1, panics in Go; the model takes the store
+// as one into memory it does not follow (it failed on it before: an index
+// of -1 in prometheus's main).
+func storeAtLastOfEmpty() int {
+	xs := make([]int, 0)
+	xs[len(xs)-1] = 1
+	return xs[0]
+}
