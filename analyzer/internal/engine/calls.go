@@ -54,7 +54,7 @@ func name(fn *ssa.Function) string {
 
 // body reports whether the engine follows calls of fn into its body.
 func (e *Explorer) body(s *state, pi int, fn *ssa.Function) bool {
-	if len(fn.Blocks) == 0 || len(s.procs[pi].frames) >= e.limits.Depth || fn.Pkg != e.root.Pkg && fn.Pkg != nil {
+	if !e.modelled(fn) || len(s.procs[pi].frames) >= e.limits.Depth {
 		return false // another package's function: by the library model or as unknown
 	}
 	n := 0
@@ -85,7 +85,7 @@ func (e *Explorer) call(s *state, pi int, c *ssa.CallCommon, fn value, args []va
 			p.frames = append(p.frames, e.newFrame(fv.fn, args, fv.binds))
 			return nil, true
 		}
-		if len(fv.fn.Blocks) == 0 || fv.fn.Pkg != e.root.Pkg && fv.fn.Pkg != nil {
+		if !e.modelled(fv.fn) {
 			if done, alive := e.library(s, pi, name(fv.fn), c, args); done {
 				return nil, alive
 			}

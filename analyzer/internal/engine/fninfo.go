@@ -7,9 +7,9 @@ import "golang.org/x/tools/go/ssa"
 type fnInfo struct {
 	slot     map[ssa.Value]int
 	n        int
-	liveOut  []map[int]bool // see computeLive
-	liveMemo map[[2]int]map[int]bool
-	skip     []int // per block: see skippable
+	liveOut  []map[int]bool          // see computeLive
+	liveMemo map[[2]int]map[int]bool // see liveAt
+	skip     []int                   // per block: see skippable
 }
 
 func (e *Explorer) info(fn *ssa.Function) *fnInfo {
@@ -62,9 +62,9 @@ func (e *Explorer) newFrame(fn *ssa.Function, args, binds []value) *frame {
 	return f
 }
 
-// liveOut returns, per block of fn, the registers live on leaving it: used
-// later on some path before they are defined again (the registers a state
-// keeps: a dead one cannot tell two states apart).
+// computeLive computes liveOut: per block of fn, the registers live on
+// leaving it, used later on some path before they are defined again (the
+// registers a state keeps: a dead one cannot tell two states apart).
 func (in *fnInfo) computeLive(fn *ssa.Function) {
 	n := len(fn.Blocks)
 	in.liveOut = make([]map[int]bool, n)
@@ -110,14 +110,7 @@ func (in *fnInfo) computeLive(fn *ssa.Function) {
 				if _, ok := instr.(*ssa.Phi); ok {
 					continue
 				}
-				rands = instr.Operands(rands[:0])
-				for _, r := range rands {
-					if r != nil {
-						if k, ok := in.slot[*r]; ok {
-							live[k] = true
-						}
-					}
-				}
+				rands = in.markUses(instr, live, rands)
 			}
 			if len(live) != len(liveIn[i]) {
 				liveIn[i], changed = live, true
@@ -126,22 +119,34 @@ func (in *fnInfo) computeLive(fn *ssa.Function) {
 	}
 }
 
-// liveAt returns the registers live at instruction pc of block b.
+// liveAt returns the registers live at instruction pc of block b,
+// computed once per place.
 func (in *fnInfo) liveAt(fn *ssa.Function, b, pc int) map[int]bool {
+	if live, ok := in.liveMemo[[2]int{b, pc}]; ok {
+		return live
+	}
 	live := make(map[int]bool, len(in.liveOut[b]))
 	for k := range in.liveOut[b] {
 		live[k] = true
 	}
 	var rands []*ssa.Value
 	for _, instr := range fn.Blocks[b].Instrs[pc:] {
-		rands = instr.Operands(rands[:0])
-		for _, r := range rands {
-			if r != nil {
-				if k, ok := in.slot[*r]; ok {
-					live[k] = true
-				}
+		rands = in.markUses(instr, live, rands)
+	}
+	in.liveMemo[[2]int{b, pc}] = live
+	return live
+}
+
+// markUses marks live the registers instr uses; rands is scratch space for
+// its operands, returned for reuse.
+func (in *fnInfo) markUses(instr ssa.Instruction, live map[int]bool, rands []*ssa.Value) []*ssa.Value {
+	rands = instr.Operands(rands[:0])
+	for _, r := range rands {
+		if r != nil {
+			if k, ok := in.slot[*r]; ok {
+				live[k] = true
 			}
 		}
 	}
-	return live
+	return rands
 }

@@ -503,9 +503,10 @@ func (e *Explorer) compute(s *state, pi int, f *frame, in ssa.Value) bool {
 	case *ssa.Lookup:
 		r = e.lookup(s, pi, f, in)
 	case *ssa.Range:
-		r = fresh(s, pi, f, in)
-		if mapObjOf(s, e.eval(f, in.X)) != nil {
-			r = tupV{[]value{e.eval(f, in.X), falseV}} // see mapNext
+		if m := e.eval(f, in.X); mapObjOf(s, m) != nil {
+			r = tupV{[]value{m, falseV}} // see mapNext
+		} else {
+			r = fresh(s, pi, f, in)
 		}
 	case *ssa.Next:
 		r = e.mapNext(s, pi, f, in)

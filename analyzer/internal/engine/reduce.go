@@ -23,7 +23,6 @@ import "strings"
 // true (the states may be none: every path of the segment ended);
 // otherwise it returns each ready process's states, by process.
 func (e *Explorer) readySegments(s *state) (by map[int][]*state, alone []*state, silent bool) {
-	by = make(map[int][]*state)
 	for pi, p := range s.procs {
 		if p.done || p.timer != nil || !p.ready {
 			continue
@@ -32,6 +31,9 @@ func (e *Explorer) readySegments(s *state) (by map[int][]*state, alone []*state,
 		m := e.runSegment(s.clone(), pi)
 		if e.effects == before && !escapesShared(s, m) {
 			return nil, m, true
+		}
+		if by == nil {
+			by = make(map[int][]*state)
 		}
 		by[pi] = m
 	}

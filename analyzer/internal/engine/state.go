@@ -206,11 +206,7 @@ func (s *state) hash() string {
 		fmt.Fprintf(&b, "P%t%t%t%t%s|", p.ready, p.done, p.waiting, p.woken, p.onExit)
 		for _, f := range p.frames {
 			fmt.Fprintf(&b, "F%p.%d.%d.%d[", f.fn, f.block, f.pc, f.pred)
-			live := f.info.liveMemo[[2]int{f.block, f.pc}]
-			if live == nil {
-				live = f.info.liveAt(f.fn, f.block, f.pc)
-				f.info.liveMemo[[2]int{f.block, f.pc}] = live
-			}
+			live := f.info.liveAt(f.fn, f.block, f.pc)
 			for i, r := range f.regs {
 				if live[i] {
 					fmt.Fprintf(&b, "%d=", i)
@@ -246,21 +242,21 @@ func (s *state) hash() string {
 	// but for which iteration made a value are one; what the path assumed
 	// of a symbol no longer held anywhere is dropped.
 	names := make(map[string]string)
-	live := renameFresh(b.String(), func(k string) (string, bool) {
+	live := renameFresh(b.String(), func(k string) string {
 		if n, ok := names[k]; ok {
-			return n, true
+			return n
 		}
 		names[k] = fmt.Sprintf("#%d", len(names))
-		return names[k], true
+		return names[k]
 	})
 	var a strings.Builder
 	a.WriteString(live)
 	rename := func(k string) (string, bool) {
 		ok := true
-		r := renameFresh(k, func(x string) (string, bool) {
+		r := renameFresh(k, func(x string) string {
 			n, found := names[x]
 			ok = ok && found
-			return n, found
+			return n
 		})
 		return r, ok
 	}
@@ -284,7 +280,7 @@ func (s *state) hash() string {
 
 // renameFresh replaces each fresh symbol's key in x (from \x01 to \x02:
 // see fresh and result) by what name returns for it.
-func renameFresh(x string, name func(string) (string, bool)) string {
+func renameFresh(x string, name func(string) string) string {
 	if strings.IndexByte(x, 1) < 0 {
 		return x
 	}
@@ -301,8 +297,7 @@ func renameFresh(x string, name func(string) (string, bool)) string {
 			return b.String()
 		}
 		b.WriteString(x[:i])
-		n, _ := name(x[i : i+j+1])
-		b.WriteString(n)
+		b.WriteString(name(x[i : i+j+1]))
 		x = x[i+j+1:]
 	}
 }
