@@ -112,9 +112,7 @@ func (e *Explorer) builtin(s *state, pi int, name string, c *ssa.CallCommon, arg
 	case "builtin:delete":
 		mapDelete(s, args[1], args[2])
 	case "builtin:clear":
-		if o := mapObjOf(s, args[1]); o != nil {
-			o.entries, o.lossy = map[string]value{}, false
-		}
+		mapClear(s, args[1])
 	case "builtin:print", "builtin:println", "builtin:copy":
 	case "builtin:min", "builtin:max", "builtin:real", "builtin:imag", "builtin:complex", "builtin:ssa:wrapnilchk":
 		r = top

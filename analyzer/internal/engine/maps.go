@@ -52,6 +52,13 @@ func mapDelete(s *state, m, k value) {
 	o.nonEmpty = false
 }
 
+// mapClear empties map m: no entry, known or not.
+func mapClear(s *state, m value) {
+	if o := mapObjOf(s, m); o != nil {
+		o.entries, o.lossy, o.nonEmpty = map[string]value{}, false, false
+	}
+}
+
 // mapNext performs the Next of a range over a map: a map known to hold an
 // entry yields one on the first Next, a map known to be empty none, any
 // other Next an entry or the end, as a symbol. The iterator Range made is

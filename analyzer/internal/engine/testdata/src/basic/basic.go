@@ -449,3 +449,23 @@ func storeAtLastOfEmpty() int {
 	xs[len(xs)-1] = 1
 	return xs[0]
 }
+
+// A cleared map yields nothing when ranged over: the worker waits forever.
+func rangeClearedMap() {
+	items := map[string]int{"a": 1}
+	clear(items)
+	queue := make(chan string, 1)
+	for id := range items {
+		queue <- id
+		break
+	}
+	done := make(chan bool)
+	go func() {
+		<-queue // want "receive blocks forever"
+		done <- true
+	}()
+	select {
+	case <-done:
+	default:
+	}
+}
