@@ -92,6 +92,34 @@ func (e *Explorer) quietInstr(fn *ssa.Function, instr ssa.Instruction) bool {
 	return true
 }
 
+// quietLoop reports whether nothing in the loop headed by h synchronizes:
+// no goroutine started, no channel or library operation, no call of the
+// package's code that might (time.Sleep and runtime.Gosched are quiet).
+func (e *Explorer) quietLoop(fn *ssa.Function, h *ssa.BasicBlock) bool {
+	for _, b := range fn.Blocks {
+		if !reaches(h, b) || !reaches(b, h) {
+			continue // not in the loop
+		}
+		for _, instr := range b.Instrs {
+			switch in := instr.(type) {
+			case *ssa.Go, *ssa.Defer, *ssa.Send, *ssa.Select, *ssa.MakeChan:
+				return false
+			case *ssa.UnOp:
+				if in.Op == token.ARROW {
+					return false
+				}
+			case *ssa.Call:
+				if callee := in.Call.StaticCallee(); callee == nil || isLibrary(callee) && name(callee) != "time.Sleep" || callee.Pkg == fn.Pkg && !e.syncFree(callee, 3) {
+					if callee == nil || name(callee) != "runtime.Gosched" {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
+}
+
 // returnsCodeCall reports whether a call's results hold references.
 func returnsCodeCall(c *ssa.CallCommon) bool {
 	res := c.Signature().Results()
