@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"go/constant"
 	"go/token"
 	"go/types"
@@ -81,8 +80,7 @@ func (e *Explorer) call(s *state, pi int, c *ssa.CallCommon, fn value, args []va
 			return nil, true
 		}
 		if e.body(s, pi, fv.fn) {
-			p := s.procs[pi]
-			p.frames = append(p.frames, e.newFrame(fv.fn, args, fv.binds))
+			s.push(pi, e.newFrame(fv.fn, args, fv.binds))
 			return nil, true
 		}
 		if !e.modelled(fv.fn) {
@@ -134,19 +132,19 @@ func (e *Explorer) result(s *state, pi int, c *ssa.CallCommon, args []value) val
 	if k, ok := predicateKey(c, args); ok {
 		return symV{k}
 	}
-	f := s.topFrame(pi)
-	key := fmt.Sprintf("\x01call%d:%p:%d:%d\x02", pi, c, f.visits[f.block], len(s.procs[pi].frames))
+	f := s.peek(pi)
+	k := key("\x01call", pi, ":", c, ":", f.visits[f.block], ":", len(s.procs[pi].frames), "\x02")
 	if slices.ContainsFunc(args, hasRefs) {
-		key = "~" + key // a result of the model's objects, which others change: an atomic counter
+		k = "~" + k // a result of the model's objects, which others change: an atomic counter
 	}
 	if t := c.Signature().Results(); t.Len() > 1 {
 		elems := make([]value, t.Len())
 		for i := range elems {
-			elems[i] = symV{fmt.Sprintf("%s.%d", key, i)}
+			elems[i] = symV{key(k, ".", i)}
 		}
 		return tupV{elems}
 	}
-	return symV{key}
+	return symV{k}
 }
 
 // keepsNothing reports whether fn, outside the model, is known to neither

@@ -49,7 +49,7 @@ func (e *Explorer) receivers(s *state, qi int, id int) []func(*state, value, boo
 	if !s.procs[qi].atOperation() {
 		return nil
 	}
-	f := s.topFrame(qi)
+	f := s.peek(qi)
 	var out []func(*state, value, bool)
 	switch in := s.cur(qi).(type) {
 	case *ssa.UnOp:
@@ -109,7 +109,7 @@ func selectDone(c *state, qi int, in *ssa.Select, i, r int, v value, ok bool) {
 // move (see sendMoves).
 func (e *Explorer) recvMoves(s *state, pi int, ch value, done func(*state, value, bool)) ([]*state, bool) {
 	o, isNil, ext := chanState(s, ch)
-	f := s.topFrame(pi)
+	f := s.peek(pi)
 	switch {
 	case isNil:
 		return nil, false
@@ -142,7 +142,7 @@ func (e *Explorer) recvMoves(s *state, pi int, ch value, done func(*state, value
 // case that can proceed, and the default when no case of the model's
 // objects can.
 func (e *Explorer) selectMoves(s *state, pi int, in *ssa.Select) ([]*state, bool) {
-	f := s.topFrame(pi)
+	f := s.peek(pi)
 	var moves []*state
 	moved, localReady := false, false
 	r := 0

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"go/constant"
 	"go/token"
 	"go/types"
@@ -10,8 +9,26 @@ import (
 	"golang.org/x/tools/go/ssa"
 )
 
-// top returns process pi's innermost frame, nil when it has returned.
+// topFrame returns process pi's innermost frame, for the caller to change
+// (nil when the process has returned): a frame s shares with other states
+// is copied first. A frame obtained before s is cloned must be obtained
+// again to be changed.
 func (s *state) topFrame(pi int) *frame {
+	p := s.procs[pi]
+	if len(p.frames) == 0 {
+		return nil
+	}
+	f := p.frames[len(p.frames)-1]
+	if f.owner != s {
+		f = f.copy()
+		f.owner = s
+		p.frames[len(p.frames)-1] = f
+	}
+	return f
+}
+
+// peek returns process pi's innermost frame, to read only.
+func (s *state) peek(pi int) *frame {
 	p := s.procs[pi]
 	if len(p.frames) == 0 {
 		return nil
@@ -19,9 +36,16 @@ func (s *state) topFrame(pi int) *frame {
 	return p.frames[len(p.frames)-1]
 }
 
+// push starts a call in process pi: f becomes its innermost frame.
+func (s *state) push(pi int, f *frame) {
+	f.owner = s
+	p := s.procs[pi]
+	p.frames = append(p.frames, f)
+}
+
 // cur returns the instruction process pi is at.
 func (s *state) cur(pi int) ssa.Instruction {
-	f := s.topFrame(pi)
+	f := s.peek(pi)
 	if f == nil {
 		return nil
 	}
@@ -110,7 +134,7 @@ func (f *frame) set(v ssa.Value, x value) {
 // fresh returns a new symbol for the value v computes in process pi: two
 // executions of v (by two goroutines, or two iterations) give two symbols.
 func fresh(s *state, pi int, f *frame, v ssa.Value) value {
-	return symV{fmt.Sprintf("\x01v%d:%p:%d:%d\x02", pi, v, f.visits[f.block], len(s.procs[pi].frames))}
+	return symV{key("\x01v", pi, ":", v, ":", f.visits[f.block], ":", len(s.procs[pi].frames), "\x02")}
 }
 
 // jump moves f to block to; false when the path passes the loop bound.
@@ -274,7 +298,7 @@ func (e *Explorer) branch(s *state, pi int, in *ssa.If) ([]*state, bool) {
 	if !assume(s, c, true) {
 		return forks, false
 	}
-	return forks, e.jump(f, succs[0].Index)
+	return forks, e.jump(s.topFrame(pi), succs[0].Index) // f is shared with other now
 }
 
 // stepOver moves f past a quiet branch region to its meeting block j,
@@ -290,7 +314,7 @@ func (e *Explorer) stepOver(s *state, pi int, f *frame, j int) bool {
 		if !ok {
 			break
 		}
-		f.set(phi, symV{fmt.Sprintf("~phi%d:%p:%d:%d", pi, phi, from, f.visits[j])})
+		f.set(phi, symV{key("~phi", pi, ":", phi, ":", from, ":", f.visits[j])})
 		f.pc++
 	}
 	return true
@@ -440,7 +464,7 @@ func (e *Explorer) compute(s *state, pi int, f *frame, in ssa.Value) bool {
 		if a, ok := x.(aggV); ok && in.Field < len(a.elems) {
 			r = a.elems[in.Field]
 		} else if sv, ok := x.(symV); ok {
-			r = symV{fmt.Sprintf("%s.%d", sv.key, in.Field)}
+			r = symV{key(sv.key, ".", in.Field)}
 		} else {
 			r = top
 		}
@@ -492,9 +516,9 @@ func (e *Explorer) compute(s *state, pi int, f *frame, in ssa.Value) bool {
 func fieldAddr(x value, field int) value {
 	switch x := x.(type) {
 	case refV:
-		return refV{obj: x.obj, path: fmt.Sprintf("%s.%d", x.path, field)}
+		return refV{obj: x.obj, path: key(x.path, ".", field)}
 	case symV:
-		return symV{fmt.Sprintf("%s.%d", x.key, field)}
+		return symV{key(x.key, ".", field)}
 	}
 	return top
 }
@@ -503,7 +527,7 @@ func indexAddr(x, i value) value {
 	if r, ok := x.(refV); ok {
 		if k, ok := i.(constV); ok {
 			if n, exact := constant.Int64Val(constant.ToInt(k.c)); exact {
-				return refV{obj: r.obj, path: fmt.Sprintf("%s[%d]", r.path, n)}
+				return refV{obj: r.obj, path: key(r.path, "[", n, "]")}
 			}
 		}
 	}

@@ -163,8 +163,7 @@ func (e *Explorer) length(s *state, which string, x value) value {
 // (Once.Do): into its body if the model sees it.
 func (e *Explorer) callValue(s *state, pi int, c *ssa.CallCommon, fn value, args []value) bool {
 	if cv, ok := fn.(closV); ok && e.body(s, pi, cv.fn) {
-		p := s.procs[pi]
-		p.frames = append(p.frames, e.newFrame(cv.fn, args, cv.binds))
+		s.push(pi, e.newFrame(cv.fn, args, cv.binds))
 		return true
 	}
 	s.escape(fn)
@@ -224,7 +223,7 @@ func (e *Explorer) groupGo(s *state, pi int, c *ssa.CallCommon, args []value) bo
 		e.cut = true
 		return false
 	}
-	g := s.topFrame(pi).fn.Blocks[s.topFrame(pi).block].Instrs[s.topFrame(pi).pc]
+	g := s.cur(pi)
 	s.procs = append(s.procs, &process{frames: []*frame{e.newFrame(cv.fn, nil, cv.binds)}, start: g, fn: cv.fn, ready: true, onExit: key})
 	s.note(len(s.procs)-1, g.Pos(), "starts")
 	e.finishCall(s, pi, top)
@@ -265,6 +264,6 @@ func (e *Explorer) closeChan(s *state, pi int, ch value) bool {
 		return o.escaped // closed twice panics, unless others may have
 	}
 	o.closed = true
-	s.note(pi, s.topFrame(pi).fn.Blocks[s.topFrame(pi).block].Instrs[s.topFrame(pi).pc].Pos(), "closes")
+	s.note(pi, s.cur(pi).Pos(), "closes")
 	return true
 }

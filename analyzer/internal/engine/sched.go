@@ -21,7 +21,7 @@ var blockingCalls = map[string]string{
 // pendingCall returns the call process pi is about to make, with its
 // function and arguments: a Call, or RunDefers' next deferred call.
 func (e *Explorer) pendingCall(s *state, pi int) (*ssa.CallCommon, value, []value) {
-	f := s.topFrame(pi)
+	f := s.peek(pi)
 	switch in := f.fn.Blocks[f.block].Instrs[f.pc].(type) {
 	case *ssa.Call:
 		fn, args := e.callee(s, f, &in.Call)
@@ -153,7 +153,7 @@ func (e *Explorer) fire(s *state, pi int) ([]*state, bool) {
 
 // opMoves returns the moves of process pi at its operation.
 func (e *Explorer) opMoves(s *state, pi int) ([]*state, bool) {
-	f := s.topFrame(pi)
+	f := s.peek(pi)
 	switch in := s.cur(pi).(type) {
 	case *ssa.Send:
 		return e.sendMoves(s, pi, e.eval(f, in.Chan), e.eval(f, in.X), func(c *state) { c.topFrame(pi).pc++ })

@@ -1,7 +1,7 @@
 package engine
 
 import (
-	"crypto/sha256"
+	"hash/maphash"
 	"regexp"
 	"slices"
 	"time"
@@ -36,7 +36,11 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 	e.Stats.Roots++
 	init := &state{syncs: make(map[string]*syncObj), facts: make(map[string]bool), bounds: make(map[string][2]int64)}
 	init.procs = []*process{{frames: []*frame{e.newFrame(root, params(root), freeVars(root))}, fn: root, ready: true}}
-	seen := map[[32]byte]bool{sha256.Sum256([]byte(init.hash())): true}
+	// States are known by a 64-bit hash of their encoding: for the
+	// budget's few thousand states a collision, which would drop a state,
+	// has odds of about one in 10^12.
+	seed := maphash.MakeSeed()
+	seen := map[uint64]bool{maphash.String(seed, init.hash()): true}
 	found := make(map[ssa.Instruction]Finding)
 	for queue := []*state{init}; len(queue) > 0; queue = queue[1:] {
 		if len(seen) > e.limits.States || time.Now().After(e.deadline) {
@@ -48,7 +52,7 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 			e.verdict(queue[0], found)
 		}
 		for _, n := range next {
-			if h := sha256.Sum256([]byte(n.hash())); !seen[h] {
+			if h := maphash.String(seed, n.hash()); !seen[h] {
 				seen[h] = true
 				queue = append(queue, n)
 			}
@@ -119,7 +123,7 @@ func (e *Explorer) verdict(s *state, found map[ssa.Instruction]Finding) {
 			calls++
 		}
 		found[in] = Finding{Root: e.root, Op: in, Start: p.start, Funcs: funcs, What: what, Operand: operand, Witness: w, Calls: calls,
-			NilChan: operand != nil && isNilChan(e.eval(s.topFrame(pi), operand))}
+			NilChan: operand != nil && isNilChan(e.eval(s.peek(pi), operand))}
 	}
 }
 
@@ -150,7 +154,7 @@ func isMainMain(fn *ssa.Function) bool {
 // blockedOn describes the operation process pi is blocked at, and reports
 // whether nothing outside the model can complete it.
 func (e *Explorer) blockedOn(s *state, pi int) (string, ssa.Value, bool) {
-	f := s.topFrame(pi)
+	f := s.peek(pi)
 	switch in := s.cur(pi).(type) {
 	case *ssa.Send:
 		_, _, ext := chanState(s, e.eval(f, in.Chan))

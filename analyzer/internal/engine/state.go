@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"go/token"
 	"maps"
 	"slices"
@@ -106,6 +105,18 @@ type frame struct {
 	pred   int // the block this one was entered from, for phis
 	defers []deferred
 	visits []uint8 // per block: times entered, for the loop bound
+	// owner is the state that may change the frame in place; nil once
+	// states share it (copy on write: see clone and topFrame).
+	owner *state
+}
+
+// copy returns a copy of f that shares nothing it may change.
+func (f *frame) copy() *frame {
+	g := *f
+	g.regs = slices.Clone(f.regs)
+	g.defers = slices.Clone(f.defers)
+	g.visits = slices.Clone(f.visits)
+	return &g
 }
 
 type deferred struct {
@@ -159,13 +170,12 @@ func (s *state) clone() *state {
 	}
 	for i, p := range s.procs {
 		q := *p
-		q.frames = make([]*frame, len(p.frames))
-		for j, f := range p.frames {
-			g := *f
-			g.regs = slices.Clone(f.regs)
-			g.defers = slices.Clone(f.defers)
-			g.visits = slices.Clone(f.visits)
-			q.frames[j] = &g
+		// The frames are shared, and copied by the first state that
+		// changes one (see topFrame): a move changes the innermost frame
+		// of one process, and the rest of a state stays as it was.
+		q.frames = slices.Clone(p.frames)
+		for _, f := range p.frames {
+			f.owner = nil
 		}
 		if p.timer != nil {
 			t := *p.timer
@@ -203,40 +213,33 @@ func (s *state) note(proc int, pos token.Pos, what string) {
 func (s *state) hash() string {
 	var b strings.Builder
 	for _, p := range s.procs {
-		fmt.Fprintf(&b, "P%t%t%t%t%s|", p.ready, p.done, p.waiting, p.woken, p.onExit)
+		b.WriteByte('P')
+		for _, f := range [...]bool{p.ready, p.done, p.waiting, p.woken} {
+			encBool(&b, f)
+		}
+		b.WriteString(p.onExit + "|")
 		for _, f := range p.frames {
-			fmt.Fprintf(&b, "F%p.%d.%d.%d[", f.fn, f.block, f.pc, f.pred)
-			live := f.info.liveAt(f.fn, f.block, f.pc)
-			for i, r := range f.regs {
-				if live[i] {
-					fmt.Fprintf(&b, "%d=", i)
-					encValue(&b, r)
-					b.WriteByte(',')
-				}
-			}
-			for _, d := range f.defers {
-				fmt.Fprintf(&b, "D%p:", d.call)
-				encValue(&b, d.fn)
-				encAll(&b, d.args)
-			}
-			b.WriteByte(']')
+			encFrame(&b, f)
 		}
 	}
 	for _, o := range s.objs {
-		fmt.Fprintf(&b, "O%d%t%t%d:", o.kind, o.escaped, o.closed, o.done)
-		encValue(&b, o.v)
-		encAll(&b, o.buf)
-		fmt.Fprint(&b, o.children, o.lossy, o.nonEmpty)
-		for _, k := range slices.Sorted(maps.Keys(o.entries)) {
-			b.WriteString(k + "=")
-			encValue(&b, o.entries[k])
-		}
+		encObject(&b, o)
 	}
-	for _, k := range slices.Sorted(maps.Keys(s.syncs)) {
+	for _, k := range sortedKeys(s.syncs) {
 		o := s.syncs[k]
-		fmt.Fprintf(&b, "S%s:%d,%d,%d,%t,%t,%v", k, o.holder, o.readers, o.count, o.done, o.lost, o.waiters)
+		b.WriteString("S" + k + ":")
+		for _, n := range [...]int{o.holder, o.readers, o.count} {
+			encInt(&b, int64(n))
+			b.WriteByte(',')
+		}
+		encBool(&b, o.done)
+		encBool(&b, o.lost)
+		encInts(&b, o.waiters)
 	}
-	fmt.Fprintf(&b, "I%t%t%d", s.imprecise, s.env, s.clamp)
+	b.WriteByte('I')
+	encBool(&b, s.imprecise)
+	encBool(&b, s.env)
+	encInt(&b, s.clamp)
 	// Symmetry reduction: the fresh symbols (call results, received
 	// values) are renamed in the order they appear, so that states equal
 	// but for which iteration made a value are one; what the path assumed
@@ -246,7 +249,7 @@ func (s *state) hash() string {
 		if n, ok := names[k]; ok {
 			return n
 		}
-		names[k] = fmt.Sprintf("#%d", len(names))
+		names[k] = key("#", len(names))
 		return names[k]
 	})
 	var a strings.Builder
@@ -263,12 +266,16 @@ func (s *state) hash() string {
 	var assumed []string
 	for k, v := range s.facts {
 		if r, ok := rename(k); ok {
-			assumed = append(assumed, fmt.Sprintf("A%s=%t", r, v))
+			t := "=f"
+			if v {
+				t = "=t"
+			}
+			assumed = append(assumed, "A"+r+t)
 		}
 	}
 	for k, v := range s.bounds {
 		if r, ok := rename(k); ok {
-			assumed = append(assumed, fmt.Sprintf("B%s=%v", r, v))
+			assumed = append(assumed, key("B", r, "=", v[0], ",", v[1]))
 		}
 	}
 	slices.Sort(assumed)
@@ -276,6 +283,73 @@ func (s *state) hash() string {
 		a.WriteString(x)
 	}
 	return a.String()
+}
+
+// encFrame appends a frame's part of the state's encoding: its place, its
+// live registers and its deferred calls.
+func encFrame(b *strings.Builder, f *frame) {
+	b.WriteByte('F')
+	encPtr(b, f.fn)
+	for _, n := range [...]int{f.block, f.pc, f.pred} {
+		b.WriteByte('.')
+		encInt(b, int64(n))
+	}
+	b.WriteByte('[')
+	live := f.info.liveAt(f.fn, f.block, f.pc)
+	for i, r := range f.regs {
+		if live[i] {
+			encInt(b, int64(i))
+			b.WriteByte('=')
+			encValue(b, r)
+			b.WriteByte(',')
+		}
+	}
+	for _, d := range f.defers {
+		b.WriteByte('D')
+		encPtr(b, d.call)
+		b.WriteByte(':')
+		encValue(b, d.fn)
+		encAll(b, d.args)
+	}
+	b.WriteByte(']')
+}
+
+// encObject appends an object's part of the state's encoding.
+func encObject(b *strings.Builder, o *object) {
+	b.WriteByte('O')
+	encInt(b, int64(o.kind))
+	encBool(b, o.escaped)
+	encBool(b, o.closed)
+	encInt(b, int64(o.done))
+	b.WriteByte(':')
+	encValue(b, o.v)
+	encAll(b, o.buf)
+	encInts(b, o.children)
+	encBool(b, o.lossy)
+	encBool(b, o.nonEmpty)
+	for _, k := range sortedKeys(o.entries) {
+		b.WriteString(k + "=")
+		encValue(b, o.entries[k])
+	}
+}
+
+// encInts appends a list of integers.
+func encInts(b *strings.Builder, ns []int) {
+	b.WriteByte('[')
+	for _, n := range ns {
+		encInt(b, int64(n))
+		b.WriteByte(' ')
+	}
+	b.WriteByte(']')
+}
+
+// sortedKeys returns m's keys in order, without allocating for an empty
+// map.
+func sortedKeys[V any](m map[string]V) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(m))
 }
 
 // renameFresh replaces each fresh symbol's key in x (from \x01 to \x02:

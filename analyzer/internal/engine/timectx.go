@@ -38,7 +38,7 @@ func (e *Explorer) child(s *state, parent value) int {
 func (e *Explorer) withCancel(s *state, pi int, name string, parent value) value {
 	id := e.child(s, parent)
 	if strings.Contains(name, "Timeout") || strings.Contains(name, "Deadline") {
-		s.procs = append(s.procs, &process{timer: &timer{ch: -1, ctx: id}, fn: s.topFrame(pi).fn})
+		s.procs = append(s.procs, &process{timer: &timer{ch: -1, ctx: id}, fn: s.peek(pi).fn})
 	}
 	return tupV{[]value{refV{obj: id}, libV{kind: "cancel", obj: id}}}
 }
@@ -116,7 +116,7 @@ func (e *Explorer) newTimer(s *state, pi int, periodic bool, fn value) (int, int
 	if fn == nil {
 		ch = s.newObj(&object{kind: chanObj, cap: 1, done: -1, timerProc: -1})
 	}
-	s.procs = append(s.procs, &process{timer: &timer{ch: ch, ctx: -1, fn: fn, periodic: periodic}, fn: s.topFrame(pi).fn})
+	s.procs = append(s.procs, &process{timer: &timer{ch: ch, ctx: -1, fn: fn, periodic: periodic}, fn: s.peek(pi).fn})
 	return ch, len(s.procs) - 1
 }
 

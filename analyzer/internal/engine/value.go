@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"go/constant"
 	"go/token"
 	"go/types"
@@ -89,18 +88,33 @@ func (v constV) enc(b *strings.Builder) { b.WriteString("c" + v.c.ExactString())
 func (nilV) enc(b *strings.Builder)     { b.WriteString("nil") }
 func (v symV) enc(b *strings.Builder)   { b.WriteString("s{" + v.key + "}") }
 func (topV) enc(b *strings.Builder)     { b.WriteString("T") }
-func (v refV) enc(b *strings.Builder)   { fmt.Fprintf(b, "r%d%s", v.obj, v.path) }
-func (v libV) enc(b *strings.Builder)   { fmt.Fprintf(b, "l%s%d", v.kind, v.obj) }
-func (v cmpV) enc(b *strings.Builder)   { fmt.Fprintf(b, "k{%s%s%d}", v.sym, v.op, v.k) }
+func (v refV) enc(b *strings.Builder) {
+	b.WriteByte('r')
+	encInt(b, int64(v.obj))
+	b.WriteString(v.path)
+}
+func (v libV) enc(b *strings.Builder) {
+	b.WriteString("l" + v.kind)
+	encInt(b, int64(v.obj))
+}
+func (v cmpV) enc(b *strings.Builder) {
+	b.WriteString("k{" + v.sym + v.op.String())
+	encInt(b, v.k)
+	b.WriteByte('}')
+}
 func (v closV) enc(b *strings.Builder) {
-	fmt.Fprintf(b, "f%p(", v.fn)
+	b.WriteByte('f')
+	encPtr(b, v.fn)
+	b.WriteByte('(')
 	encAll(b, v.binds)
 	b.WriteByte(')')
 }
 func (v aggV) enc(b *strings.Builder) { b.WriteByte('{'); encAll(b, v.elems); b.WriteByte('}') }
 func (v tupV) enc(b *strings.Builder) { b.WriteByte('<'); encAll(b, v.elems); b.WriteByte('>') }
 func (v ifaceV) enc(b *strings.Builder) {
-	fmt.Fprintf(b, "i%p:", v.typ)
+	b.WriteByte('i')
+	encPtr(b, v.typ)
+	b.WriteByte(':')
 	encValue(b, v.v)
 }
 
