@@ -41,19 +41,19 @@ func (e *Explorer) info(fn *ssa.Function) *fnInfo {
 // receiver first) and free-variable bindings.
 func (e *Explorer) newFrame(fn *ssa.Function, args, binds []value) *frame {
 	in := e.info(fn)
-	f := &frame{fn: fn, info: in, regs: make([]value, in.n), pred: -1, visits: make([]uint8, len(fn.Blocks))}
+	f := &frame{fn: fn, info: in, regs: newRegFile(in.n), pred: -1, visits: make([]uint8, len(fn.Blocks))}
 	for i, p := range fn.Params {
 		if i < len(args) {
-			f.regs[in.slot[p]] = args[i]
+			f.regs.set(in.slot[p], args[i])
 		} else {
-			f.regs[in.slot[p]] = top
+			f.regs.set(in.slot[p], top)
 		}
 	}
 	for i, fv := range fn.FreeVars {
 		if i < len(binds) {
-			f.regs[in.slot[fv]] = binds[i]
+			f.regs.set(in.slot[fv], binds[i])
 		} else {
-			f.regs[in.slot[fv]] = top
+			f.regs.set(in.slot[fv], top)
 		}
 	}
 	if len(fn.Blocks) > 0 {

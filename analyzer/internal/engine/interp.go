@@ -119,15 +119,17 @@ func (e *Explorer) eval(f *frame, v ssa.Value) value {
 	case *ssa.Builtin:
 		return libV{kind: "builtin:" + v.Name(), obj: -1}
 	}
-	if i, ok := f.info.slot[v]; ok && f.regs[i] != nil {
-		return f.regs[i]
+	if i, ok := f.info.slot[v]; ok {
+		if r := f.regs.get(i); r != nil {
+			return r
+		}
 	}
 	return top
 }
 
 func (f *frame) set(v ssa.Value, x value) {
 	if i, ok := f.info.slot[v]; ok {
-		f.regs[i] = x
+		f.regs.set(i, x)
 	}
 }
 

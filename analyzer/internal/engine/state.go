@@ -99,7 +99,7 @@ type timer struct {
 type frame struct {
 	fn     *ssa.Function
 	info   *fnInfo
-	regs   []value
+	regs   regFile
 	block  int
 	pc     int
 	pred   int // the block this one was entered from, for phis
@@ -113,7 +113,7 @@ type frame struct {
 // copy returns a copy of f that shares nothing it may change.
 func (f *frame) copy() *frame {
 	g := *f
-	g.regs = slices.Clone(f.regs)
+	g.regs = f.regs.share()
 	g.defers = slices.Clone(f.defers)
 	g.visits = slices.Clone(f.visits)
 	return &g
@@ -296,14 +296,14 @@ func encFrame(b *strings.Builder, f *frame) {
 	}
 	b.WriteByte('[')
 	live := f.info.liveAt(f.fn, f.block, f.pc)
-	for i, r := range f.regs {
+	f.regs.all(func(i int, r value) {
 		if live[i] {
 			encInt(b, int64(i))
 			b.WriteByte('=')
 			encValue(b, r)
 			b.WriteByte(',')
 		}
-	}
+	})
 	for _, d := range f.defers {
 		b.WriteByte('D')
 		encPtr(b, d.call)
