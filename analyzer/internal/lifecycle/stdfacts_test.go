@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"sync"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
@@ -223,6 +224,55 @@ func TestMaybeStd(t *testing.T) {
 	for _, path := range []string{"github.com/nats-io/nats-server/v2/server", "gopkg.in/yaml.v3", "golang.org/x/tools/go/ssa", "k8s.io/client-go/tools/cache"} {
 		if maybeStd(path) {
 			t.Errorf("maybeStd(%q) = true", path)
+		}
+	}
+}
+
+var (
+	stdOnce  sync.Once
+	stdFacts *stdTable
+)
+
+// loadStdFacts decodes the whole embedded table of the Go release analyzed
+// (see stdRelease), once. A release with no table, or a table that
+// cannot be decoded, gives an empty one: every package is then analyzed.
+func loadStdFacts() *stdTable {
+	stdOnce.Do(func() {
+		stdFacts = &stdTable{}
+		if !readStdFacts(stdFacts) {
+			stdFacts = &stdTable{}
+		}
+	})
+	return stdFacts
+}
+
+// BenchmarkStdEntry measures what a process pays for the table: decoding
+// it and one package's entry (go test -bench StdEntry -benchmem).
+func BenchmarkStdEntry(b *testing.B) {
+	for b.Loop() {
+		stdTableOnce = sync.Once{}
+		if stdEntry("net/http") == nil {
+			b.Fatal("no entry for net/http")
+		}
+	}
+}
+
+// TestStdEntry checks that stdEntry, which decodes one entry found by its
+// key, gives each package the entry the whole table's decoding gives, and
+// none to a package the table lacks.
+func TestStdEntry(t *testing.T) {
+	table := loadStdFacts()
+	if len(table.Packages) == 0 {
+		t.Fatal("the table of this release is empty")
+	}
+	for path, want := range table.Packages {
+		if got := stdEntry(path); !reflect.DeepEqual(got, want) {
+			t.Errorf("stdEntry(%q) = %+v, want %+v", path, got, want)
+		}
+	}
+	for _, path := range []string{"example.com/x", "net/htt", "http", ""} {
+		if got := stdEntry(path); got != nil {
+			t.Errorf("stdEntry(%q) = %+v, want nil", path, got)
 		}
 	}
 }
