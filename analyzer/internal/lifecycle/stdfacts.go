@@ -142,7 +142,6 @@ func readStdFacts(v any) bool {
 	return json.NewDecoder(r).Decode(v) == nil
 }
 
-
 // factsOnly, when set by a driver, reports whether the diagnostics of a
 // package are discarded, so that only its facts matter.
 var factsOnly func(*types.Package) bool
