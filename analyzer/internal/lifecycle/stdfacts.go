@@ -102,6 +102,26 @@ var (
 // the only place a package path is followed by an object in the table
 // (the facts are keyed by object paths, which hold no slash).
 func stdEntry(path string) *stdPackage {
+	key, err := json.Marshal(path)
+	if err != nil {
+		return nil
+	}
+	table := stdTableData()
+	i := bytes.Index(table, append(key, ':', '{'))
+	if i < 0 {
+		return nil
+	}
+	var p stdPackage
+	if json.NewDecoder(bytes.NewReader(table[i+len(key)+1:])).Decode(&p) != nil {
+		return nil
+	}
+	return &p
+}
+
+// stdTableData returns the embedded table of the Go release analyzed (see
+// stdRelease), decompressed, once; nil if the release has none or it
+// cannot be read, and then every package is analyzed.
+func stdTableData() []byte {
 	stdTableOnce.Do(func() {
 		gz, err := stdFactsFS.ReadFile(stdFactsFile(stdRelease()))
 		if err != nil {
@@ -111,35 +131,11 @@ func stdEntry(path string) *stdPackage {
 		if err != nil {
 			return
 		}
-		stdTableJSON, _ = io.ReadAll(r)
+		if data, err := io.ReadAll(r); err == nil {
+			stdTableJSON = data
+		}
 	})
-	key, err := json.Marshal(path)
-	if err != nil {
-		return nil
-	}
-	i := bytes.Index(stdTableJSON, append(key, ':', '{'))
-	if i < 0 {
-		return nil
-	}
-	var p stdPackage
-	if json.NewDecoder(bytes.NewReader(stdTableJSON[i+len(key)+1:])).Decode(&p) != nil {
-		return nil
-	}
-	return &p
-}
-
-// readStdFacts decodes the embedded table of the Go release analyzed
-// into v, and reports whether it could.
-func readStdFacts(v any) bool {
-	gz, err := stdFactsFS.ReadFile(stdFactsFile(stdRelease()))
-	if err != nil {
-		return false
-	}
-	r, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return false
-	}
-	return json.NewDecoder(r).Decode(v) == nil
+	return stdTableJSON
 }
 
 // factsOnly, when set by a driver, reports whether the diagnostics of a

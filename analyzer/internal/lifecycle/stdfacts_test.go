@@ -239,7 +239,7 @@ var (
 func loadStdFacts() *stdTable {
 	stdOnce.Do(func() {
 		stdFacts = &stdTable{}
-		if !readStdFacts(stdFacts) {
+		if json.Unmarshal(stdTableData(), stdFacts) != nil {
 			stdFacts = &stdTable{}
 		}
 	})
