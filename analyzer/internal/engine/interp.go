@@ -502,7 +502,7 @@ func (e *Explorer) compute(s *state, pi int, f *frame, in ssa.Value) bool {
 		r = e.lookup(s, pi, f, in)
 	case *ssa.Range:
 		if m := e.eval(f, in.X); mapObjOf(s, m) != nil {
-			r = tupV{[]value{m, falseV}} // see mapNext
+			r = tupV{[]value{m, falseV, nilVal}} // see mapNext
 		} else {
 			r = fresh(s, pi, f, in)
 		}

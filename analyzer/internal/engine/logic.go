@@ -176,23 +176,32 @@ func intOf(c constant.Value) (int64, bool) {
 }
 
 // sameRef decides the equality of two values when references or nils
-// decide it: two references to objects, or one and a nil.
+// decide it: two references to objects, or a nil and a value never nil.
 func sameRef(x, y value) (bool, bool) {
 	rx, okx := x.(refV)
 	ry, oky := y.(refV)
 	_, nx := x.(nilV)
 	_, ny := y.(nilV)
-	_, cx := x.(closV)
-	_, cy := y.(closV)
 	switch {
 	case okx && oky:
 		return rx == ry, true
 	case nx && ny:
 		return true, true
-	case nx && (oky || cy), ny && (okx || cx):
+	case nx && nonNil(y), ny && nonNil(x):
 		return false, true
 	}
 	return false, false
+}
+
+// nonNil reports whether v is never nil: a reference to an object, a
+// function value, or an interface value the model made (MakeInterface
+// gives an interface a dynamic type, even to hold a nil pointer).
+func nonNil(v value) bool {
+	switch v.(type) {
+	case refV, closV, libV, ifaceV:
+		return true
+	}
+	return false
 }
 
 // bounds returns the range the path assumed of the integer symbol sym.

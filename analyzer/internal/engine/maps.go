@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"go/constant"
 	"go/types"
 
 	"golang.org/x/tools/go/ssa"
@@ -31,6 +32,10 @@ func (e *Explorer) mapUpdate(s *state, m, k, v value) {
 		return
 	}
 	o.entries[keyOf(k)] = v
+	if o.keys == nil {
+		o.keys = make(map[string]value)
+	}
+	o.keys[keyOf(k)] = k
 }
 
 // mapDelete deletes key k of map m: the entry at a constant key; at a key
@@ -43,11 +48,12 @@ func mapDelete(s *state, m, k value) {
 	}
 	if _, isConst := k.(constV); isConst {
 		delete(o.entries, keyOf(k))
+		delete(o.keys, keyOf(k))
 		o.nonEmpty = len(o.entries) > 0 // an entry at an unknown key may have been k's
 		return
 	}
 	if len(o.entries) > 0 {
-		o.entries, o.lossy = map[string]value{}, true
+		o.entries, o.keys, o.lossy = map[string]value{}, nil, true
 	}
 	o.nonEmpty = false
 }
@@ -55,29 +61,46 @@ func mapDelete(s *state, m, k value) {
 // mapClear empties map m: no entry, known or not.
 func mapClear(s *state, m value) {
 	if o := mapObjOf(s, m); o != nil {
-		o.entries, o.lossy, o.nonEmpty = map[string]value{}, false, false
+		o.entries, o.keys, o.lossy, o.nonEmpty = map[string]value{}, nil, false, false
 	}
 }
 
-// mapNext performs the Next of a range over a map: a map known to hold an
-// entry yields one on the first Next, a map known to be empty none, any
-// other Next an entry or the end, as a symbol. The iterator Range made is
-// the pair (map, started), which Next updates in its frame.
+// mapNext performs the Next of a range over a map. A map whose entries
+// the model knows all of (none stored at a key it does not know) yields
+// them, in the order of their keys' encodings (Go's order is unspecified:
+// this is one of the orders a run may take), each key and value as
+// stored. Otherwise a map known to hold an entry yields one on the first
+// Next, a map known to be empty none, any other Next an entry or the end,
+// as a symbol. The iterator Range made is the triple (map, started, the
+// encoding of the last key yielded, nil before the first), which Next
+// updates in its frame.
 func (e *Explorer) mapNext(s *state, pi int, f *frame, in *ssa.Next) value {
 	it, ok := e.eval(f, in.Iter).(tupV)
 	var o *object
-	if ok && len(it.elems) == 2 && !in.IsString {
+	if ok && len(it.elems) == 3 && !in.IsString {
 		o = mapObjOf(s, it.elems[0])
 	}
 	if o == nil {
 		return fresh(s, pi, f, in)
 	}
 	started := it.elems[1] == trueV
-	f.set(in.Iter, tupV{[]value{it.elems[0], trueV}})
-	switch {
-	case !o.nonEmpty && !o.lossy && len(o.entries) == 0:
+	if !o.lossy {
+		last := ""
+		if c, ok := it.elems[2].(constV); ok {
+			last = constant.StringVal(c.c)
+		}
+		for _, k := range sortedKeys(o.entries) {
+			if started && k <= last {
+				continue
+			}
+			f.set(in.Iter, tupV{[]value{it.elems[0], trueV, constV{constant.MakeString(k)}}})
+			return tupV{[]value{trueV, o.keys[k], o.entries[k]}}
+		}
+		f.set(in.Iter, tupV{[]value{it.elems[0], trueV, it.elems[2]}})
 		return tupV{[]value{falseV, top, top}}
-	case o.nonEmpty && !started:
+	}
+	f.set(in.Iter, tupV{[]value{it.elems[0], trueV, it.elems[2]}})
+	if o.nonEmpty && !started {
 		entry := keyOf(fresh(s, pi, f, in))
 		return tupV{[]value{trueV, symV{entry + ".k"}, symV{entry + ".v"}}}
 	}

@@ -31,6 +31,7 @@ type object struct {
 	// a map's entries at constant keys (by keyOf), and whether it may
 	// hold others (stored at keys the model does not know)
 	entries map[string]value
+	keys    map[string]value // the key of each entry, by its keyOf
 	lossy   bool
 	// nonEmpty: the map is known to hold an entry (one was stored and none
 	// may have been deleted since), at a key known or not
@@ -188,6 +189,7 @@ func (s *state) clone() *state {
 		p.buf = slices.Clone(o.buf)
 		p.children = slices.Clone(o.children)
 		p.entries = maps.Clone(o.entries)
+		p.keys = maps.Clone(o.keys)
 		c.objs[i] = &p
 	}
 	for k, o := range s.syncs {

@@ -469,3 +469,94 @@ func rangeClearedMap() {
 	default:
 	}
 }
+
+// A map whose entries the model knows is ranged over entry by entry, each
+// key as stored: the key a range yields is found in the map again, so the
+// worker sends every entry's value and nothing waits (client-go's FIFO:
+// Replace queues the keys of its items map, Pop looks each one up).
+func rangeKnownEntries() {
+	items := map[string]int{"a": 1, "b": 2}
+	var queue []string
+	for id := range items {
+		queue = append(queue, id)
+	}
+	got := make(chan int)
+	go func() {
+		for _, id := range queue {
+			v, ok := items[id]
+			if !ok {
+				return
+			}
+			got <- v
+		}
+	}()
+	<-got
+	<-got
+}
+
+// The same, with one receive more than the map has entries.
+func rangeKnownEntriesOneTooMany() {
+	items := map[string]int{"a": 1, "b": 2}
+	var queue []string
+	for id := range items {
+		queue = append(queue, id)
+	}
+	got := make(chan int)
+	go func() {
+		for _, id := range queue {
+			if v, ok := items[id]; ok {
+				got <- v
+			}
+		}
+	}()
+	<-got
+	<-got
+	<-got // want "receive blocks forever"
+}
+
+type job struct{ id int }
+
+// An interface value holding a value is never nil: the worker does not
+// return early, and sends.
+func ifaceHoldsValue() {
+	var obj any = job{1}
+	got := make(chan job)
+	go func() {
+		if obj == nil {
+			return
+		}
+		got <- obj.(job)
+	}()
+	<-got
+}
+
+// Nor when what it holds is a nil pointer (a typed nil), tested in a
+// helper.
+func ifaceHoldsNilPointer() {
+	var p *job
+	var obj any = p
+	got := make(chan *job)
+	go func() {
+		if isNil(obj) {
+			return
+		}
+		got <- obj.(*job)
+	}()
+	<-got
+}
+
+func isNil(v any) bool { return v == nil }
+
+// A nil interface: the worker returns without sending, and the receive
+// waits forever.
+func ifaceNil() {
+	var obj any
+	got := make(chan job)
+	go func() {
+		if obj == nil {
+			return
+		}
+		got <- obj.(job)
+	}()
+	<-got // want "receive blocks forever"
+}
