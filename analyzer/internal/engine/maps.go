@@ -18,7 +18,8 @@ func mapObjOf(s *state, m value) *object {
 }
 
 // mapUpdate stores v at key k of map m: an entry at a constant key, or a
-// store the model loses track of.
+// store the model loses track of: v escapes, and k too unless the map is
+// the model's.
 func (e *Explorer) mapUpdate(s *state, m, k, v value) {
 	o := mapObjOf(s, m)
 	if o != nil {
@@ -26,8 +27,16 @@ func (e *Explorer) mapUpdate(s *state, m, k, v value) {
 	}
 	if _, isConst := k.(constV); o == nil || !isConst {
 		s.escape(v)
-		if o != nil {
-			o.lossy = true
+		if o == nil {
+			// The key too is kept where the model does not follow it
+			// (os/signal's handlers map keeps each channel Notify is
+			// given, as a key, and sends on it).
+			s.escape(k)
+			return
+		}
+		o.lossy = true
+		if hasRefs(k) {
+			o.lostKeys = append(o.lostKeys, k) // they escape with the map
 		}
 		return
 	}
@@ -123,6 +132,11 @@ func (e *Explorer) lookup(s *state, pi int, f *frame, in *ssa.Lookup) value {
 		v, ok = o.entries[keyOf(k)], trueV
 	case o != nil && !o.lossy && (isConst || len(o.entries) == 0):
 		v, ok = elem, falseV
+	case o == nil && hasRefs(k) && !refsEscaped(s, k):
+		// A map the model does not follow holds no key that refers to an
+		// object only the model's code has seen (Notify looking up the
+		// channel NotifyContext just made).
+		v, ok = elem, falseV
 	default:
 		if _, isMap := in.X.Type().Underlying().(*types.Map); !isMap {
 			return fresh(s, pi, f, in) // a string index
@@ -134,4 +148,11 @@ func (e *Explorer) lookup(s *state, pi int, f *frame, in *ssa.Lookup) value {
 		return tupV{[]value{v, ok}}
 	}
 	return v
+}
+
+// refsEscaped reports whether any object v refers to has escaped.
+func refsEscaped(s *state, v value) bool {
+	escaped := false
+	refs(v, func(id int) { escaped = escaped || s.objs[id].escaped })
+	return escaped
 }

@@ -33,6 +33,9 @@ type object struct {
 	entries map[string]value
 	keys    map[string]value // the key of each entry, by its keyOf
 	lossy   bool
+	// lostKeys: keys holding references stored at entries the model does
+	// not keep; they escape with the map
+	lostKeys []value
 	// nonEmpty: the map is known to hold an entry (one was stored and none
 	// may have been deleted since), at a key known or not
 	nonEmpty bool
@@ -190,6 +193,7 @@ func (s *state) clone() *state {
 		p.children = slices.Clone(o.children)
 		p.entries = maps.Clone(o.entries)
 		p.keys = maps.Clone(o.keys)
+		p.lostKeys = slices.Clone(o.lostKeys)
 		c.objs[i] = &p
 	}
 	for k, o := range s.syncs {
@@ -329,6 +333,7 @@ func encObject(b *strings.Builder, o *object) {
 	encInts(b, o.children)
 	encBool(b, o.lossy)
 	encBool(b, o.nonEmpty)
+	encAll(b, o.lostKeys)
 	for _, k := range sortedKeys(o.entries) {
 		b.WriteString(k + "=")
 		encValue(b, o.entries[k])
@@ -398,6 +403,9 @@ func (s *state) escape(v value) {
 		}
 		for _, v := range o.entries {
 			s.escape(v)
+		}
+		for _, k := range o.lostKeys {
+			s.escape(k)
 		}
 		if o.kind == ctxObj && o.done >= 0 {
 			s.escape(refV{obj: o.done})

@@ -560,3 +560,54 @@ func ifaceNil() {
 	}()
 	<-got // want "receive blocks forever"
 }
+
+var registry = map[chan int]bool{}
+
+func register(ch chan int) { registry[ch] = true }
+
+// A channel stored as a key of a map the model does not follow (a
+// package-level registry, as os/signal's Notify keeps its channels) escapes:
+// code outside the model may send on it.
+func keyInGlobalMap() {
+	ch := make(chan int, 1)
+	register(ch)
+	<-ch
+}
+
+// In a map the function made and keeps, the key stays the model's: nothing
+// sends on it.
+func keyInOwnMap() {
+	ch := make(chan int, 1)
+	own := map[chan int]bool{}
+	own[ch] = true
+	<-ch // want "receive blocks forever"
+}
+
+// A key of the function's own map escapes with the map, here handed to a
+// function the model does not see.
+func keyInOwnMapThatEscapes(sink func(map[chan int]bool)) {
+	ch := make(chan int, 1)
+	own := map[chan int]bool{}
+	own[ch] = true
+	sink(own)
+	<-ch
+}
+
+var handlers = map[chan int]*int{}
+
+// notify registers ch in a map the model does not follow, unless it is
+// there already (os/signal's Notify).
+func notify(ch chan int) {
+	if h := handlers[ch]; h == nil {
+		handlers[ch] = new(int)
+	}
+}
+
+// A channel the function just made is not yet a key of a map the model
+// does not follow: the lookup misses, so notify stores it, and code outside
+// the model may send on it.
+func lookupFreshKey() {
+	ch := make(chan int, 1)
+	notify(ch)
+	<-ch
+}
