@@ -134,8 +134,11 @@ func (e *Explorer) result(s *state, pi int, c *ssa.CallCommon, args []value) val
 	}
 	f := s.peek(pi)
 	k := key("\x01call", pi, ":", c, ":", f.visits[f.block], ":", len(s.procs[pi].frames), "\x02")
-	if slices.ContainsFunc(args, hasRefs) {
-		k = "~" + k // a result of the model's objects, which others change: an atomic counter
+	if slices.ContainsFunc(args, hasRefs) || heldElsewhere(s, pi, args) {
+		// A result of the model's objects, which others change (an atomic
+		// counter), or of an object another goroutine holds too (see
+		// shared.go).
+		k = "~" + k
 	}
 	if t := c.Signature().Results(); t.Len() > 1 {
 		elems := make([]value, t.Len())

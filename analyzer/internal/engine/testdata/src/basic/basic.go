@@ -3,6 +3,7 @@ package basic
 import (
 	"context"
 	"errors"
+	"io"
 	"runtime"
 	"sync"
 	"time"
@@ -64,7 +65,7 @@ func zeroWorkers(n int) int {
 	for i := 0; i < n; i++ {
 		go func() { ch <- i }()
 	}
-	return <-ch // want "receive blocks forever; zeroWorkers is called here at line 83$"
+	return <-ch // want "receive blocks forever; zeroWorkers is called here at line 84$"
 }
 
 // Zero workers because none of the items needs one.
@@ -610,4 +611,49 @@ func lookupFreshKey() {
 	ch := make(chan int, 1)
 	notify(ch)
 	<-ch
+}
+
+// The two ends of an io.Pipe are one object the model does not see into:
+// in the program, the reader's Read fails only after the writer's Close,
+// which the model cannot tell (both ends are held by two goroutines), so
+// it does not take the reader as gone while the writer still writes (io's
+// TestPipe2).
+func pipeReaderWriter() {
+	c := make(chan int)
+	r, w := io.Pipe()
+	go pipeReader(r, c)
+	for i := 0; i < 2; i++ {
+		w.Write([]byte("x"))
+		<-c
+	}
+	w.Close()
+	<-c
+}
+
+func pipeReader(r io.Reader, c chan int) {
+	buf := make([]byte, 64) // longer than the model keeps: not an object of its own
+	for {
+		n, err := r.Read(buf)
+		if err == io.EOF {
+			c <- 0
+			return
+		}
+		c <- n
+	}
+}
+
+// A reader handed to the goroutine, which the function does not use any
+// more, is the goroutine's alone: when its Read fails the goroutine
+// returns without sending, and the receive blocks forever.
+func readerHandedOff(r io.Reader) {
+	c := make(chan int)
+	go func() {
+		buf := make([]byte, 64)
+		n, err := r.Read(buf)
+		if err != nil {
+			return
+		}
+		c <- n
+	}()
+	<-c // want "receive blocks forever"
 }
