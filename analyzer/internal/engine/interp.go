@@ -485,6 +485,10 @@ func (e *Explorer) compute(s *state, pi int, f *frame, in ssa.Value) bool {
 					elems[i] = zero(in.Type().Underlying().(*types.Slice).Elem())
 				}
 				r = refV{obj: s.newObj(&object{kind: cellObj, site: in, v: aggV{elems}, done: -1, timerProc: -1})}
+			} else if exact && k > maxSlice {
+				// Too long to keep element by element, but its length is
+				// known (see sliceOfLength).
+				s.bounds["len:"+r.(symV).key] = [2]int64{k, k}
 			}
 		}
 	case *ssa.Index:

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"go/constant"
+	"go/types"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -40,7 +41,7 @@ func newSlice(s *state, site ssa.Value, elems []value) value {
 func (e *Explorer) slice(s *state, pi int, f *frame, in *ssa.Slice) value {
 	elems, ok := elemsOf(s, e.eval(f, in.X))
 	if !ok || in.Max != nil {
-		return fresh(s, pi, f, in)
+		return e.sliceOfLength(s, pi, f, in)
 	}
 	lo, hi := 0, len(elems)
 	for _, b := range []struct {
@@ -75,4 +76,43 @@ func (e *Explorer) appendSlices(s *state, x, ys value) (value, bool) {
 		return nil, false
 	}
 	return newSlice(s, nil, append(append([]value(nil), a...), b...)), true
+}
+
+// sliceOfLength returns x[lo:hi] as a symbol, whose length the path knows
+// when x is an array the model does not keep element by element and the
+// bounds are constants (make([]T, 100) is new([100]T)[:100] in SSA): a test
+// of the length is decided, and a loop over the slice is not taken as
+// running zero times.
+func (e *Explorer) sliceOfLength(s *state, pi int, f *frame, in *ssa.Slice) value {
+	r := fresh(s, pi, f, in)
+	ptr, ok := in.X.Type().Underlying().(*types.Pointer)
+	if !ok {
+		return r
+	}
+	arr, ok := ptr.Elem().Underlying().(*types.Array)
+	if !ok {
+		return r
+	}
+	lo, hi := int64(0), arr.Len()
+	for _, b := range []struct {
+		v   ssa.Value
+		ptr *int64
+	}{{in.Low, &lo}, {in.High, &hi}} {
+		if b.v == nil {
+			continue
+		}
+		k, ok := e.eval(f, b.v).(constV)
+		n, exact := int64(0), false
+		if ok {
+			n, exact = intOf(constant.ToInt(k.c))
+		}
+		if !exact {
+			return r
+		}
+		*b.ptr = n
+	}
+	if 0 <= lo && lo <= hi && hi <= arr.Len() {
+		s.bounds["len:"+r.(symV).key] = [2]int64{hi - lo, hi - lo}
+	}
+	return r
 }

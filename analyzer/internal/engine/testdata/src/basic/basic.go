@@ -657,3 +657,43 @@ func readerHandedOff(r io.Reader) {
 	}()
 	<-c // want "receive blocks forever"
 }
+
+// A slice made with a constant length too long for the model to keep
+// element by element still has that length: the worker's loop over it and
+// the collector's loop to the same constant agree (kafka-go's
+// testConnWriteReadConcurrently).
+func longSliceSameCount() {
+	const n = 100
+	msgs := make([]int, n)
+	written := make(chan struct{}, 10)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range msgs {
+			written <- struct{}{}
+		}
+	}()
+	for i := 0; i != n; i++ {
+		<-written
+	}
+	<-done
+}
+
+func makeMsgs(n int) []int { return make([]int, n) }
+
+// The same, the slice made in a helper from the count it is given.
+func longSliceFromHelper() {
+	msgs := makeMsgs(100)
+	written := make(chan struct{}, 10)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range msgs {
+			written <- struct{}{}
+		}
+	}()
+	for i := 0; i != 100; i++ {
+		<-written
+	}
+	<-done
+}
