@@ -93,6 +93,25 @@ func TestVetAndStandaloneAgree(t *testing.T) {
 	}
 }
 
+// TestEngineVetAndStandaloneAgree runs chanblock's testdata with the
+// engine on (-chanblock.engine) under go vet and with the in-process
+// checker: the findings must be the same, and the engine must add to the
+// rules' (its own findings are part of the testdata's wants).
+func TestEngineVetAndStandaloneAgree(t *testing.T) {
+	bin := build(t)
+	pkgs := []string{"chanblock", "stopchan"}
+	vet := findings(t, exec.Command("go", append([]string{"vet", "-vettool=" + bin, "-vet=false", "-chanblock.engine"}, pkgs...)...))
+	alone := findings(t, exec.Command(bin, append([]string{inProcess, "-chanblock.engine"}, pkgs...)...))
+	if !slices.Equal(vet, alone) {
+		t.Fatalf("go vet and standalone disagree with the engine on\ngo vet:\n%s\nstandalone:\n%s", strings.Join(vet, "\n"), strings.Join(alone, "\n"))
+	}
+	rules := findings(t, exec.Command("go", append([]string{"vet", "-vettool=" + bin, "-vet=false"}, pkgs...)...))
+	t.Logf("%d findings with the engine, %d without", len(vet), len(rules))
+	if len(vet) <= len(rules) {
+		t.Errorf("the engine added nothing: %d findings with it, %d without", len(vet), len(rules))
+	}
+}
+
 func TestHelp(t *testing.T) {
 	bin := build(t)
 	out, err := exec.Command(bin, "help", "ctxcancel").CombinedOutput()
