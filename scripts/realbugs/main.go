@@ -4,24 +4,31 @@
 //
 // Usage:
 //
-//	go run ./scripts/realbugs [-set dev|heldout|heldout25] [-golifecheck BIN] [-verify] [-markdown]
+//	go run ./scripts/realbugs [-set dev|heldout|heldout25|blind25] [-golifecheck BIN] [-verify] [-markdown]
 //
 // Each case is a module under scripts/realbugs/testdata/SET/CASE with bad/
 // (the code before the fix, a // LEAK comment on each line where the leak
 // belongs) and good/ (after the fix), each with a leak_test.go that runs the
 // scenario and fails while a goroutine of the package is still blocked. The
 // held-out sets are kept only as testdata/heldout.tar.gz (blocking leaks,
-// issue 24) and testdata/heldout25.tar.gz (ownership and lifetimes, issue 25)
-// and are unpacked into a temporary directory.
+// issue 24), testdata/heldout25.tar.gz (ownership and lifetimes, issue 25)
+// and testdata/blind25.tar.gz (issue 25's kinds, written blind from its
+// text) and are unpacked into a temporary directory.
+//
+// A case whose bad/ has no // LEAK line is clean: the same program that must
+// stay silent is in bad/ and good/.
 //
 // With -verify, it runs go test in every bad/ and good/ and checks that bad/
-// fails with a blocked goroutine and good/ passes; it does not score.
+// fails with a blocked goroutine and good/ passes (for a clean case: that
+// both pass and hold the same files); it does not score.
 //
 // Otherwise it runs golifecheck -json ./... in each case and prints one of:
 //
 //	found      a finding on a // LEAK line of bad/
 //	elsewhere  findings in bad/, none on a // LEAK line
 //	miss       no finding in bad/
+//	silent     a clean case: no finding in bad/
+//	false      a clean case: findings in bad/ (false positives)
 //
 // and the number of findings on good/, which are false positives. Findings
 // in _test.go files are not counted.
@@ -46,7 +53,7 @@ import (
 )
 
 func main() {
-	set := flag.String("set", "dev", "case set: dev, heldout or heldout25")
+	set := flag.String("set", "dev", "case set: dev, heldout, heldout25 or blind25")
 	bin := flag.String("golifecheck", "", "golifecheck binary (default: build ./cmd/golifecheck)")
 	verify := flag.Bool("verify", false, "run go test in each bad/ (must fail) and good/ (must pass) instead of scoring")
 	markdown := flag.Bool("markdown", false, "print a markdown table")
@@ -110,7 +117,7 @@ func caseRoot(testdata, set string) (string, func(), error) {
 	switch set {
 	case "dev":
 		return filepath.Join(testdata, "dev"), func() {}, nil
-	case "heldout", "heldout25":
+	case "heldout", "heldout25", "blind25":
 		tmp, err := os.MkdirTemp("", "realbugs-"+set)
 		if err != nil {
 			return "", nil, err
@@ -122,7 +129,7 @@ func caseRoot(testdata, set string) (string, func(), error) {
 		}
 		return filepath.Join(tmp, set), cleanup, nil
 	}
-	return "", nil, fmt.Errorf("unknown set %q (want dev, heldout or heldout25)", set)
+	return "", nil, fmt.Errorf("unknown set %q (want dev, heldout, heldout25 or blind25)", set)
 }
 
 // untar unpacks a gzipped tar archive into dir.
@@ -203,15 +210,29 @@ const (
 
 // verifyCases runs each case's tests: bad/ must fail with a blocked
 // goroutine (or, for a context leak without one, with what stays live),
-// good/ must pass.
+// good/ must pass. A clean case (no // LEAK line in bad/) must pass in both,
+// and its bad/ and good/ must hold the same files.
 func verifyCases(w io.Writer, root string, cases []string) error {
 	failed := 0
 	for _, c := range cases {
 		dir := filepath.Join(root, c)
+		leaks, err := leakLines(filepath.Join(dir, "bad"))
+		if err != nil {
+			return fmt.Errorf("%s: %v", c, err)
+		}
+		clean := len(leaks) == 0
 		badOut, badErr := goTest(dir, "./bad")
 		goodOut, goodErr := goTest(dir, "./good")
 		var problems []string
 		switch {
+		case clean && badErr != nil:
+			problems = append(problems, "bad/ of a clean case fails:\n"+indent(tail(badOut, 15)))
+		case clean:
+			if diff, err := sameFiles(filepath.Join(dir, "bad"), filepath.Join(dir, "good")); err != nil {
+				return fmt.Errorf("%s: %v", c, err)
+			} else if diff != "" {
+				problems = append(problems, "bad/ and good/ of a clean case differ: "+diff)
+			}
 		case badErr == nil:
 			problems = append(problems, "bad/ passes")
 		case !bytes.Contains(badOut, []byte(blockedMarker)) && !bytes.Contains(badOut, []byte(liveMarker)):
@@ -221,7 +242,11 @@ func verifyCases(w io.Writer, root string, cases []string) error {
 			problems = append(problems, "good/ fails:\n"+indent(tail(goodOut, 15)))
 		}
 		if len(problems) == 0 {
-			fmt.Fprintf(w, "%-56s ok (bad/ leaks, good/ passes)\n", c)
+			if clean {
+				fmt.Fprintf(w, "%-56s ok (clean: bad/ and good/ pass)\n", c)
+			} else {
+				fmt.Fprintf(w, "%-56s ok (bad/ leaks, good/ passes)\n", c)
+			}
 			continue
 		}
 		failed++
@@ -232,6 +257,65 @@ func verifyCases(w io.Writer, root string, cases []string) error {
 		return fmt.Errorf("%d cases failed verification", failed)
 	}
 	return nil
+}
+
+// sameFiles reports the first file that differs between the trees a and b
+// (import paths of bad/ read as good/'s), or "" if they hold the same files.
+func sameFiles(a, b string) (string, error) {
+	read := func(root string) (map[string][]byte, error) {
+		files := map[string][]byte{}
+		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, err := filepath.Rel(root, path)
+			if err != nil {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			files[filepath.ToSlash(rel)] = b
+			return err
+		})
+		return files, err
+	}
+	fa, err := read(a)
+	if err != nil {
+		return "", err
+	}
+	fb, err := read(b)
+	if err != nil {
+		return "", err
+	}
+	var names []string
+	for name := range fa {
+		names = append(names, name)
+	}
+	for name := range fb {
+		if _, ok := fa[name]; !ok {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		x, inA := fa[name]
+		y, inB := fb[name]
+		switch {
+		case !inA:
+			return name + " only in good/", nil
+		case !inB:
+			return name + " only in bad/", nil
+		case !bytes.Equal(asGood(x), asGood(y)):
+			return name, nil
+		}
+	}
+	return "", nil
+}
+
+// asGood returns src with the import paths of bad/ and its packages
+// (".../bad" and ".../bad/...") written as good/'s.
+func asGood(src []byte) []byte {
+	src = bytes.ReplaceAll(src, []byte("/bad/"), []byte("/good/"))
+	return bytes.ReplaceAll(src, []byte("/bad\""), []byte("/good\""))
 }
 
 func goTest(dir, pkg string) ([]byte, error) {
@@ -321,12 +405,14 @@ func parseFindings(out []byte) ([]finding, error) {
 // A result is one case's score.
 type result struct {
 	name    string
-	outcome string   // found, elsewhere or miss
+	outcome string   // found, elsewhere or miss; silent or false for a clean case
 	bad     []string // the findings in bad/, as file:line check
 	good    []string // the findings in good/
 }
 
-// score classifies a case's findings against the // LEAK lines of bad/.
+// score classifies a case's findings against the // LEAK lines of bad/. A
+// case whose bad/ has no // LEAK line is clean: silent when nothing is
+// reported in bad/, false otherwise.
 func score(name, dir string, findings []finding) (result, error) {
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
@@ -339,10 +425,10 @@ func score(name, dir string, findings []finding) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	if len(leaks) == 0 {
-		return result{}, fmt.Errorf("%s: no // LEAK line in bad/", name)
-	}
 	r := result{name: name, outcome: "miss"}
+	if len(leaks) == 0 {
+		r.outcome = "silent"
+	}
 	onLeak := false
 	for _, f := range findings {
 		file := f.file
@@ -365,6 +451,9 @@ func score(name, dir string, findings []finding) (result, error) {
 		}
 	}
 	switch {
+	case len(leaks) == 0 && len(r.bad) > 0:
+		r.outcome = "false"
+	case len(leaks) == 0:
 	case onLeak:
 		r.outcome = "found"
 	case len(r.bad) > 0:
@@ -437,6 +526,11 @@ func report(w io.Writer, results []result, markdown bool) {
 	if markdown {
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "found %d/%d, %d elsewhere, %d missed; %d findings on good twins (%d cases)\n",
-		counts["found"], len(results), counts["elsewhere"], counts["miss"], goodFindings, goodCases)
+	clean := counts["silent"] + counts["false"]
+	fmt.Fprintf(w, "found %d/%d, %d elsewhere, %d missed; %d findings on good twins (%d cases)",
+		counts["found"], len(results)-clean, counts["elsewhere"], counts["miss"], goodFindings, goodCases)
+	if clean > 0 {
+		fmt.Fprintf(w, "; clean %d/%d silent, %d false", counts["silent"], clean, counts["false"])
+	}
+	fmt.Fprintln(w)
 }

@@ -236,3 +236,161 @@ func TestRunHeldout25Archive(t *testing.T) {
 		t.Errorf("heldout25 output lacks %q:\n%s", want, out.String())
 	}
 }
+
+// writeCleanCases adds to testdata/dev two clean cases (no // LEAK line in
+// bad/, the same program in good/): one on which the fake golifecheck is
+// silent, one on which it reports a finding in bad/.
+func writeCleanCases(t *testing.T, testdata string) {
+	t.Helper()
+	src := "package x\n\nfunc f(cancel func()) {\n\tdefer cancel()\n}\n"
+	for name, findings := range map[string][]string{
+		"d-clean-silent": nil,
+		"e-clean-false":  {"bad/x.go:4", "bad/leak_test.go:2"},
+	} {
+		dir := filepath.Join(testdata, "dev", name)
+		for _, sub := range []string{"bad", "good"} {
+			if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, sub, "x.go"), []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module realbugs/"+name+"\n\ngo 1.26\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "fake.json"), fakeJSON(t, dir, findings), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestScoreClean(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the fake golifecheck is a shell script")
+	}
+	testdata, _ := writeFakeSet(t)
+	writeCleanCases(t, testdata)
+	for name, want := range map[string]string{"d-clean-silent": "silent", "e-clean-false": "false"} {
+		dir := filepath.Join(testdata, "dev", name)
+		out, err := os.ReadFile(filepath.Join(dir, "fake.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		findings, err := parseFindings(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := score(name, dir, findings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.outcome != want || len(r.good) != 0 {
+			t.Errorf("%s: got %s with findings %v on bad/ and %v on good/, want %s", name, r.outcome, r.bad, r.good, want)
+		}
+	}
+	bin := filepath.Join(t.TempDir(), "golifecheck")
+	script := "#!/bin/sh\ncat fake.json\ngrep -q posn fake.json && exit 3\nexit 0\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(&out, testdata, "dev", bin, false, false); err != nil {
+		t.Fatal(err)
+	}
+	// The clean cases are not counted among the leaks (3 of 5 cases).
+	if want := "found 1/3, 1 elsewhere, 1 missed; 1 findings on good twins (1 cases); clean 1/2 silent, 1 false\n"; !strings.HasSuffix(out.String(), want) {
+		t.Errorf("output does not end with %q:\n%s", want, out.String())
+	}
+}
+
+// writeModule writes a module of one package per directory of files
+// (directory -> file name -> contents) under dir.
+func writeModule(t *testing.T, dir, module string, files map[string]map[string]string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module "+module+"\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for sub, fs := range files {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for name, src := range fs {
+			if err := os.WriteFile(filepath.Join(dir, sub, name), []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func TestVerifyClean(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test")
+	}
+	root := t.TempDir()
+	const (
+		leaky  = "package x\n\nfunc F(ch chan int) {\n\tgo func() { ch <- 1 }() // LEAK\n}\n"
+		fixed  = "package x\n\nfunc F(ch chan int) {\n\tgo func() {\n\t\tselect {\n\t\tcase ch <- 1:\n\t\tdefault:\n\t\t}\n\t}()\n}\n"
+		clean  = "package x\n\nfunc F(cancel func()) {\n\tdefer cancel()\n}\n"
+		pass   = "package x\n\nimport \"testing\"\n\nfunc TestF(t *testing.T) {}\n"
+		fail   = "package x\n\nimport \"testing\"\n\nfunc TestF(t *testing.T) { t.Fatal(\"1 goroutine(s) of the package still blocked\") }\n"
+		other  = "package x\n\nfunc F(cancel func()) {\n\tcancel()\n}\n"
+		modSub = "package x\n\nimport (\n\t\"testing\"\n\n\t\"realbugs/c/bad/sub\"\n)\n\nfunc TestF(t *testing.T) { sub.G() }\n"
+	)
+	writeModule(t, filepath.Join(root, "a-leaky"), "realbugs/a", map[string]map[string]string{
+		"bad":  {"x.go": leaky, "leak_test.go": fail},
+		"good": {"x.go": fixed, "leak_test.go": pass},
+	})
+	writeModule(t, filepath.Join(root, "b-clean"), "realbugs/b", map[string]map[string]string{
+		"bad":  {"x.go": clean, "leak_test.go": pass},
+		"good": {"x.go": clean, "leak_test.go": pass},
+	})
+	// A clean case with a package under bad/ and good/: the import paths
+	// differ, the files are the same.
+	writeModule(t, filepath.Join(root, "c-clean-subpackage"), "realbugs/c", map[string]map[string]string{
+		"bad":      {"x.go": clean, "leak_test.go": modSub},
+		"bad/sub":  {"sub.go": "package sub\n\nfunc G() {}\n"},
+		"good":     {"x.go": clean, "leak_test.go": strings.ReplaceAll(modSub, "/bad/", "/good/")},
+		"good/sub": {"sub.go": "package sub\n\nfunc G() {}\n"},
+	})
+	var out bytes.Buffer
+	if err := verifyCases(&out, root, []string{"a-leaky", "b-clean", "c-clean-subpackage"}); err != nil {
+		t.Fatalf("%v:\n%s", err, out.String())
+	}
+	for _, want := range []string{
+		"a-leaky", "ok (bad/ leaks, good/ passes)",
+		"b-clean", "ok (clean: bad/ and good/ pass)",
+		"3 cases: 3 verified, 0 failed",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("verify output lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	// A clean case whose twins differ, and one whose bad/ fails, are not
+	// verified.
+	writeModule(t, filepath.Join(root, "d-clean-differs"), "realbugs/d", map[string]map[string]string{
+		"bad":  {"x.go": clean, "leak_test.go": pass},
+		"good": {"x.go": other, "leak_test.go": pass},
+	})
+	writeModule(t, filepath.Join(root, "e-clean-fails"), "realbugs/e", map[string]map[string]string{
+		"bad":  {"x.go": clean, "leak_test.go": fail},
+		"good": {"x.go": clean, "leak_test.go": fail},
+	})
+	out.Reset()
+	if err := verifyCases(&out, root, []string{"d-clean-differs", "e-clean-fails"}); err == nil {
+		t.Errorf("verify accepted broken clean cases:\n%s", out.String())
+	}
+	for _, want := range []string{
+		"d-clean-differs", "bad/ and good/ of a clean case differ: x.go",
+		"e-clean-fails", "bad/ of a clean case fails",
+		"2 cases: 0 verified, 2 failed",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("verify output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
