@@ -24,10 +24,19 @@
 // its path assumed (state.bounds), so that two loops to the same n run the
 // same number of times, zero included.
 //
+// A map the model made keeps its entries at constant keys, and is ranged
+// over entry by entry while it holds no other; a slice of a constant length
+// too long to keep element by element keeps its length.
+//
 // An object escapes when a reference to it reaches code the model does not
 // see: a function without a body in the package, memory that is not the
-// model's, the root's caller. Code outside the model may then operate on it
-// at any time, and nothing blocked on it is reported.
+// model's (a key or value stored in a map it does not follow), the root's
+// caller. Code outside the model may then operate on it at any time, and
+// nothing blocked on it is reported. A symbol two goroutines hold (the two
+// ends of an io.Pipe) is one object the model does not see into: what a
+// call on it returns is volatile (a branch on it makes the path imprecise,
+// and an imprecise path's end states are not reported), since the program
+// correlates what the model cannot.
 //
 // # The search
 //
@@ -40,9 +49,14 @@
 // state (a persistent set of one process: see reduce.go), so that k
 // goroutines started together are not run in all k! orders of their first
 // steps. The search is breadth-first, with states
-// hashed (loop visit counts aside), loops unrolled Limits.Visits times, and
-// a budget of states and time per root (Limits); a root past its budget is
-// counted (Stats.PastBudget) and keeps what it found.
+// hashed (loop visit counts aside; a 64-bit hash of a canonical encoding),
+// loops unrolled Limits.Visits times, and a budget of states and time per
+// root and per package (Limits); a root past its budget is counted
+// (Stats.PastBudget) and keeps what it found, a root the package's budget
+// leaves no room for is skipped (Stats.Skipped). A successor state shares
+// its frames, and a frame's registers in chunks, with the state it came
+// from until it changes them (copy on write: state.clone, topFrame,
+// regFile).
 //
 // # The verdict
 //
