@@ -53,6 +53,7 @@ type kernel struct {
 	name  string
 	dir   string           // testgoroutineleakprofile or its goker subdirectory
 	leaks []*regexp.Regexp // function-name part of each expected leak
+	file  string           // a GoKer kernel's file (see kernelFiles)
 }
 
 // A finding is a golifecheck diagnostic and the function it is about.
@@ -71,6 +72,17 @@ func run(bin string, markdown bool) error {
 	kernels, err := parseKernels(filepath.Join(goroot, "src", "runtime", "goroutineleakprofile_test.go"))
 	if err != nil {
 		return err
+	}
+	files, err := kernelFiles(filepath.Join(root, "goker"))
+	if err != nil {
+		return err
+	}
+	for i, k := range kernels {
+		if k.dir == "goker" {
+			if kernels[i].file = files[k.name]; kernels[i].file == "" {
+				return fmt.Errorf("no file in %s registers GoKer kernel %s", filepath.Join(root, "goker"), k.name)
+			}
+		}
 	}
 	names := newNamer()
 	findings, err := analyze(bin, root, names)
@@ -243,11 +255,35 @@ func score(k kernel, findings []finding, root string, names *namer) (result, det
 	return "miss", ""
 }
 
+// register is the call by which a GoKer file registers its kernel.
+var register = regexp.MustCompile(`register\("(\w+)"`)
+
+// kernelFiles maps each GoKer kernel to the file that registers it: the
+// file is named for the kernel but for one (Moby25348 is in moby25384.go,
+// the number of the upstream pull request its header names).
+func kernelFiles(dir string) (map[string]string, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	files := make(map[string]string)
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range register.FindAllSubmatch(data, -1) {
+			files[string(m[1])] = path
+		}
+	}
+	return files, nil
+}
+
 // owns reports whether a finding is in the kernel: in its GoKer file, or,
 // for a common pattern, in a function its expected leaks name.
 func (k kernel) owns(f finding, root string) bool {
 	if k.dir == "goker" {
-		return f.file == filepath.Join(root, "goker", strings.ToLower(k.name)+".go")
+		return f.file == k.file
 	}
 	if filepath.Base(f.file) != "commonpatterns.go" {
 		return false
