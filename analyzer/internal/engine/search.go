@@ -142,8 +142,9 @@ func zeroAssumed(s *state) bool {
 }
 
 // given matches the keys of the symbols the root is given: its parameters
-// and free variables, and what is derived from them (a length, a field).
-var given = regexp.MustCompile(`(^|[{(:])(p|fv):`)
+// and free variables, and what is derived from them (a length, a field, a
+// value loaded through one: *p:b.3 is b.N of a *testing.B).
+var given = regexp.MustCompile(`(^|[{(:*])(p|fv):`)
 
 func isNilChan(v value) bool { _, ok := v.(nilV); return ok }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,7 +66,7 @@ func zeroWorkers(n int) int {
 	for i := 0; i < n; i++ {
 		go func() { ch <- i }()
 	}
-	return <-ch // want "receive blocks forever; zeroWorkers is called here at line 84$"
+	return <-ch // want "receive blocks forever; zeroWorkers is called here at line 85$"
 }
 
 // Zero workers because none of the items needs one.
@@ -696,4 +697,40 @@ func longSliceFromHelper() {
 		<-written
 	}
 	<-done
+}
+
+type bench struct{ N int }
+
+// Two workers take turns by the parity of a count they decrement, made
+// from a field of a parameter: the model keeps no relation between
+// (n-1)%2 and (n-2)%2, so it does not trust a branch on them (runtime's
+// benchmarkChanSync).
+func parityTurns(b *bench) {
+	n := int32(b.N/2*2 + 2)
+	myc := make(chan int)
+	done := make(chan bool, 2)
+	for p := 0; p < 2; p++ {
+		go func() {
+			if i := atomic.AddInt32(&n, -1); i%2 == 0 {
+				<-myc
+			} else {
+				myc <- 0
+			}
+			done <- true
+		}()
+	}
+	<-done
+	<-done
+}
+
+type config struct{ workers int }
+
+// No worker when the caller's configuration says none, which the model
+// cannot tell: silent, as for a count passed directly (zeroWorkers).
+func zeroWorkersInField(cfg *config) int {
+	ch := make(chan int, cfg.workers)
+	for i := 0; i < cfg.workers; i++ {
+		go func() { ch <- i }()
+	}
+	return <-ch
 }
