@@ -43,28 +43,33 @@ func (e *Explorer) slice(s *state, pi int, f *frame, in *ssa.Slice) value {
 	if !ok || in.Max != nil {
 		return e.sliceOfLength(s, pi, f, in)
 	}
-	lo, hi := 0, len(elems)
+	lo, hi, ok := e.sliceBounds(f, in, int64(len(elems)))
+	if !ok {
+		return fresh(s, pi, f, in)
+	}
+	return newSlice(s, in, append([]value(nil), elems[lo:hi]...))
+}
+
+// sliceBounds returns the bounds of x[lo:hi] on an x of length n, and
+// whether they are constants within it (a missing lo is 0, hi n).
+func (e *Explorer) sliceBounds(f *frame, in *ssa.Slice, n int64) (lo, hi int64, ok bool) {
+	lo, hi = 0, n
 	for _, b := range []struct {
 		v   ssa.Value
-		ptr *int
+		ptr *int64
 	}{{in.Low, &lo}, {in.High, &hi}} {
 		if b.v == nil {
 			continue
 		}
 		k, ok := e.eval(f, b.v).(constV)
-		n, exact := int64(0), false
-		if ok {
-			n, exact = intOf(constant.ToInt(k.c))
+		if !ok {
+			return 0, 0, false
 		}
-		if !exact {
-			return fresh(s, pi, f, in)
+		if *b.ptr, ok = intOf(constant.ToInt(k.c)); !ok {
+			return 0, 0, false
 		}
-		*b.ptr = int(n)
 	}
-	if lo < 0 || hi > len(elems) || lo > hi {
-		return fresh(s, pi, f, in)
-	}
-	return newSlice(s, in, append([]value(nil), elems[lo:hi]...))
+	return lo, hi, 0 <= lo && lo <= hi && hi <= n
 }
 
 // appendSlices evaluates append(x, ys...) on slices the model keeps; false
@@ -93,25 +98,7 @@ func (e *Explorer) sliceOfLength(s *state, pi int, f *frame, in *ssa.Slice) valu
 	if !ok {
 		return r
 	}
-	lo, hi := int64(0), arr.Len()
-	for _, b := range []struct {
-		v   ssa.Value
-		ptr *int64
-	}{{in.Low, &lo}, {in.High, &hi}} {
-		if b.v == nil {
-			continue
-		}
-		k, ok := e.eval(f, b.v).(constV)
-		n, exact := int64(0), false
-		if ok {
-			n, exact = intOf(constant.ToInt(k.c))
-		}
-		if !exact {
-			return r
-		}
-		*b.ptr = n
-	}
-	if 0 <= lo && lo <= hi && hi <= arr.Len() {
+	if lo, hi, ok := e.sliceBounds(f, in, arr.Len()); ok {
 		s.bounds["len:"+r.(symV).key] = [2]int64{hi - lo, hi - lo}
 	}
 	return r
