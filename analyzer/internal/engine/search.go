@@ -142,9 +142,10 @@ func zeroAssumed(s *state) bool {
 }
 
 // given matches the keys of the symbols the root is given: its parameters
-// and free variables, and what is derived from them (a length, a field, a
-// value loaded through one: *p:b.3 is b.N of a *testing.B).
-var given = regexp.MustCompile(`(^|[{(:*])(p|fv):`)
+// and free variables, what is derived from them (a length, a field), and
+// the fields loaded through them (*p:b.3 is b.N of a *testing.B), but not
+// the elements of a slice it is given, which are data, not counts.
+var given = regexp.MustCompile(`(^|[{(:])(p|fv):|\*(p|fv):[^.\[\]{}()\s]+\.\d`)
 
 func isNilChan(v value) bool { _, ok := v.(nilV); return ok }
 
