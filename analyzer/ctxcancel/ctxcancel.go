@@ -62,8 +62,8 @@ func (s *checker) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		fl.ErrVal = obligation.ErrResult(call)
 	}
 	exit, again, piled := fl.Leak(call, s.doneBlocks(call))
-	if piled != nil && (s.boundedLoop(piled.Pos()) || oneShotCase(call)) {
-		piled = nil // a few contexts, until the function returns
+	if piled != nil && (s.boundedLoop(piled.Pos()) || oneShotCase(call) || keepsNothingPending(call)) {
+		piled = nil // a few contexts, or ones that hold nothing, until the function returns
 	}
 	if exit == nil && !again && piled == nil {
 		return

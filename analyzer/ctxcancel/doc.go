@@ -24,7 +24,10 @@
 //     iteration's context and timer pile up until then (a range over a
 //     table the function builds itself, an array or a constant count keeps
 //     a bounded number, and is left alone; a range over a parameter's or a
-//     field's slice is reported);
+//     field's slice is reported); a WithCancel or WithCancelCause of a
+//     context nothing cancels (Background, TODO, WithoutCancel, a WithValue
+//     of one) is left alone too: it holds no timer and no registration in a
+//     parent, only its memory;
 //   - a cancel passed to a function that never calls it, or stored in an
 //     unexported struct field that nothing in the package calls;
 //   - a cancel stored in a field whose release method calls it only on some

@@ -216,3 +216,42 @@ func afterStopped(in ssa.Instruction, timer *ssa.Call) bool {
 	}
 	return false
 }
+
+// keepsNothingPending reports whether the context call makes keeps nothing
+// alive while its cancel is pending but its own memory: a WithCancel or
+// WithCancelCause of a parent that is never canceled (Background, TODO,
+// WithoutCancel, a WithValue of one), which holds no timer and registers
+// with no parent. Deferring its cancel in a loop piles up nothing a user
+// would notice (golifecheck issue 25, item 9).
+func keepsNothingPending(call *ssa.Call) bool {
+	fn := call.Call.StaticCallee()
+	if fn == nil || fn.Pkg == nil || fn.Pkg.Pkg.Path() != "context" || len(call.Call.Args) == 0 {
+		return false
+	}
+	switch fn.Name() {
+	case "WithCancel", "WithCancelCause":
+		return neverCanceled(call.Call.Args[0])
+	}
+	return false
+}
+
+// neverCanceled reports whether the context v is one no cancel reaches:
+// context.Background(), context.TODO(), context.WithoutCancel(...), or a
+// context.WithValue of one.
+func neverCanceled(v ssa.Value) bool {
+	call, ok := v.(*ssa.Call)
+	if !ok {
+		return false
+	}
+	fn := call.Call.StaticCallee()
+	if fn == nil || fn.Pkg == nil || fn.Pkg.Pkg.Path() != "context" {
+		return false
+	}
+	switch fn.Name() {
+	case "Background", "TODO", "WithoutCancel":
+		return true
+	case "WithValue":
+		return len(call.Call.Args) > 0 && neverCanceled(call.Call.Args[0])
+	}
+	return false
+}

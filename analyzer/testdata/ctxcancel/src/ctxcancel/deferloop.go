@@ -66,6 +66,47 @@ func deferSignalInLoop(jobs <-chan string) { // want deferSignalInLoop:`stopsOnl
 	}
 }
 
+// A WithCancel of Background keeps nothing but its memory until the
+// function returns: no timer, no registration in a parent (issue 25, item
+// 9). Not reported; nor of TODO, of a value context of one, of
+// WithoutCancel, or through a variable.
+func deferBackgroundCancelInLoop(jobs <-chan string) { // want deferBackgroundCancelInLoop:`stopsOnlyVia\[0\] chan\[0\]\(drains\)`
+	for j := range jobs {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		_ = run(ctx, j)
+	}
+}
+
+type traceKey struct{}
+
+func deferTODOValueCancelInLoop(jobs <-chan string) { // want deferTODOValueCancelInLoop:`stopsOnlyVia\[0\] chan\[0\]\(drains\)`
+	base := context.WithValue(context.TODO(), traceKey{}, "x")
+	for j := range jobs {
+		ctx, cancel := context.WithCancelCause(base)
+		defer cancel(nil)
+		_ = run(ctx, j)
+	}
+}
+
+func deferWithoutCancelInLoop(parent context.Context, jobs <-chan string) { // want deferWithoutCancelInLoop:`stopsOnlyVia\[1\] chan\[1\]\(drains\)`
+	for j := range jobs {
+		ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+		defer cancel()
+		_ = run(ctx, j)
+	}
+}
+
+// A WithTimeout of Background keeps its timer until it fires or the
+// function returns: reported.
+func deferBackgroundTimeoutInLoop(jobs <-chan string) { // want deferBackgroundTimeoutInLoop:`stopsOnlyVia\[0\] chan\[0\]\(drains\)`
+	for j := range jobs {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second) // want `deferred inside a loop`
+		defer cancel()
+		_ = run(ctx, j)
+	}
+}
+
 // A variable declared outside the loop, assigned in it.
 func deferOuterVarInLoop(parent context.Context, jobs <-chan string) { // want deferOuterVarInLoop:`stopsOnlyVia\[1\] chan\[1\]\(drains\)`
 	var cancel context.CancelFunc
