@@ -26,8 +26,10 @@
 //     a bounded number, and is left alone; a range over a parameter's or a
 //     field's slice is reported); a WithCancel or WithCancelCause of a
 //     context nothing cancels (Background, TODO, WithoutCancel, a WithValue
-//     of one) is left alone too: it holds no timer and no registration in a
-//     parent, only its memory;
+//     of one) whose context is used only in place (its own methods called,
+//     never passed, stored or captured) is left alone too: it holds no
+//     timer, no registration in a parent and no goroutine waiting on it,
+//     only its memory;
 //   - a cancel passed to a function that never calls it, or stored in an
 //     unexported struct field that nothing in the package calls;
 //   - a cancel stored in a field whose release method calls it only on some

@@ -1,6 +1,7 @@
 package ctxcancel
 
 import (
+	"slices"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -221,8 +222,10 @@ func afterStopped(in ssa.Instruction, timer *ssa.Call) bool {
 // alive while its cancel is pending but its own memory: a WithCancel or
 // WithCancelCause of a parent that is never canceled (Background, TODO,
 // WithoutCancel, a WithValue of one), which holds no timer and registers
-// with no parent. Deferring its cancel in a loop piles up nothing a user
-// would notice (golifecheck issue 25, item 9).
+// with no parent, and whose context goes nowhere a goroutine could wait on
+// it (see usedInPlace). Deferring its cancel in a loop piles up nothing a
+// user would notice (golifecheck issue 25, item 9); a context handed to a
+// function that starts a goroutine waiting on it piles up goroutines.
 func keepsNothingPending(call *ssa.Call) bool {
 	fn := call.Call.StaticCallee()
 	if fn == nil || fn.Pkg == nil || fn.Pkg.Pkg.Path() != "context" || len(call.Call.Args) == 0 {
@@ -230,9 +233,34 @@ func keepsNothingPending(call *ssa.Call) bool {
 	}
 	switch fn.Name() {
 	case "WithCancel", "WithCancelCause":
-		return neverCanceled(call.Call.Args[0])
+		return neverCanceled(call.Call.Args[0]) && usedInPlace(call)
 	}
 	return false
+}
+
+// usedInPlace reports whether the context that call returns (its result
+// 0) is used only by calls of its own methods in the function (Err, Value,
+// Deadline, Done), or not at all: never passed, stored, captured or
+// returned.
+func usedInPlace(call *ssa.Call) bool {
+	for _, r := range *call.Referrers() {
+		ex, ok := r.(*ssa.Extract)
+		if !ok || ex.Index != 0 {
+			continue
+		}
+		for _, u := range *ex.Referrers() {
+			switch u := u.(type) {
+			case *ssa.DebugRef:
+			case *ssa.Call:
+				if !u.Call.IsInvoke() || u.Call.Value != ex || slices.Contains(u.Call.Args, ssa.Value(ex)) {
+					return false
+				}
+			default:
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // neverCanceled reports whether the context v is one no cancel reaches:

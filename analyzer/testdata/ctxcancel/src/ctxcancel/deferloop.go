@@ -68,33 +68,62 @@ func deferSignalInLoop(jobs <-chan string) { // want deferSignalInLoop:`stopsOnl
 
 // A WithCancel of Background keeps nothing but its memory until the
 // function returns: no timer, no registration in a parent (issue 25, item
-// 9). Not reported; nor of TODO, of a value context of one, of
-// WithoutCancel, or through a variable.
+// 9), as long as its context goes nowhere a goroutine could wait on it.
+// Not reported; nor of TODO, of a value context of one, of WithoutCancel.
 func deferBackgroundCancelInLoop(jobs <-chan string) { // want deferBackgroundCancelInLoop:`stopsOnlyVia\[0\] chan\[0\]\(drains\)`
 	for j := range jobs {
-		ctx, cancel := context.WithCancel(context.Background())
+		_, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		_ = run(ctx, j)
+		handleJob(j)
 	}
 }
 
 type traceKey struct{}
 
-func deferTODOValueCancelInLoop(jobs <-chan string) { // want deferTODOValueCancelInLoop:`stopsOnlyVia\[0\] chan\[0\]\(drains\)`
+func deferTODOValueCancelInLoop(jobs <-chan string) error { // want deferTODOValueCancelInLoop:`stopsOnlyVia\[0\] chan\[0\]\(drains\)`
 	base := context.WithValue(context.TODO(), traceKey{}, "x")
 	for j := range jobs {
 		ctx, cancel := context.WithCancelCause(base)
 		defer cancel(nil)
-		_ = run(ctx, j)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		handleJob(j)
 	}
+	return nil
 }
 
 func deferWithoutCancelInLoop(parent context.Context, jobs <-chan string) { // want deferWithoutCancelInLoop:`stopsOnlyVia\[1\] chan\[1\]\(drains\)`
 	for j := range jobs {
-		ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+		_, cancel := context.WithCancel(context.WithoutCancel(parent))
 		defer cancel()
-		_ = run(ctx, j)
+		handleJob(j)
 	}
+}
+
+func handleJob(string) {}
+
+// A WithCancel of Background whose context is handed to a function that
+// starts a goroutine waiting on it: each iteration's goroutine stays until
+// the function returns (hashicorp/raft's GetInState). Reported.
+func deferBackgroundCancelToWatcher(events <-chan int, n int) { // want deferBackgroundCancelToWatcher:`chan\[0\]\(recv\?\)`
+	for i := 0; i < n; i++ {
+		ctx, cancel := context.WithCancel(context.Background()) // want `deferred inside a loop`
+		defer cancel()
+		<-watch(ctx, events)
+	}
+}
+
+func watch(ctx context.Context, events <-chan int) <-chan struct{} {
+	ch := make(chan struct{})
+	go func() {
+		defer close(ch)
+		select {
+		case <-ctx.Done():
+		case <-events:
+		}
+	}()
+	return ch
 }
 
 // A WithTimeout of Background keeps its timer until it fires or the
