@@ -7,7 +7,8 @@
 #   -only LIST       comma-separated targets or groups: etcd,grpc,prometheus,
 #                    client-go,nats,conc,fsnotify (two small modules), nethttp
 #                    (net/http with its tests), std; raft,kafka-go,natsgo (group
-#                    new24); group names select all their targets
+#                    new24); pgx,goredis,miniogo (group new25); group names
+#                    select all their targets
 #   -no-std          skip the std target (same as REALCODE_SKIP_STD=1)
 #   -h               this help
 #   REALCODE_DIR     work and output dir, reused between runs (downloads, copies
@@ -39,7 +40,11 @@ usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
 # Groups are reported apart, each with its own total. "dev": the modules the
 # checks were developed on. "new24": chosen for issue 24 (the chanblock engine)
 # before the engine was built, never used in its development: a check on
-# tuning. A group is only ever added to, so its figures stay comparable.
+# tuning. "new25": chosen for issue 25 (ownership and lifetimes in ctxcancel
+# and gostop) on 2026-12-07, before the issue's checks were built (one rule
+# of its item 9 excepted), for their connection pools, contexts and HTTP
+# clients: the same check. A group is only ever added to, so its figures
+# stay comparable.
 TARGETS="etcd go.etcd.io/etcd/server/v3@v3.7.3 dev
 grpc google.golang.org/grpc@v1.85.0 dev
 prometheus github.com/prometheus/prometheus@v0.316.0 dev
@@ -51,7 +56,10 @@ nethttp std:net/http dev
 std std dev
 raft github.com/hashicorp/raft@v1.7.2 new24
 kafka-go github.com/segmentio/kafka-go@v0.4.51 new24
-natsgo github.com/nats-io/nats.go@v1.56.0 new24"
+natsgo github.com/nats-io/nats.go@v1.56.0 new24
+pgx github.com/jackc/pgx/v5@v5.13.0 new25
+goredis github.com/redis/go-redis/v9@v9.23.0 new25
+miniogo github.com/minio/minio-go/v7@v7.4.1 new25"
 
 ONLY="" SKIP_STD="${REALCODE_SKIP_STD:-0}" BIN=""
 while [ $# -gt 0 ]; do
