@@ -2,6 +2,7 @@ package ctxcancel
 
 import (
 	"fmt"
+	"slices"
 	"go/types"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/lifecycle"
@@ -45,8 +46,45 @@ func (s *checker) checkDeleted(fn *ssa.Function, call *ssa.Call) {
 		return
 	}
 	m, ok := call.Call.Args[0].Type().Underlying().(*types.Map)
-	if !ok || !lifecycle.IsCancelType(m.Elem()) {
+	if !ok || !lifecycle.IsCancelType(m.Elem()) || !s.storesCancels(obligation.FieldOf(obligation.FieldLoad(call.Call.Args[0]))) {
 		return
 	}
 	s.Report("ctxcancel", analysis.Diagnostic{Pos: call.Pos(), Message: fmt.Sprintf("%s deletes an entry of %s without calling its cancel function, so that context is never cancelled; call it before deleting", lifecycle.FuncNoun(fn), label)})
+}
+
+// storesCancels reports whether the package stores a cancel function into
+// the map kept in field f: a cancel a call returns (context.WithCancel, a
+// helper whose summary says so) or a value of the context package's cancel
+// types. A map of func() or func(error) callbacks (go-redis's re-auth
+// functions) has a cancel's shape, not its obligation.
+func (s *checker) storesCancels(f *types.Var) bool {
+	for _, fn := range s.Funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				mu, ok := in.(*ssa.MapUpdate)
+				if !ok {
+					continue
+				}
+				if fa := obligation.FieldLoad(mu.Map); fa != nil && obligation.FieldOf(fa) == f && s.isCancel(mu.Value) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// isCancel reports whether v is a cancel function: a result a call's
+// summary or the knowledge table says is a fresh cancel, or a value of
+// type context.CancelFunc or context.CancelCauseFunc.
+func (s *checker) isCancel(v ssa.Value) bool {
+	if n, ok := types.Unalias(v.Type()).(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" {
+		return true
+	}
+	ex, ok := v.(*ssa.Extract)
+	if !ok {
+		return false
+	}
+	call, ok := ex.Tuple.(*ssa.Call)
+	return ok && slices.Contains(s.Sums.CancelResults(call.Common()), ex.Index)
 }

@@ -401,3 +401,67 @@ func (fl *follower) Close() error {
 	}
 	return nil
 }
+
+// A map of callbacks that have a cancel's shape, not its obligation (go-redis's
+// re-auth functions, func(error)): called once when due, dropped when the
+// connection goes. Not reported.
+type reauthHook struct {
+	mu      sync.Mutex
+	pending map[uint64]func(error)
+}
+
+func (h *reauthHook) Mark(id uint64, fn func(error)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.pending[id] = fn
+}
+
+func (h *reauthHook) Run(id uint64) {
+	h.mu.Lock()
+	fn, ok := h.pending[id]
+	delete(h.pending, id)
+	h.mu.Unlock()
+	if ok {
+		fn(nil)
+	}
+}
+
+func (h *reauthHook) Remove(id uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.pending, id)
+}
+
+// The same with func() callbacks.
+type onDone struct {
+	hooks map[string]func()
+}
+
+func (o *onDone) Register(name string, fn func()) { o.hooks[name] = fn }
+
+func (o *onDone) Fire(name string) {
+	if fn, ok := o.hooks[name]; ok {
+		fn()
+	}
+}
+
+func (o *onDone) Unregister(name string) { delete(o.hooks, name) }
+
+// Cancels handed in by the caller, typed as such: an entry deleted
+// uncalled is reported.
+type handedCancels struct {
+	m map[string]context.CancelFunc
+}
+
+func (h *handedCancels) Put(id string, cancel context.CancelFunc) { h.m[id] = cancel }
+
+func (h *handedCancels) Stop(id string) {
+	if c, ok := h.m[id]; ok {
+		c()
+	}
+	delete(h.m, id)
+}
+
+func (h *handedCancels) Drop(id string) {
+	delete(h.m, id) // want `Drop deletes an entry of handedCancels.m without calling its cancel function`
+}
