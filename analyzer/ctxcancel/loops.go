@@ -1,10 +1,10 @@
 package ctxcancel
 
 import (
-	"slices"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/lifecycle"
 

@@ -2,8 +2,8 @@ package ctxcancel
 
 import (
 	"fmt"
-	"slices"
 	"go/types"
+	"slices"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/lifecycle"
 

@@ -80,7 +80,7 @@ func deferBackgroundCancelInLoop(jobs <-chan string) { // want deferBackgroundCa
 
 type traceKey struct{}
 
-func deferTODOValueCancelInLoop(jobs <-chan string) error { // want deferTODOValueCancelInLoop:`stopsOnlyVia\[0\] chan\[0\]\(drains\)`
+func deferTODOValueCancelInLoop(jobs <-chan string) error { // want deferTODOValueCancelInLoop:`stopsOnlyVia\[0\] chan\[0\]\(recv\)`
 	base := context.WithValue(context.TODO(), traceKey{}, "x")
 	for j := range jobs {
 		ctx, cancel := context.WithCancelCause(base)
@@ -106,7 +106,7 @@ func handleJob(string) {}
 // A WithCancel of Background whose context is handed to a function that
 // starts a goroutine waiting on it: each iteration's goroutine stays until
 // the function returns (hashicorp/raft's GetInState). Reported.
-func deferBackgroundCancelToWatcher(events <-chan int, n int) { // want deferBackgroundCancelToWatcher:`chan\[0\]\(recv\?\)`
+func deferBackgroundCancelToWatcher(events <-chan int, n int) {
 	for i := 0; i < n; i++ {
 		ctx, cancel := context.WithCancel(context.Background()) // want `deferred inside a loop`
 		defer cancel()
@@ -114,7 +114,7 @@ func deferBackgroundCancelToWatcher(events <-chan int, n int) { // want deferBac
 	}
 }
 
-func watch(ctx context.Context, events <-chan int) <-chan struct{} {
+func watch(ctx context.Context, events <-chan int) <-chan struct{} { // want watch:`chan\[1\]\(recv\?,async,until\[0\]\)`
 	ch := make(chan struct{})
 	go func() {
 		defer close(ch)
@@ -331,7 +331,7 @@ func fallbackEachTurn(ctx context.Context, results <-chan error, start func(cont
 
 // Reset whenever a result comes: the timer fires again, the case runs
 // again.
-func fallbackRearmed(ctx context.Context, results <-chan error, start func(context.Context)) error { // want fallbackRearmed:`forever\(the loop in ctxcancel.fallbackRearmed \(deferloop.go:267\) has no exit\) launches\[2\] chan\[1\]\(recv\?\)`
+func fallbackRearmed(ctx context.Context, results <-chan error, start func(context.Context)) error { // want fallbackRearmed:`forever\(the loop in ctxcancel.fallbackRearmed \(deferloop.go:337\) has no exit\) launches\[2\] chan\[1\]\(recv\?\)`
 	fallback := time.NewTimer(time.Second)
 	defer fallback.Stop()
 	for {
