@@ -370,9 +370,10 @@ func fromNet(v ssa.Value) bool {
 // isListener reports whether t is net.Listener.
 func isListener(t types.Type) bool { return lifecycle.IsNamed(t, "net", "Listener") }
 
-// usedElsewhere reports whether v has a use besides being passed to
-// calls of serving functions, captured by closures that do the same, and
-// compared.
+// usedElsewhere reports whether v has a use that may close it: anything
+// but being passed to calls of serving functions, captured by closures
+// that do the same, compared, or the receiver of a method other than
+// Close (a server logs its listener's Addr: that does not stop it).
 func usedElsewhere(v ssa.Value, seen map[ssa.Value]bool) bool {
 	if seen[v] {
 		return false
@@ -393,8 +394,14 @@ func usedElsewhere(v ssa.Value, seen map[ssa.Value]bool) bool {
 				}
 			}
 		case ssa.CallInstruction:
+			if name, ok := methodCalledOn(ref.Common(), v); ok {
+				if name == "Close" {
+					return true
+				}
+				continue // ln.Addr(), ln.Accept(): using a listener does not close it
+			}
 			if ref.Common().IsInvoke() || ref.Common().Value == v {
-				return true // ln.Close(), ln.Addr()...
+				return true
 			}
 			callee := ref.Common().StaticCallee()
 			if callee == nil || !lifecycle.DeclaredIn(callee, "net/http") {
@@ -567,4 +574,17 @@ func escapesVar(addr ssa.Value, seen map[ssa.Value]bool) bool {
 		}
 	}
 	return false
+}
+
+// methodCalledOn returns the name of the method c calls with v as its
+// receiver (ln.Addr() on a net.Listener or on a *net.TCPListener), and
+// whether it calls one.
+func methodCalledOn(c *ssa.CallCommon, v ssa.Value) (string, bool) {
+	if c.IsInvoke() {
+		return c.Method.Name(), c.Value == v
+	}
+	if callee := c.StaticCallee(); callee != nil && callee.Signature.Recv() != nil && len(c.Args) > 0 && c.Args[0] == v {
+		return callee.Name(), true
+	}
+	return "", false
 }

@@ -124,6 +124,36 @@ func serveNeverStopped(h http.Handler) {
 	go srv.ServeTLS(ln, "cert.pem", "key.pem") // want `ServeTLS returns only once Shutdown or Close is called, and nothing in the package calls it on this server`
 }
 
+// A server that logs its listener's address and is never stopped: using
+// the listener is not closing it (issue 25, item 6). Reported, in a
+// function and through a closure.
+func serveLogsAddr(h http.Handler) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	log.Printf("listening on %s", ln.Addr())
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln) // want `Serve returns only once Shutdown or Close is called, and nothing in the package calls it on this server`
+}
+
+func serveTCPLogsAddr(h http.Handler) {
+	ln, _ := net.ListenTCP("tcp", &net.TCPAddr{})
+	addr := ln.Addr().String()
+	srv := &http.Server{Handler: h}
+	go func() { // want `Serve returns only once Shutdown or Close is called, and nothing in the package calls it on this server`
+		log.Printf("serving on %s", addr)
+		_ = srv.Serve(ln)
+	}()
+}
+
+// Silent: the address is logged and the listener closed when the function
+// returns.
+func serveLogsAddrClosed(h http.Handler) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	log.Printf("listening on %s", ln.Addr())
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+}
+
 // Silent: the listener is closed, which ends Serve.
 func listenerClosed(h http.Handler) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
