@@ -91,16 +91,7 @@ func TestScoreFakeJSON(t *testing.T) {
 		"c-false-positive": {"elsewhere", 1}, // the finding in leak_test.go is not counted
 	}
 	for _, c := range cases {
-		dir := filepath.Join(testdata, "dev", c.name)
-		out, err := os.ReadFile(filepath.Join(dir, "fake.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		findings, err := parseFindings(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := score(c.name, dir, findings)
+		r, err := scoreFake(t, testdata, c.name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,12 +106,7 @@ func TestRunFakeBinary(t *testing.T) {
 		t.Skip("the fake golifecheck is a shell script")
 	}
 	testdata, _ := writeFakeSet(t)
-	bin := filepath.Join(t.TempDir(), "golifecheck")
-	// Exit status 3 means findings, as golifecheck's.
-	script := "#!/bin/sh\ncat fake.json\ngrep -q posn fake.json && exit 3\nexit 0\n"
-	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	bin := fakeGolifecheck(t)
 	var out bytes.Buffer
 	if err := run(&out, testdata, "dev", bin, false, false); err != nil {
 		t.Fatal(err)
@@ -272,16 +258,7 @@ func TestScoreClean(t *testing.T) {
 	testdata, _ := writeFakeSet(t)
 	writeCleanCases(t, testdata)
 	for name, want := range map[string]string{"d-clean-silent": "silent", "e-clean-false": "false"} {
-		dir := filepath.Join(testdata, "dev", name)
-		out, err := os.ReadFile(filepath.Join(dir, "fake.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		findings, err := parseFindings(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := score(name, dir, findings)
+		r, err := scoreFake(t, testdata, name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -289,11 +266,7 @@ func TestScoreClean(t *testing.T) {
 			t.Errorf("%s: got %s with findings %v on bad/ and %v on good/, want %s", name, r.outcome, r.bad, r.good, want)
 		}
 	}
-	bin := filepath.Join(t.TempDir(), "golifecheck")
-	script := "#!/bin/sh\ncat fake.json\ngrep -q posn fake.json && exit 3\nexit 0\n"
-	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	bin := fakeGolifecheck(t)
 	var out bytes.Buffer
 	if err := run(&out, testdata, "dev", bin, false, false); err != nil {
 		t.Fatal(err)
@@ -393,4 +366,32 @@ func TestVerifyClean(t *testing.T) {
 			t.Errorf("verify output lacks %q:\n%s", want, out.String())
 		}
 	}
+}
+
+// fakeGolifecheck writes a stand-in for golifecheck that prints each case
+// directory's fake.json and exits 3 when it holds findings, as golifecheck
+// does.
+func fakeGolifecheck(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "golifecheck")
+	script := "#!/bin/sh\ncat fake.json\ngrep -q posn fake.json && exit 3\nexit 0\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// scoreFake scores the fake set's case name from its fake.json.
+func scoreFake(t *testing.T, testdata, name string) (result, error) {
+	t.Helper()
+	dir := filepath.Join(testdata, "dev", name)
+	out, err := os.ReadFile(filepath.Join(dir, "fake.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := parseFindings(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return score(name, dir, findings)
 }
