@@ -133,7 +133,7 @@ func (e *Explorer) result(s *state, pi int, c *ssa.CallCommon, args []value) val
 		return symV{k}
 	}
 	f := s.peek(pi)
-	k := key("\x01call", pi, ":", c, ":", f.visits[f.block], ":", len(s.procs[pi].frames), "\x02")
+	k := joinKey("\x01call", pi, ":", c, ":", f.visits[f.block], ":", len(s.procs[pi].frames), "\x02")
 	if slices.ContainsFunc(args, hasRefs) || heldElsewhere(s, pi, args) {
 		// A result of the model's objects, which others change (an atomic
 		// counter), or of an object another goroutine holds too (see
@@ -143,7 +143,7 @@ func (e *Explorer) result(s *state, pi int, c *ssa.CallCommon, args []value) val
 	if t := c.Signature().Results(); t.Len() > 1 {
 		elems := make([]value, t.Len())
 		for i := range elems {
-			elems[i] = symV{key(k, ".", i)}
+			elems[i] = symV{joinKey(k, ".", i)}
 		}
 		return tupV{elems}
 	}

@@ -38,9 +38,9 @@ func encPtr(b *strings.Builder, p any) {
 	fmt.Fprintf(b, "%p", p)
 }
 
-// key joins the parts of a symbol key: strings as they are, integers in
+// joinKey joins the parts of a symbol key: strings as they are, integers in
 // decimal, anything else by its identity (encPtr).
-func key(parts ...any) string {
+func joinKey(parts ...any) string {
 	var b strings.Builder
 	for _, p := range parts {
 		switch p := p.(type) {

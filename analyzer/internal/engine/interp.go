@@ -136,7 +136,7 @@ func (f *frame) set(v ssa.Value, x value) {
 // fresh returns a new symbol for the value v computes in process pi: two
 // executions of v (by two goroutines, or two iterations) give two symbols.
 func fresh(s *state, pi int, f *frame, v ssa.Value) value {
-	return symV{key("\x01v", pi, ":", v, ":", f.visits[f.block], ":", len(s.procs[pi].frames), "\x02")}
+	return symV{joinKey("\x01v", pi, ":", v, ":", f.visits[f.block], ":", len(s.procs[pi].frames), "\x02")}
 }
 
 // jump moves f to block to; false when the path passes the loop bound.
@@ -316,7 +316,7 @@ func (e *Explorer) stepOver(s *state, pi int, f *frame, j int) bool {
 		if !ok {
 			break
 		}
-		f.set(phi, symV{key("~phi", pi, ":", phi, ":", from, ":", f.visits[j])})
+		f.set(phi, symV{joinKey("~phi", pi, ":", phi, ":", from, ":", f.visits[j])})
 		f.pc++
 	}
 	return true
@@ -466,7 +466,7 @@ func (e *Explorer) compute(s *state, pi int, f *frame, in ssa.Value) bool {
 		if a, ok := x.(aggV); ok && in.Field < len(a.elems) {
 			r = a.elems[in.Field]
 		} else if sv, ok := x.(symV); ok {
-			r = symV{key(sv.key, ".", in.Field)}
+			r = symV{joinKey(sv.key, ".", in.Field)}
 		} else {
 			r = top
 		}
@@ -522,9 +522,9 @@ func (e *Explorer) compute(s *state, pi int, f *frame, in ssa.Value) bool {
 func fieldAddr(x value, field int) value {
 	switch x := x.(type) {
 	case refV:
-		return refV{obj: x.obj, path: key(x.path, ".", field)}
+		return refV{obj: x.obj, path: joinKey(x.path, ".", field)}
 	case symV:
-		return symV{key(x.key, ".", field)}
+		return symV{joinKey(x.key, ".", field)}
 	}
 	return top
 }
@@ -533,7 +533,7 @@ func indexAddr(x, i value) value {
 	if r, ok := x.(refV); ok {
 		if k, ok := i.(constV); ok {
 			if n, exact := constant.Int64Val(constant.ToInt(k.c)); exact {
-				return refV{obj: r.obj, path: key(r.path, "[", n, "]")}
+				return refV{obj: r.obj, path: joinKey(r.path, "[", n, "]")}
 			}
 		}
 	}

@@ -255,7 +255,7 @@ func (s *state) hash() string {
 		if n, ok := names[k]; ok {
 			return n
 		}
-		names[k] = key("#", len(names))
+		names[k] = joinKey("#", len(names))
 		return names[k]
 	})
 	var a strings.Builder
@@ -281,7 +281,7 @@ func (s *state) hash() string {
 	}
 	for k, v := range s.bounds {
 		if r, ok := rename(k); ok {
-			assumed = append(assumed, key("B", r, "=", v[0], ",", v[1]))
+			assumed = append(assumed, joinKey("B", r, "=", v[0], ",", v[1]))
 		}
 	}
 	slices.Sort(assumed)
