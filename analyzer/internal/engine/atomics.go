@@ -28,7 +28,7 @@ func (e *Explorer) atomicOp(s *state, pi int, fn *ssa.Function, args []value) va
 			addr.path += fmt.Sprintf(".%d", i) // the value inside atomic.Int32 and its kin
 		}
 	}
-	cell := s.objs[addr.obj]
+	cell := s.mobj(addr.obj)
 	steps := pathSteps(addr.path)
 	cur := getPath(cell.v, steps)
 	set := func(v value) { cell.v = setPath(cell.v, steps, v) }

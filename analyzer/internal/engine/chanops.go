@@ -22,7 +22,7 @@ func (e *Explorer) sendMoves(s *state, pi int, ch, x value, done func(*state)) (
 		return nil, true // send on a closed channel panics
 	case o.cap < 0 || len(o.buf) < o.cap:
 		id := ch.(refV).obj
-		return e.then(s, pi, func(c *state) { c.objs[id].buf = append(c.objs[id].buf, x); done(c) }), true
+		return e.then(s, pi, func(c *state) { o := c.mobj(id); o.buf = append(o.buf, x); done(c) }), true
 	}
 	id := ch.(refV).obj
 	var moves []*state
@@ -119,7 +119,7 @@ func (e *Explorer) recvMoves(s *state, pi int, ch value, done func(*state, value
 			id := ch.(refV).obj // a done channel is ready once closed, for good
 			return e.then(s, pi, func(c *state) {
 				c.env = true
-				c.objs[id].closed = true
+				c.mobj(id).closed = true
 				done(c, zero(types.NewStruct(nil, nil)), false)
 			}), true
 		}
@@ -127,7 +127,7 @@ func (e *Explorer) recvMoves(s *state, pi int, ch value, done func(*state, value
 	case len(o.buf) > 0:
 		id := ch.(refV).obj
 		return e.then(s, pi, func(c *state) {
-			co := c.objs[id]
+			co := c.mobj(id)
 			v := co.buf[0]
 			co.buf = co.buf[1:]
 			done(c, v, true)

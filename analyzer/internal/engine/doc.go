@@ -54,9 +54,9 @@
 // root and per package (Limits); a root past its budget is counted
 // (Stats.PastBudget) and keeps what it found, a root the package's budget
 // leaves no room for is skipped (Stats.Skipped). A successor state shares
-// its frames, and a frame's registers in chunks, with the state it came
-// from until it changes them (copy on write: state.clone, topFrame,
-// regFile).
+// its frames, a frame's registers in chunks, and its objects with the
+// state it came from until it changes them (copy on write: state.clone,
+// topFrame, regFile, mobj).
 //
 // # The verdict
 //

@@ -364,7 +364,7 @@ func (e *Explorer) store(s *state, addr, x value) {
 		s.escape(x) // memory the model does not see
 		return
 	}
-	o := s.objs[r.obj]
+	o := s.mobj(r.obj)
 	steps := pathSteps(r.path)
 	if _, ok := lookupPath(o.v, steps); r.path != "" && steps == nil || !ok {
 		s.escape(x) // into a part of it the model does not follow (the fields of a struct an unseen call made)

@@ -259,11 +259,10 @@ func (e *Explorer) closeChan(s *state, pi int, ch value) bool {
 		_, isNil := ch.(nilV)
 		return !isNil
 	}
-	o := s.objs[r.obj]
-	if o.closed {
+	if o := s.objs[r.obj]; o.closed {
 		return o.escaped // closed twice panics, unless others may have
 	}
-	o.closed = true
+	s.mobj(r.obj).closed = true
 	s.note(pi, s.cur(pi).Pos(), "closes")
 	return true
 }

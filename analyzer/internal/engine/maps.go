@@ -17,11 +17,20 @@ func mapObjOf(s *state, m value) *object {
 	return s.objs[r.obj]
 }
 
+// mapObjToChange returns the map object m refers to, for the caller to
+// change (see mobj), nil as mapObjOf does.
+func mapObjToChange(s *state, m value) *object {
+	if mapObjOf(s, m) == nil {
+		return nil
+	}
+	return s.mobj(m.(refV).obj)
+}
+
 // mapUpdate stores v at key k of map m: an entry at a constant key, or a
 // store the model loses track of: v escapes, and k too unless the map is
 // the model's.
 func (e *Explorer) mapUpdate(s *state, m, k, v value) {
-	o := mapObjOf(s, m)
+	o := mapObjToChange(s, m)
 	if o != nil {
 		o.nonEmpty = true
 	}
@@ -51,7 +60,7 @@ func (e *Explorer) mapUpdate(s *state, m, k, v value) {
 // the model does not know, any entry may be the one deleted, so none is
 // known to be there any more.
 func mapDelete(s *state, m, k value) {
-	o := mapObjOf(s, m)
+	o := mapObjToChange(s, m)
 	if o == nil {
 		return
 	}
@@ -69,7 +78,7 @@ func mapDelete(s *state, m, k value) {
 
 // mapClear empties map m: no entry, known or not.
 func mapClear(s *state, m value) {
-	if o := mapObjOf(s, m); o != nil {
+	if o := mapObjToChange(s, m); o != nil {
 		o.entries, o.keys, o.lossy, o.nonEmpty = map[string]value{}, nil, false, false
 	}
 }

@@ -120,7 +120,8 @@ func (e *Explorer) fire(s *state, pi int) ([]*state, bool) {
 			return nil, false // a ticker's tick waits for the reader
 		}
 		c := s.clone()
-		c.objs[t.ch].buf = append(c.objs[t.ch].buf, symV{"tick"})
+		o := c.mobj(t.ch)
+		o.buf = append(o.buf, symV{"tick"})
 		c.procs[pi].done = !t.periodic
 		return []*state{c}, true
 	}

@@ -39,6 +39,9 @@ type object struct {
 	// nonEmpty: the map is known to hold an entry (one was stored and none
 	// may have been deleted since), at a key known or not
 	nonEmpty bool
+	// owner is the state that may change the object in place; nil once
+	// states share it (copy on write, as frames are: see mobj).
+	owner *state
 }
 
 type objKind uint8
@@ -187,14 +190,11 @@ func (s *state) clone() *state {
 		}
 		c.procs[i] = &q
 	}
-	for i, o := range s.objs {
-		p := *o
-		p.buf = slices.Clone(o.buf)
-		p.children = slices.Clone(o.children)
-		p.entries = maps.Clone(o.entries)
-		p.keys = maps.Clone(o.keys)
-		p.lostKeys = slices.Clone(o.lostKeys)
-		c.objs[i] = &p
+	// The objects are shared too, and copied by the first state that
+	// changes one (see mobj).
+	copy(c.objs, s.objs)
+	for _, o := range s.objs {
+		o.owner = nil
 	}
 	for k, o := range s.syncs {
 		p := *o
@@ -385,17 +385,37 @@ func renameFresh(x string, name func(string) string) string {
 
 // newObj adds an object and returns its index.
 func (s *state) newObj(o *object) int {
+	o.owner = s
 	s.objs = append(s.objs, o)
 	return len(s.objs) - 1
+}
+
+// mobj returns object id for the caller to change: an object s shares
+// with other states is copied first. An object obtained before s is cloned
+// must be obtained again to be changed.
+func (s *state) mobj(id int) *object {
+	o := s.objs[id]
+	if o.owner == s {
+		return o
+	}
+	p := *o
+	p.buf = slices.Clone(o.buf)
+	p.children = slices.Clone(o.children)
+	p.entries = maps.Clone(o.entries)
+	p.keys = maps.Clone(o.keys)
+	p.lostKeys = slices.Clone(o.lostKeys)
+	p.owner = s
+	s.objs[id] = &p
+	return &p
 }
 
 // escape marks every object reachable from v as escaped.
 func (s *state) escape(v value) {
 	refs(v, func(id int) {
-		o := s.objs[id]
-		if o.escaped {
+		if s.objs[id].escaped {
 			return
 		}
+		o := s.mobj(id)
 		o.escaped = true
 		s.escape(o.v)
 		for _, b := range o.buf {

@@ -22,9 +22,9 @@ func (e *Explorer) child(s *state, parent value) int {
 		return e.newCtx(s, true)
 	}
 	id := e.newCtx(s, false)
-	po := s.objs[p.obj]
+	po := s.mobj(p.obj)
 	if po.done >= 0 && s.objs[po.done].escaped {
-		s.objs[s.objs[id].done].escaped = true
+		s.mobj(s.objs[id].done).escaped = true
 	}
 	po.children = append(po.children, id)
 	if po.done >= 0 && s.objs[po.done].closed {
@@ -56,7 +56,7 @@ func (e *Explorer) withValue(s *state, parent value) value {
 func (e *Explorer) cancel(s *state, id int) {
 	o := s.objs[id]
 	if o.done >= 0 {
-		s.objs[o.done].closed = true
+		s.mobj(o.done).closed = true
 	}
 	for _, c := range o.children {
 		if d := s.objs[c].done; d >= 0 && !s.objs[d].closed {
