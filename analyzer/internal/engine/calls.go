@@ -277,17 +277,12 @@ func predicateKey(c *ssa.CallCommon, args []value) (string, bool) {
 // hasTop reports whether v is, or holds, a value of which nothing is known
 // (top): two of them are not the same value.
 func hasTop(v value) bool {
-	switch v := v.(type) {
-	case topV, nil:
-		return true
-	case aggV:
-		return slices.ContainsFunc(v.elems, hasTop)
-	case tupV:
-		return slices.ContainsFunc(v.elems, hasTop)
-	case ifaceV:
-		return hasTop(v.v)
-	case closV:
-		return slices.ContainsFunc(v.binds, hasTop)
-	}
-	return false
+	found := false
+	parts(v, func(x value) {
+		switch x.(type) {
+		case topV, nil:
+			found = true
+		}
+	})
+	return found
 }

@@ -14,14 +14,11 @@ import (
 // is copied first. A frame obtained before s is cloned must be obtained
 // again to be changed.
 func (s *state) topFrame(pi int) *frame {
-	p := s.procs[pi]
-	if len(p.frames) == 0 {
-		return nil
-	}
-	f := p.frames[len(p.frames)-1]
-	if f.owner != s {
+	f := s.peek(pi)
+	if f != nil && f.owner != s {
 		f = f.copy()
 		f.owner = s
+		p := s.procs[pi]
 		p.frames[len(p.frames)-1] = f
 	}
 	return f

@@ -43,29 +43,17 @@ func symbolsIn(s *state, v value, f func(key string)) {
 	seen := make(map[int]bool)
 	var walk func(v value)
 	walk = func(v value) {
-		switch v := v.(type) {
-		case symV:
-			f(v.key)
-		case closV:
-			for _, b := range v.binds {
-				walk(b)
+		parts(v, func(x value) {
+			switch x := x.(type) {
+			case symV:
+				f(x.key)
+			case refV:
+				if !seen[x.obj] && s.objs[x.obj].kind == cellObj {
+					seen[x.obj] = true
+					walk(s.objs[x.obj].v)
+				}
 			}
-		case aggV:
-			for _, e := range v.elems {
-				walk(e)
-			}
-		case tupV:
-			for _, e := range v.elems {
-				walk(e)
-			}
-		case ifaceV:
-			walk(v.v)
-		case refV:
-			if !seen[v.obj] && s.objs[v.obj].kind == cellObj {
-				seen[v.obj] = true
-				walk(s.objs[v.obj].v)
-			}
-		}
+		})
 	}
 	walk(v)
 }

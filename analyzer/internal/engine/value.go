@@ -246,28 +246,39 @@ func setPath(v value, steps []int, x value) value {
 	return aggV{elems}
 }
 
-// refs calls f for each object reference directly in v.
-func refs(v value, f func(obj int)) {
+// parts calls f with v and with each value v holds: a closure's bound
+// values, an aggregate's or a tuple's elements, what an interface holds
+// (not what a reference points to).
+func parts(v value, f func(value)) {
+	f(v)
 	switch v := v.(type) {
-	case refV:
-		f(v.obj)
-	case libV:
-		if v.obj >= 0 {
-			f(v.obj)
-		}
 	case closV:
 		for _, b := range v.binds {
-			refs(b, f)
+			parts(b, f)
 		}
 	case aggV:
 		for _, e := range v.elems {
-			refs(e, f)
+			parts(e, f)
 		}
 	case tupV:
 		for _, e := range v.elems {
-			refs(e, f)
+			parts(e, f)
 		}
 	case ifaceV:
-		refs(v.v, f)
+		parts(v.v, f)
 	}
+}
+
+// refs calls f for each object reference directly in v.
+func refs(v value, f func(obj int)) {
+	parts(v, func(x value) {
+		switch x := x.(type) {
+		case refV:
+			f(x.obj)
+		case libV:
+			if x.obj >= 0 {
+				f(x.obj)
+			}
+		}
+	})
 }
