@@ -227,15 +227,9 @@ func afterStopped(in ssa.Instruction, timer *ssa.Call) bool {
 // user would notice (golifecheck issue 25, item 9); a context handed to a
 // function that starts a goroutine waiting on it piles up goroutines.
 func keepsNothingPending(call *ssa.Call) bool {
-	fn := call.Call.StaticCallee()
-	if fn == nil || fn.Pkg == nil || fn.Pkg.Pkg.Path() != "context" || len(call.Call.Args) == 0 {
-		return false
-	}
-	switch fn.Name() {
-	case "WithCancel", "WithCancelCause":
-		return neverCanceled(call.Call.Args[0]) && usedInPlace(call)
-	}
-	return false
+	obj := lifecycle.CalledFunc(call)
+	return obj != nil && lifecycle.NamedIn(obj, "context", "", "WithCancel", "WithCancelCause") &&
+		neverCanceled(call.Call.Args[0]) && usedInPlace(call)
 }
 
 // usedInPlace reports whether the context that call returns (its result
@@ -267,19 +261,14 @@ func usedInPlace(call *ssa.Call) bool {
 // context.Background(), context.TODO(), context.WithoutCancel(...), or a
 // context.WithValue of one.
 func neverCanceled(v ssa.Value) bool {
-	call, ok := v.(*ssa.Call)
-	if !ok {
+	obj := lifecycle.CalledFunc(v)
+	switch {
+	case obj == nil:
 		return false
-	}
-	fn := call.Call.StaticCallee()
-	if fn == nil || fn.Pkg == nil || fn.Pkg.Pkg.Path() != "context" {
-		return false
-	}
-	switch fn.Name() {
-	case "Background", "TODO", "WithoutCancel":
+	case lifecycle.NamedIn(obj, "context", "", "Background", "TODO", "WithoutCancel"):
 		return true
-	case "WithValue":
-		return len(call.Call.Args) > 0 && neverCanceled(call.Call.Args[0])
+	case lifecycle.NamedIn(obj, "context", "", "WithValue"):
+		return neverCanceled(v.(*ssa.Call).Call.Args[0])
 	}
 	return false
 }

@@ -78,7 +78,7 @@ func (s *checker) storesCancels(f *types.Var) bool {
 // summary or the knowledge table says is a fresh cancel, or a value of
 // type context.CancelFunc or context.CancelCauseFunc.
 func (s *checker) isCancel(v ssa.Value) bool {
-	if n, ok := types.Unalias(v.Type()).(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" {
+	if lifecycle.IsNamed(v.Type(), "context", "CancelFunc") || lifecycle.IsNamed(v.Type(), "context", "CancelCauseFunc") {
 		return true
 	}
 	ex, ok := v.(*ssa.Extract)
