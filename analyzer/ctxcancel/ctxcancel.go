@@ -94,6 +94,10 @@ func (s *checker) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		if at := fl.ReassignedAt(); at.IsValid() {
 			d.Related = append(d.Related, lifecycle.Related(at, "reassigned here"))
 		}
+	case exit != nil && fl.StoppedAt != nil:
+		d = site.diagnostic("is left to a timer that is stopped before it fires; defer %s after this call to avoid a context leak", site.callText())
+		d.SuggestedFixes = s.deferFix(fn, call, site, false, fl)
+		d.Related = append(d.Related, lifecycle.Related(fl.StoppedAt.Pos(), "the timer is stopped here, so it never calls "+site.callText()))
 	case exit != nil:
 		d = site.diagnostic("is not called on all paths; defer %s after this call to avoid a context leak", site.callText())
 		d.SuggestedFixes = s.deferFix(fn, call, site, false, fl)

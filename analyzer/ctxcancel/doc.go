@@ -30,6 +30,12 @@
 //     never passed, stored or captured) is left alone too: it holds no
 //     timer, no registration in a parent and no goroutine waiting on it,
 //     only its memory;
+//   - a cancel left to time.AfterFunc (`t := time.AfterFunc(d, cancel)`)
+//     on a path that then stops the timer (`t.Stop()`, `defer t.Stop()`)
+//     and returns without calling it: the timer never fires, so nothing
+//     cancels. A Stop whose result is tested (`if t.Stop() { cancel() }`),
+//     a Reset after the Stop, and a timer stored or passed where the
+//     function cannot see who stops it, are left alone;
 //   - a cancel passed to a function that never calls it, or stored in an
 //     unexported struct field that nothing in the package calls;
 //   - a cancel stored in a field whose release method calls it only on some

@@ -1,6 +1,8 @@
 package lifecycle
 
 import (
+	"go/types"
+
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"golang.org/x/tools/go/ssa"
 )
@@ -13,4 +15,12 @@ func (s *State) FlowOf(v ssa.Value) *obligation.Flow { return s.Own.Follow(v) }
 // neither calls nor hands on its parameter i.
 func (m *summaries) Drops(callee *ssa.Function, i int) bool {
 	return contains(m.Of(callee).Drops, i)
+}
+
+// Revocable tells the ownership model that callee, by the knowledge table,
+// runs its parameter i in a new goroutine unless the timer it returns is
+// stopped first (time.AfterFunc).
+func (m *summaries) Revocable(callee *ssa.Function, i int) bool {
+	obj, ok := callee.Object().(*types.Func)
+	return ok && m.s.Know.mayNotRun(obj) && contains(m.LauncherParams(callee), i)
 }

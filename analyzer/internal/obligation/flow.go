@@ -51,6 +51,12 @@ type Flow struct {
 	// value, which is nil whenever ErrVal is not (see NilOnErr): a path on
 	// which ErrVal != nil owes nothing.
 	ErrVal ssa.Value
+	// timers maps the instructions of revocable hand-offs (the value
+	// handed to time.AfterFunc, the timer's Stop and Reset) to what they
+	// do; StoppedAt is the Stop on the leaking path Leak found, if it
+	// took such a hand-off back.
+	timers    map[ssa.Instruction]timerOp
+	StoppedAt ssa.Instruction
 }
 
 // ReleaseKind says how an instruction releases a value.
@@ -264,9 +270,12 @@ func (fl *Flow) call(in ssa.CallInstruction, v ssa.Value) {
 		if a != v {
 			continue
 		}
-		if fl.m.oracle.Drops(callee, i) {
+		call, isCall := in.(*ssa.Call)
+		switch {
+		case fl.m.oracle.Drops(callee, i):
 			fl.Drops = append(fl.Drops, Drop{At: in, Callee: callee})
-		} else {
+		case isCall && fl.m.oracle.Revocable(callee, i) && fl.revocable(call):
+		default:
 			fl.release(in, HandedOn)
 		}
 	}

@@ -14,42 +14,39 @@ import (
 // its cancel has nothing left to release. Calls that never return end
 // their block in a panic, so they end paths too.
 func (fl *Flow) Leak(def ssa.Instruction, done Done) (exit *ssa.Return, again bool, piled *ssa.Defer) {
-	type node struct {
-		b                    *ssa.BasicBlock
-		done, deferred, lost bool
-		errVar               *ssa.Alloc
-	}
-	seen := make(map[node]bool)
+	seen := make(map[leakNode]bool)
 	var deferredAt *ssa.Defer // the defer that a path in deferred mode passed
-	// errVar, on a path, is the named error result that a deferred
-	// closure it passed tests: it releases only if the error is set.
-	var visit func(b *ssa.BasicBlock, from int, isDone, deferred, lost bool, errVar *ssa.Alloc) *ssa.Return
-	visit = func(b *ssa.BasicBlock, from int, isDone, deferred, lost bool, errVar *ssa.Alloc) *ssa.Return {
-		isDone = isDone || done.Blocks[b]
+	var visit func(b *ssa.BasicBlock, from int, p leakPath) *ssa.Return
+	visit = func(b *ssa.BasicBlock, from int, p leakPath) *ssa.Return {
+		p.done = p.done || done.Blocks[b]
 		succs := b.Succs
 		caseDone := false // the true edge takes a select case on ctx.Done()
 		for _, in := range b.Instrs[from:] {
 			if in == def {
 				switch {
-				case isDone:
-				case deferred:
+				case p.done, p.armed && !p.stopAtExit:
+				case p.deferred:
 					piled = deferredAt
 				default:
 					again = true
 				}
 				return nil
 			}
-			if lost && fl.via[in] != nil {
+			if p.lost && fl.via[in] != nil {
 				continue // through a phi that holds another value on this path
 			}
-			if v := fl.onErr[in]; v != nil && !deferred {
-				errVar = v // released at a return only if the error is set
+			if v := fl.onErr[in]; v != nil && !p.deferred {
+				p.errVar = v // released at a return only if the error is set
+				continue
+			}
+			if op, ok := fl.timers[in]; ok {
+				p.timer(in, op)
 				continue
 			}
 			if d, ok := in.(*ssa.Defer); ok && fl.Released[in] != 0 {
 				// Released when the function returns, not now: a path
 				// that comes back to def piles one up per iteration.
-				deferred, deferredAt = true, d
+				p.deferred, deferredAt = true, d
 				continue
 			}
 			if _, ok := fl.Released[in]; ok {
@@ -57,10 +54,10 @@ func (fl *Flow) Leak(def ssa.Instruction, done Done) (exit *ssa.Return, again bo
 			}
 			switch in := in.(type) {
 			case *ssa.Return:
-				if deferred || errVar != nil && !returnsNil(in, errVar) {
+				if p.deferred || p.armed && !p.stopAtExit || p.errVar != nil && !returnsNil(in, p.errVar) {
 					return nil
 				}
-				fl.Reassigned = lost
+				fl.Reassigned, fl.StoppedAt = p.lost, p.stoppedAt
 				return in
 			case *ssa.If:
 				if succ := fl.nonNilBranch(in); succ != nil {
@@ -70,11 +67,12 @@ func (fl *Flow) Leak(def ssa.Instruction, done Done) (exit *ssa.Return, again bo
 			}
 		}
 		for i, succ := range succs {
-			d := isDone || (caseDone && i == 0)
-			l := lost || fl.loses(b, succ)
-			if st := (node{succ, d, deferred, l, errVar}); !seen[st] {
-				seen[st] = true
-				if ret := visit(succ, 0, d, deferred, l, errVar); ret != nil {
+			q := p
+			q.done = p.done || (caseDone && i == 0)
+			q.lost = p.lost || fl.loses(b, succ)
+			if n := q.node(succ); !seen[n] {
+				seen[n] = true
+				if ret := visit(succ, 0, q); ret != nil {
 					return ret
 				}
 			}
@@ -84,11 +82,53 @@ func (fl *Flow) Leak(def ssa.Instruction, done Done) (exit *ssa.Return, again bo
 	b := def.Block()
 	for i, in := range b.Instrs {
 		if in == def {
-			exit = visit(b, i+1, false, false, false, nil)
+			exit = visit(b, i+1, leakPath{})
 			break
 		}
 	}
 	return exit, again, piled
+}
+
+// A leakPath is what Leak knows on a path: the context is done; a
+// release is deferred; a phi replaced the value (lost); a deferred
+// closure releases only if the named error result errVar is set; the
+// value is with a timer that will call it (armed), unless a deferred
+// Stop takes it back at the returns (stopAtExit); stoppedAt is the last
+// Stop that took it back.
+type leakPath struct {
+	done, deferred, lost bool
+	armed, stopAtExit    bool
+	errVar               *ssa.Alloc
+	stoppedAt            ssa.Instruction
+}
+
+// A leakNode is a block with the facts of a path into it: Leak visits
+// each at most once.
+type leakNode struct {
+	b                    *ssa.BasicBlock
+	done, deferred, lost bool
+	armed, stopAtExit    bool
+	errVar               *ssa.Alloc
+}
+
+func (p leakPath) node(b *ssa.BasicBlock) leakNode {
+	return leakNode{b, p.done, p.deferred, p.lost, p.armed, p.stopAtExit, p.errVar}
+}
+
+// timer applies in, an instruction of a revocable hand-off, to the path.
+func (p *leakPath) timer(in ssa.Instruction, op timerOp) {
+	switch op {
+	case arm:
+		p.armed = true
+	case disarm:
+		if p.armed {
+			p.armed, p.stoppedAt = false, in
+		}
+	case disarmAtExit:
+		if p.armed {
+			p.stopAtExit, p.stoppedAt = true, in
+		}
+	}
 }
 
 // Done says where the context returned by a call is done: from the

@@ -12,6 +12,10 @@ type Oracle interface {
 	// Drops reports whether callee neither calls nor hands on its
 	// parameter i (SSA numbering: a receiver is parameter 0).
 	Drops(callee *ssa.Function, i int) bool
+	// Revocable reports whether callee runs its parameter i later,
+	// unless the handle it returns is stopped first (time.AfterFunc and
+	// its Timer.Stop: the knowledge table's "maybe" launchers).
+	Revocable(callee *ssa.Function, i int) bool
 }
 
 // A Model follows obligations within one package: its functions (closures

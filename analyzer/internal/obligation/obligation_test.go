@@ -28,6 +28,8 @@ type noDrops struct{}
 
 func (noDrops) Drops(*ssa.Function, int) bool { return false }
 
+func (noDrops) Revocable(*ssa.Function, int) bool { return false }
+
 // build returns the model of the package src declares (after prelude) and
 // its SSA package.
 func build(t *testing.T, src string) (*Model, *ssa.Package) {

@@ -129,3 +129,12 @@ func lateDeferCommentAbove(parent context.Context) error {
 	defer cancel()
 	return work(ctx)
 }
+
+// The timer is stopped at the return, so it never cancels: the deferred
+// cancel runs after the deferred Stop.
+func timerStopped(parent context.Context, d time.Duration) error {
+	ctx, cancel := context.WithCancel(parent) // want `left to a timer that is stopped before it fires`
+	t := time.AfterFunc(d, cancel)
+	defer t.Stop()
+	return work(ctx)
+}
