@@ -2,18 +2,13 @@ package chanblock
 
 import (
 	"fmt"
-	"go/parser"
 	"go/token"
 	"go/types"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/lifecycle"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
-	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -72,7 +67,7 @@ func (s *checker) checkFieldChans() {
 			}
 		}
 	}
-	if len(order) == 0 || !s.hasAllTests() {
+	if len(order) == 0 || !s.HasAllTests() {
 		return
 	}
 	for _, fc := range order {
@@ -179,7 +174,7 @@ func stopCaseExit(sel *ssa.Select) *ssa.Return {
 // struct, and an operation outside a select blocks forever.
 func (s *checker) checkNeverMade(fc *fieldChan) {
 	name := fc.field.Name()
-	built := s.builtWithout(fc.field)
+	built, _ := s.BuiltWithout(fc.field)
 	for _, op := range fc.ops {
 		if op.Optional || op.Kind == protocol.Close || op.Callee != nil {
 			continue
@@ -191,65 +186,6 @@ func (s *checker) checkNeverMade(fc *fieldChan) {
 		msg := fmt.Sprintf("%s field %s blocks forever: nothing in the package makes %s, so it is nil; make the channel where the struct is built", what, name, name)
 		s.reportChanOp(op, msg, built)
 	}
-}
-
-// builtWithout points at a composite literal (or new) of the struct that
-// holds field f, for evidence.
-func (s *checker) builtWithout(f *types.Var) analysis.RelatedInformation {
-	for _, fn := range s.Funcs {
-		for _, b := range fn.Blocks {
-			for _, in := range b.Instrs {
-				alloc, ok := in.(*ssa.Alloc)
-				if !ok || !alloc.Pos().IsValid() {
-					continue
-				}
-				st, ok := alloc.Type().(*types.Pointer).Elem().Underlying().(*types.Struct)
-				if !ok {
-					continue
-				}
-				for i := range st.NumFields() {
-					if st.Field(i).Origin() == f {
-						return lifecycle.Related(alloc.Pos(), fmt.Sprintf("the struct is built here without %s", f.Name()))
-					}
-				}
-			}
-		}
-	}
-	return analysis.RelatedInformation{}
-}
-
-// hasAllTests reports whether the package being analyzed includes the
-// in-package test files of its directory, if it has any: a field the
-// package's code leaves alone may be sent on, received from or closed by
-// them, so its findings wait for the test variant of the package (which go
-// vet analyzes too).
-func (s *checker) hasAllTests() bool {
-	if len(s.Pass.Files) == 0 {
-		return false
-	}
-	dir := ""
-	for _, f := range s.Pass.Files {
-		name := s.Pass.Fset.File(f.Pos()).Name()
-		if strings.HasSuffix(name, "_test.go") {
-			return true
-		}
-		dir = filepath.Dir(name)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return false
-	}
-	fset := token.NewFileSet()
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, filepath.Join(dir, e.Name()), nil, parser.PackageClauseOnly)
-		if err != nil || f.Name.Name == s.Pass.Pkg.Name() {
-			return false // in-package tests this variant does not include
-		}
-	}
-	return true
 }
 
 func allUnbuffered(bufs []int) bool {

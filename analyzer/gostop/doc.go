@@ -25,7 +25,9 @@
 //
 // A way out that can never fire is no way out: a receive from a stop
 // channel kept in an unexported struct field that nothing in the package
-// closes or sends on, and ctx.Done() when the goroutine is started with
+// closes or sends on, or that nothing in the package assigns (the struct
+// literal or new omits it, no store, no escaping address: it is nil in
+// every value, and the Close that closes it panics instead), and ctx.Done() when the goroutine is started with
 // context.Background() or context.TODO() (passed straight in, or captured).
 // A function whose only way out is a context or channel parameter (it
 // returns only once the context is cancelled, or the channel closed or sent

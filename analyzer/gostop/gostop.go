@@ -121,6 +121,8 @@ func (s *checker) checkStopChans(pos token.Pos, fn *ssa.Function, sum *lifecycle
 		}
 		given, remedy := "", "close it when the work must stop (in a Stop or Close method)"
 		switch arg := lifecycle.Unconverted(args[i]); {
+		case s.NeverAssigned(args[i]):
+			given, remedy = "field "+obligation.FieldOf(arg.(*ssa.UnOp).X.(*ssa.FieldAddr)).Name()+", which nothing in the package assigns (it is nil)", "make the channel where the struct is built"
 		case s.NeverSignalled(args[i]):
 			given = "field " + obligation.FieldOf(arg.(*ssa.UnOp).X.(*ssa.FieldAddr)).Name() + ", which nothing closes or sends on"
 		case lifecycle.IsNilChan(args[i]):
@@ -164,24 +166,41 @@ func (s *checker) reportUnstopped(pos token.Pos, fn *ssa.Function) bool {
 				}
 			}
 			for _, ch := range chans {
-				field, stops, ok := s.NeverStoppedBy(ch)
-				if !ok {
-					continue
+				if d, ok := s.unstopped(pos, in, ch); ok {
+					s.Report("gostop", d)
+					return true
 				}
-				var names []string
-				for _, stop := range stops {
-					names = append(names, stop[strings.LastIndex(stop, ".")+1:])
-				}
-				how := lifecycle.CalledFunc(lifecycle.Unconverted(ch).(*ssa.Call)).Name()
-				msg := fmt.Sprintf("goroutine never stops: its only way out is %s.%s(), and nothing in the package calls %s on field %s; call %s.%s() when the goroutine must stop (in its owner's Close or Stop method)",
-					field.Name(), how, strings.Join(names, " or "), field.Name(), field.Name(), names[0])
-				d := analysis.Diagnostic{Pos: pos, Message: msg, Related: []analysis.RelatedInformation{lifecycle.Related(in.Pos(), "the goroutine waits here for "+field.Name()+"."+how+"()")}}
-				s.Report("gostop", d)
-				return true
 			}
 		}
 	}
 	return false
+}
+
+// unstopped returns the finding for a goroutine started at pos whose
+// only way out, at in, is a receive from ch, if ch never fires: the stop
+// signal of a field nothing stops, or a field nothing assigns (nil).
+func (s *checker) unstopped(pos token.Pos, in ssa.Instruction, ch ssa.Value) (analysis.Diagnostic, bool) {
+	if s.NeverAssigned(ch) {
+		f := obligation.FieldOf(lifecycle.Unconverted(ch).(*ssa.UnOp).X.(*ssa.FieldAddr))
+		msg := fmt.Sprintf("goroutine never stops: its only way out is a receive from field %s, which nothing in the package assigns, so it is nil; make the channel where the struct is built", f.Name())
+		d := analysis.Diagnostic{Pos: pos, Message: msg, Related: []analysis.RelatedInformation{lifecycle.Related(in.Pos(), "the goroutine waits here for "+f.Name())}}
+		if built, ok := s.BuiltWithout(f); ok {
+			d.Related = append(d.Related, built)
+		}
+		return d, true
+	}
+	field, stops, ok := s.NeverStoppedBy(ch)
+	if !ok {
+		return analysis.Diagnostic{}, false
+	}
+	var names []string
+	for _, stop := range stops {
+		names = append(names, stop[strings.LastIndex(stop, ".")+1:])
+	}
+	how := lifecycle.CalledFunc(lifecycle.Unconverted(ch).(*ssa.Call)).Name()
+	msg := fmt.Sprintf("goroutine never stops: its only way out is %s.%s(), and nothing in the package calls %s on field %s; call %s.%s() when the goroutine must stop (in its owner's Close or Stop method)",
+		field.Name(), how, strings.Join(names, " or "), field.Name(), field.Name(), names[0])
+	return analysis.Diagnostic{Pos: pos, Message: msg, Related: []analysis.RelatedInformation{lifecycle.Related(in.Pos(), "the goroutine waits here for "+field.Name()+"."+how+"()")}}, true
 }
 
 func (s *checker) reportStart(pos token.Pos, msg string, at token.Pos) {

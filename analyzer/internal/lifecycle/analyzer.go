@@ -101,7 +101,7 @@ func (r *Result) ForCheck(pass *analysis.Pass) *State {
 	s.sups = s.sups.clone()
 	// The memo tables filled while the facts were computed are kept, each a
 	// copy: they are pure functions of the package.
-	s.signalled, s.calls, s.funcValues, s.addrs = maps.Clone(s.signalled), maps.Clone(s.calls), maps.Clone(s.funcValues), maps.Clone(s.addrs)
+	s.signalled, s.unassigned, s.calls, s.funcValues, s.addrs = maps.Clone(s.signalled), maps.Clone(s.unassigned), maps.Clone(s.calls), maps.Clone(s.funcValues), maps.Clone(s.addrs)
 	s.Mutexes, s.Effects, s.Holdings = maps.Clone(s.Mutexes), maps.Clone(s.Effects), maps.Clone(s.Holdings)
 	s.Writers, s.Handed = maps.Clone(s.Writers), maps.Clone(s.Handed)
 	s.contracts, s.ctors = maps.Clone(s.contracts), maps.Clone(s.ctors)
@@ -127,6 +127,9 @@ type State struct {
 	// signalled holds the chan-typed fields that may be closed or sent on
 	// (see neverSignalled), computed on first use.
 	signalled map[*types.Var]bool
+	// unassigned holds the chan-typed fields nothing in the package
+	// assigns (see NeverAssigned), computed with signalled.
+	unassigned map[*types.Var]bool
 	// mutexes holds each function's operations on mutexes (see
 	// mutexOps), computed on first use.
 	Mutexes  map[*ssa.Function]map[MutexKey][]protocol.LockOp

@@ -114,12 +114,13 @@ func fieldKey(fa *ssa.FieldAddr, f *types.Var) string {
 	return ""
 }
 
-// neverSignalled reports whether ch is read from an unexported struct
+// NeverSignalled reports whether ch is read from an unexported struct
 // field of a chan type that nothing in the package closes or sends on, and
-// whose value does not leave the package's sight, or is the stop signal of
-// a value kept in such a field that nothing stops (see neverStopped): a
-// receive from it never completes, so a stop channel kept there stops
-// nothing.
+// whose value does not leave the package's sight, or that nothing in the
+// package ever assigns (it is nil in every value: a close of it panics), or
+// is the stop signal of a value kept in such a field that nothing stops
+// (see neverStopped): a receive from it never completes, so a stop channel
+// kept there stops nothing.
 func (s *State) NeverSignalled(ch ssa.Value) bool {
 	if s.neverStopped(ch) {
 		return true
@@ -142,11 +143,40 @@ func (s *State) NeverSignalled(ch ssa.Value) bool {
 	return !s.signalled[f]
 }
 
+// NeverAssigned reports whether ch is read from an unexported chan field
+// that no code of the package assigns (a struct literal that omits it,
+// new, no store, no escaping address): it is nil in every value. It
+// answers false for a package variant without its in-package tests (see
+// HasAllTests), which may assign it.
+func (s *State) NeverAssigned(ch ssa.Value) bool {
+	load, ok := Unconverted(ch).(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return false
+	}
+	fa, ok := load.X.(*ssa.FieldAddr)
+	if !ok {
+		return false
+	}
+	f := obligation.FieldOf(fa)
+	if f == nil || f.Exported() || f.Pkg() != s.Pass.Pkg {
+		return false
+	}
+	if s.signalled == nil {
+		s.signalled = s.signalledFields()
+	}
+	return s.unassigned[f]
+}
+
 // signalledFields returns the chan-typed fields of the package's structs
 // that may be closed or sent on: the value read from (or stored into) them
 // is closed, sent on, or used otherwise than by receives and comparisons.
+// A field that nothing assigns holds nil, which no close or send signals:
+// it is left out, and recorded in s.unassigned (when the package has all
+// its tests).
 func (s *State) signalledFields() map[*types.Var]bool {
 	signalled := make(map[*types.Var]bool)
+	assigned := make(map[*types.Var]bool)
+	seen := make(map[*types.Var]bool)
 	for _, fn := range s.Funcs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
@@ -161,25 +191,45 @@ func (s *State) signalledFields() map[*types.Var]bool {
 				if _, isChan := f.Type().Underlying().(*types.Chan); !isChan {
 					continue
 				}
-				for _, ref := range *fa.Referrers() {
-					switch ref := ref.(type) {
-					case *ssa.UnOp:
-						if ref.Op != token.MUL || MayBeSignalled(ref) {
-							signalled[f] = true
-						}
-					case *ssa.Store:
-						if ref.Addr != fa || !isMake(ref.Val) {
-							signalled[f] = true // assigned a channel made elsewhere
-						}
-					case *ssa.DebugRef:
-					default:
-						signalled[f] = true // &x.f escapes
-					}
-				}
+				seen[f] = true
+				fieldSignals(fa, f, signalled, assigned)
 			}
 		}
 	}
+	s.unassigned = make(map[*types.Var]bool)
+	if !s.HasAllTests() {
+		return signalled
+	}
+	for f := range seen {
+		if !assigned[f] {
+			delete(signalled, f)
+			s.unassigned[f] = true
+		}
+	}
 	return signalled
+}
+
+// fieldSignals records what the uses of fa, the address of chan field f,
+// do: signal it (a close, a send, a use the model cannot follow, a store
+// of a channel made elsewhere) or assign it (any store, an escaping
+// address).
+func fieldSignals(fa *ssa.FieldAddr, f *types.Var, signalled, assigned map[*types.Var]bool) {
+	for _, ref := range *fa.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.UnOp:
+			if ref.Op != token.MUL || MayBeSignalled(ref) {
+				signalled[f] = true
+			}
+		case *ssa.Store:
+			assigned[f] = true // or the address escapes
+			if ref.Addr != fa || !isMake(ref.Val) {
+				signalled[f] = true // assigned a channel made elsewhere
+			}
+		case *ssa.DebugRef:
+		default:
+			signalled[f], assigned[f] = true, true // &x.f escapes
+		}
+	}
 }
 
 // unconverted returns v without the conversions of a channel's direction.

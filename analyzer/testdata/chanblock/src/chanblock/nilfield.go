@@ -15,7 +15,7 @@ func newNFThrottle(rate time.Duration) *nfThrottle {
 	return &nfThrottle{rate: rate}
 }
 
-func (t *nfThrottle) Wait() {
+func (t *nfThrottle) Wait() { // want Wait:`forever\(\(\*chanblock.nfThrottle\).Wait waits forever at nilfield.go:19 for a channel that nothing closes or sends on\)`
 	<-t.tokens // want `receive from field tokens blocks forever: nothing in the package makes tokens, so it is nil; make the channel where the struct is built`
 }
 

@@ -70,6 +70,10 @@ type closedByStop struct {
 	inf  *informer
 }
 
+func newClosedByStop(inf *informer) *closedByStop {
+	return &closedByStop{done: make(chan struct{}), inf: inf}
+}
+
 func (c *closedByStop) Start() { go c.inf.Run(c.done) }
 func (c *closedByStop) Stop()  { close(c.done) }
 
@@ -83,6 +87,8 @@ func (s *sentOn) Stop()  { s.quit <- struct{}{} }
 
 // Silent: the field is handed to a function that may close it.
 type stopHandedOn struct{ stop chan struct{} }
+
+func newStopHandedOn() *stopHandedOn { return &stopHandedOn{stop: make(chan struct{})} }
 
 func (h *stopHandedOn) Start() { go poll(time.Second, h.stop); closeLater(h.stop) }
 

@@ -1,4 +1,4 @@
-package chanblock
+package lifecycle
 
 import (
 	"go/ast"
@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/golifecheck/golifecheck/analyzer/internal/lifecycle"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -37,9 +36,9 @@ func TestHasAllTests(t *testing.T) {
 			}
 			files = append(files, f)
 		}
-		s := &checker{State: &lifecycle.State{Pass: &analysis.Pass{Fset: fset, Files: files, Pkg: types.NewPackage("p", "p")}}}
-		if got := s.hasAllTests(); got != want {
-			t.Errorf("hasAllTests(%v) = %v, want %v", paths, got, want)
+		s := &State{Pass: &analysis.Pass{Fset: fset, Files: files, Pkg: types.NewPackage("p", "p")}}
+		if got := s.HasAllTests(); got != want {
+			t.Errorf("HasAllTests(%v) = %v, want %v", paths, got, want)
 		}
 	}
 	check(true, lib) // only external tests: they cannot reach unexported fields
