@@ -28,6 +28,7 @@ func runCtxcancel(s *checker) {
 			for _, in := range b.Instrs {
 				if call, ok := in.(*ssa.Call); ok {
 					s.checkDeleted(fn, call)
+					s.checkClose(fn, call)
 					for _, r := range s.Sums.CancelResults(call.Common()) {
 						s.checkCancel(fn, call, r)
 					}

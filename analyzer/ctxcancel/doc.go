@@ -44,6 +44,14 @@
 //     that stores a new cancel into such a field without calling the one it
 //     holds; an exported method that deletes a map entry's cancel uncalled
 //     (the ownership model: package analyzer/internal/obligation);
+//   - the Body of an *http.Response from (*http.Client).Do, Get, Post,
+//     PostForm or http.Get not closed on every path where the call's error
+//     is nil, or the response discarded: its connection, and the
+//     transport's goroutines serving it, stay (the knowledge table's
+//     mustclose entries). Reading the body (io.ReadAll, io.Copy: the
+//     table's reads entries) is not closing it; returning or storing the
+//     response, capturing it, or handing it or its body to any other
+//     function moves the obligation, and is left alone;
 //   - a premature cancel: the cancel is deferred, so the context ends when
 //     the function returns, yet what the function returns still uses the
 //     context: an *http.Response whose body is still to be read, *sql.Rows,

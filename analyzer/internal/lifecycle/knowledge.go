@@ -53,6 +53,12 @@ type knowledge struct {
 	// closedBy maps a method returning a channel to the methods whose call
 	// on the same receiver closes it (runtime.Stopper.Stopping: Stop).
 	closedBy map[string][]string
+	// mustClose maps a function's full name to the result and field that
+	// must be closed (net/http.Get: result 0's Body).
+	mustClose map[string]MustClose
+	// reads maps a function's full name to the arguments it only reads
+	// from, neither closing nor keeping them (io.ReadAll: 0).
+	reads map[string][]int
 	// entries are the lines the table was parsed from, for checkEntry.
 	entries []knowledgeEntry
 	// paths holds every package path the table's names may belong to,
@@ -204,6 +210,18 @@ func (k *knowledge) parse(name, text string) error {
 				mc.Background = b
 			}
 			k.MustCalls[f[1]] = mc
+		case "mustclose":
+			r, err := strconv.Atoi(f[len(f)-2])
+			if len(f) != 4 || err != nil || r < 0 {
+				return fmt.Errorf("%s:%d: want \"mustclose FUNCTION RESULT FIELD\", got %q", name, i+1, line)
+			}
+			k.mustClose[f[1]] = MustClose{Result: r, Field: f[3]}
+		case "reads":
+			a, err := strconv.Atoi(f[len(f)-1])
+			if len(f) != 3 || err != nil || a < 0 {
+				return fmt.Errorf("%s:%d: want \"reads FUNCTION ARGUMENT\", got %q", name, i+1, line)
+			}
+			k.reads[f[1]] = append(k.reads[f[1]], a)
 		case "keeps":
 			if len(f) != 4 {
 				return fmt.Errorf("%s:%d: want \"keeps FUNCTION RESULT ARGUMENT\", got %q", name, i+1, line)
@@ -215,7 +233,7 @@ func (k *knowledge) parse(name, text string) error {
 			}
 			k.keeps[f[1]] = append(k.keeps[f[1]], [2]int{r, a})
 		default:
-			return fmt.Errorf("%s:%d: unknown role %q (want cancel, closedby, keeps, launcher, mustcall, mustread, neverclosed, once or stoppedby)", name, i+1, f[0])
+			return fmt.Errorf("%s:%d: unknown role %q (want cancel, closedby, keeps, launcher, mustcall, mustclose, mustread, neverclosed, once, reads or stoppedby)", name, i+1, f[0])
 		}
 	}
 	return nil
@@ -234,6 +252,8 @@ func newKnowledge() *knowledge {
 		MustRead:    make(map[string]bool),
 		closedBy:    make(map[string][]string),
 		Once:        make(map[string]bool),
+		mustClose:   make(map[string]MustClose),
+		reads:       make(map[string][]int),
 		paths:       make(map[string]bool),
 		leaves:      make(map[string]bool),
 	}
@@ -245,6 +265,25 @@ func newKnowledge() *knowledge {
 type MustCall struct {
 	Methods    []string
 	Background int
+}
+
+// A MustClose is the obligation a function's result carries: its field
+// Field must be closed (Close called on it) where the error is nil.
+type MustClose struct {
+	Result int
+	Field  string
+}
+
+// MustCloseOf returns what of fn's results must be closed, if anything.
+func (k *knowledge) MustCloseOf(fn *types.Func) (MustClose, bool) {
+	mc, ok := k.mustClose[k.Name(fn)]
+	return mc, ok && mc.Result < fn.Signature().Results().Len()
+}
+
+// Reads reports whether fn only reads from its argument i (receiver
+// first).
+func (k *knowledge) Reads(fn *types.Func, i int) bool {
+	return contains(k.reads[k.Name(fn)], i)
 }
 
 // keptBy returns the results of fn that keep its argument i's context.

@@ -134,6 +134,16 @@ func checkEntry(f []string, pkgs map[string]*types.Package) string {
 				return fmt.Sprintf("%s: its result %s has no method %s", name, res.At(0).Type(), m)
 			}
 		}
+	case "mustclose":
+		r, _ := strconv.Atoi(f[2])
+		if !hasCloser(fn.Signature(), r, f[3]) {
+			return fmt.Sprintf("%s: result %d is not a pointer to a struct whose field %s has a Close method (%s)", name, r, f[3], fn.Signature())
+		}
+	case "reads":
+		a, _ := strconv.Atoi(f[2])
+		if a >= fn.Signature().Params().Len()+boolInt(fn.Signature().Recv() != nil) {
+			return fmt.Sprintf("%s: argument %d out of range (%s; a method's receiver is argument 0)", name, a, fn.Signature())
+		}
 	case "mustread":
 		if !yieldsChan(fn) {
 			return fmt.Sprintf("%s does not return a channel (%s)", name, fn.Signature())
@@ -157,6 +167,37 @@ func checkEntry(f []string, pkgs map[string]*types.Package) string {
 		}
 	}
 	return ""
+}
+
+// hasCloser reports whether result r of sig points to a struct whose
+// field is named field and has a Close method.
+func hasCloser(sig *types.Signature, r int, field string) bool {
+	if r >= sig.Results().Len() {
+		return false
+	}
+	ptr, ok := sig.Results().At(r).Type().Underlying().(*types.Pointer)
+	if !ok {
+		return false
+	}
+	st, ok := ptr.Elem().Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := range st.NumFields() {
+		if f := st.Field(i); f.Name() == field {
+			obj, _, _ := types.LookupFieldOrMethod(f.Type(), true, f.Pkg(), "Close")
+			_, isFunc := obj.(*types.Func)
+			return isFunc
+		}
+	}
+	return false
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // checkMethod returns what is wrong with name as a stop method, or "".

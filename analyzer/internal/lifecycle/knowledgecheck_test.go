@@ -15,7 +15,7 @@ import (
 // what they name, with the standard library's types.
 func TestCheckKnowledge(t *testing.T) {
 	pkgs := make(map[string]*types.Package)
-	for _, path := range []string{"context", "time", "net/http", "sync"} {
+	for _, path := range []string{"context", "time", "net/http", "sync", "io"} {
 		pkg, err := importer.ForCompiler(token.NewFileSet(), "gc", nil).Import(path)
 		if err != nil {
 			t.Fatal(err)
@@ -39,6 +39,11 @@ func TestCheckKnowledge(t *testing.T) {
 		{"neverclosed time.Ticker.Reset", "neither a function returning a channel"},
 		{"cancel context.NoSuch 1", "no such function, method or field in package context"},
 		{"stoppedby time.Second", "is not a function or method"},
+		{"mustclose (*net/http.Client).Do 0 Body", ""},
+		{"mustclose (*net/http.Client).Do 0 Header", "result 0 is not a pointer to a struct whose field Header has a Close method"},
+		{"mustclose (*net/http.Client).Do 1 Body", "result 1 is not a pointer"},
+		{"reads io.Copy 1", ""},
+		{"reads io.Copy 2", "argument 2 out of range"},
 	} {
 		file := filepath.Join(t.TempDir(), "k.txt")
 		if err := os.WriteFile(file, []byte("# a comment\n"+tc.entry+"\n"), 0o644); err != nil {
@@ -51,6 +56,42 @@ func TestCheckKnowledge(t *testing.T) {
 		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err) || !strings.HasPrefix(err.Error(), file+":2: ")):
 			t.Errorf("%q: want %s:2: ...%s..., got %v", tc.entry, file, tc.err, err)
 		}
+	}
+}
+
+// TestBuiltinKnowledge checks the built-in table's entries for the
+// standard library against its types.
+func TestBuiltinKnowledge(t *testing.T) {
+	pkgs := make(map[string]*types.Package)
+	var std []string
+	for _, line := range strings.Split(builtinKnowledge, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || strings.HasPrefix(f[0], "#") || !token.IsExported(f[1][strings.LastIndex(f[1], ".")+1:]) {
+			continue // export data has no unexported names (runtime.main)
+		}
+		isStd := false
+		for _, path := range candidatePaths(f[1]) {
+			if strings.Contains(strings.Split(path, "/")[0], ".") {
+				continue // a module's: its path starts with a domain
+			}
+			if pkg, err := importer.ForCompiler(token.NewFileSet(), "gc", nil).Import(path); err == nil {
+				pkgs[path], isStd = pkg, true
+			}
+		}
+		if !isStd {
+			continue
+		}
+		std = append(std, line)
+	}
+	if len(std) < 20 {
+		t.Fatalf("only %d standard-library entries found in the built-in table", len(std))
+	}
+	file := filepath.Join(t.TempDir(), "std.txt")
+	if err := os.WriteFile(file, []byte(strings.Join(std, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckKnowledge(file, pkgs); err != nil {
+		t.Error(err)
 	}
 }
 

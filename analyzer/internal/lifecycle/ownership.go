@@ -24,3 +24,24 @@ func (m *summaries) Revocable(callee *ssa.Function, i int) bool {
 	obj, ok := callee.Object().(*types.Func)
 	return ok && m.s.Know.mayNotRun(obj) && contains(m.LauncherParams(callee), i)
 }
+
+// Reads tells the ownership model that callee, by the knowledge table,
+// only reads from its argument i: it neither closes nor keeps it.
+func (s *State) Reads(callee *ssa.Function, i int) bool {
+	obj, ok := callee.Object().(*types.Func)
+	return ok && s.Know.Reads(obj, i)
+}
+
+// MustClose returns the obligation the knowledge table puts on call's
+// result (its field to close), if any.
+func (s *State) MustClose(call *ssa.Call) (MustClose, bool) {
+	callee := call.Call.StaticCallee()
+	if callee == nil {
+		return MustClose{}, false
+	}
+	obj, ok := callee.Object().(*types.Func)
+	if !ok {
+		return MustClose{}, false
+	}
+	return s.Know.MustCloseOf(obj)
+}

@@ -4,3 +4,13 @@ package pool
 
 // Acquire takes a slot and returns the function that gives it back.
 func Acquire() (int, func()) { return 0, func() {} }
+
+// A Lease holds a connection that must be closed.
+type Lease struct {
+	Conn interface{ Close() error }
+	ID   int
+}
+
+// Lease's Conn must be closed once the error is nil; the test's knowledge
+// file says so.
+func Take() (*Lease, error) { return &Lease{}, nil }
