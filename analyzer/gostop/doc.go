@@ -63,6 +63,18 @@
 // counts; the failure branch of the constructor's own error result owes
 // nothing): a Stop called only on an error path is reported too.
 //
+// A function whose last result is an error must stop, on every path that
+// returns a non-nil error, what it has already started: the result of a
+// constructor whose stop contract passes to it (its mustStop fact, in any
+// package), or the value it makes and starts itself (go v.loop()). A
+// hand-off counts only on the path it happens: storing the value in the
+// struct returned on success, returning it, storing it in a field of the
+// receiver, handing it to a function or a goroutine, or a deferred stop
+// (or deferred closure) excuses the paths through it, not the error
+// returns before it. A method of the value's own package called on it
+// keeps it unless it may stop it; closing its stop channel by hand stops
+// it. The finding is at the start, with the error return as evidence.
+//
 // A goroutine that starts at most once per process may run until the
 // process exits, as main.main does: a start in main.main or an init
 // function, or in a function of the package called from one place that

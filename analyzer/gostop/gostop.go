@@ -21,6 +21,7 @@ import (
 func runGostop(s *checker) {
 	for _, fn := range s.Funcs {
 		s.checkContracts(fn)
+		s.checkErrorReturns(fn)
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
 				if s.blocked.Starts[in] {

@@ -2,6 +2,7 @@
 package spawneruse
 
 import (
+	"errors"
 	"spawner"
 	"time"
 )
@@ -69,3 +70,29 @@ type service struct{ p *spawner.Poller }
 func (s *service) open() { s.p.Start() }
 
 func (s *service) Close() { s.p.Stop() }
+
+// A service that owns a Refresher (another package's, by its mustStop
+// fact), returned only on success.
+type refService struct {
+	r    *spawner.Refresher
+	name string
+}
+
+func newService(name string) (*refService, error) {
+	r := spawner.NewRefresher(time.Second, refresh) // want `goroutine started by spawner.NewRefresher is left running when newService returns an error: r.Stop is not called on that path`
+	if name == "" {
+		return nil, errNoName
+	}
+	return &refService{r: r, name: name}, nil
+}
+
+func newServiceStops(name string) (*refService, error) {
+	r := spawner.NewRefresher(time.Second, refresh)
+	if name == "" {
+		r.Stop()
+		return nil, errNoName
+	}
+	return &refService{r: r, name: name}, nil
+}
+
+var errNoName = errors.New("no name")
