@@ -51,7 +51,9 @@
 //     mustclose entries). Reading the body (io.ReadAll, io.Copy: the
 //     table's reads entries) is not closing it; returning or storing the
 //     response, capturing it, or handing it or its body to any other
-//     function moves the obligation, and is left alone;
+//     function moves the obligation, and is left alone. Test files are
+//     left alone too: their httptest servers' Close ends the connections,
+//     and their fake transports return nothing to close;
 //   - a premature cancel: the cancel is deferred, so the context ends when
 //     the function returns, yet what the function returns still uses the
 //     context: an *http.Response whose body is still to be read, *sql.Rows,

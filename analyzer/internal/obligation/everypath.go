@@ -2,6 +2,7 @@ package obligation
 
 import (
 	"go/token"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -82,7 +83,7 @@ func ErrBranch(b *ssa.BasicBlock, errVal ssa.Value) *ssa.BasicBlock {
 		return nil
 	}
 	cond, ok := ifi.Cond.(*ssa.BinOp)
-	if !ok || !(cond.X == errVal && IsNil(cond.Y) || cond.Y == errVal && IsNil(cond.X)) {
+	if !ok || !(holds(cond.X, errVal) && IsNil(cond.Y) || holds(cond.Y, errVal) && IsNil(cond.X)) {
 		return nil
 	}
 	switch cond.Op {
@@ -92,6 +93,40 @@ func ErrBranch(b *ssa.BasicBlock, errVal ssa.Value) *ssa.BasicBlock {
 		return b.Succs[0]
 	}
 	return nil
+}
+
+// holds reports whether x is v, or a load of the variable v was last
+// stored into: a named result (`resp, err = c.Do(req)`, err a named
+// result kept in memory because the function defers) is stored, then
+// loaded for the test. The store must come first in x's block or in the
+// chain of single predecessors above it, with no other store to the
+// variable after it.
+func holds(x, v ssa.Value) bool {
+	if x == v {
+		return true
+	}
+	load, ok := x.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return false
+	}
+	alloc, ok := load.X.(*ssa.Alloc)
+	if !ok {
+		return false
+	}
+	b, end := load.Block(), slices.Index(load.Block().Instrs, ssa.Instruction(load))
+	for range 8 {
+		for i := end - 1; i >= 0; i-- {
+			if st, ok := b.Instrs[i].(*ssa.Store); ok && st.Addr == alloc {
+				return st.Val == v
+			}
+		}
+		if len(b.Preds) != 1 {
+			return false
+		}
+		b = b.Preds[0]
+		end = len(b.Instrs)
+	}
+	return false
 }
 
 // NilOnErr returns those of the results cancels of fn (indices of its

@@ -149,3 +149,34 @@ func headIsExempt(u string) (int, error) {
 	}
 	return resp.StatusCode, nil
 }
+
+// A named error result kept in memory (the function defers): the test
+// loads what the call stored.
+func namedResults(c *http.Client, req *http.Request) (n int, err error) {
+	resp, err := c.Do(req)
+	if err != nil {
+		return n, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return n, errors.New(resp.Status)
+	}
+	return 1, nil
+}
+
+// The call is expected to fail: its success path ends the process.
+func expectFailure(c *http.Client, u string) error {
+	_, err := c.Get(u)
+	if err == nil {
+		panic("want an error")
+	}
+	return err
+}
+
+func discardedOnSuccess(c *http.Client, u string) error {
+	_, err := c.Get(u) // want `the response of \(\*http.Client\).Get is discarded`
+	if err != nil {
+		return err
+	}
+	return nil
+}
