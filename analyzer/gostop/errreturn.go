@@ -42,7 +42,9 @@ func (s *checker) checkErrorReturns(fn *ssa.Function) {
 	}
 }
 
-// ownedIn returns the owned values of fn.
+// ownedIn returns the owned values of fn that leave it on some path (a
+// value that never does is checkCtorCall's and checkStartCall's: it must
+// be stopped on every path).
 func (s *checker) ownedIn(fn *ssa.Function) []owned {
 	var out []owned
 	if c := s.CtorContract(fn); c != nil {
@@ -64,13 +66,40 @@ func (s *checker) ownedIn(fn *ssa.Function) []owned {
 				callee = o
 			}
 			if stops := s.ctorStops(callee); len(stops) > 0 {
-				if v := obligation.ResultValue(call, 0); v != nil {
+				if v := obligation.ResultValue(call, 0); v != nil && !s.ValueUses(v, false).Ok {
 					out = append(out, owned{start: call, v: v, stops: stops, name: s.AssignedTo(call.Pos()), what: "goroutine started by " + s.FuncName(callee)})
 				}
+			}
+			if o, ok := s.startedHere(call, callee); ok {
+				out = append(out, o)
 			}
 		}
 	}
 	return out
+}
+
+// startedHere returns the value call starts, if callee is a method whose
+// call arms a stop contract (startStops, any package) and its receiver
+// is a value the function made: a local, or a constructor's result.
+func (s *checker) startedHere(call *ssa.Call, callee *ssa.Function) (owned, bool) {
+	if call.Call.Signature().Recv() == nil || len(call.Call.Args) == 0 {
+		return owned{}, false
+	}
+	stops := s.StartStops(callee)
+	if len(stops) == 0 {
+		return owned{}, false
+	}
+	recv := call.Call.Args[0]
+	switch recv.(type) {
+	case *ssa.Alloc, *ssa.Call:
+	default:
+		return owned{}, false // a parameter, a field: its owner stops it
+	}
+	if s.ValueUses(recv, false).Ok {
+		return owned{}, false // it stays here: checkStartCall's
+	}
+	name := s.AssignedTo(recv.Pos())
+	return owned{start: call, v: recv, stops: stops, name: name, what: "goroutine started by " + name + "." + callee.Name()}, true
 }
 
 // ctorStops returns the stop methods of the value callee returns, if it

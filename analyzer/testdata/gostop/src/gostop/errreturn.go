@@ -219,3 +219,59 @@ func useERWatcher(addr string) error {
 	_, err = net.Dial("tcp", addr)
 	return err
 }
+
+// A value whose Start arms its contract (startStops), started before a
+// step that fails.
+type erPump struct{ halt chan struct{} }
+
+func (p *erPump) Start() { // want Start:`startStops\[Stop\]`
+	p.halt = make(chan struct{})
+	go p.run()
+}
+
+func (p *erPump) run() {
+	for {
+		select {
+		case <-p.halt:
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (p *erPump) Stop() { close(p.halt) }
+
+type erPipeline struct{ p *erPump }
+
+func newERPipeline(addr string) (*erPipeline, error) {
+	p := &erPump{}
+	p.Start() // want `goroutine started by p.Start is left running when newERPipeline returns an error: p.Stop is not called on that path`
+	if _, err := net.Dial("tcp", addr); err != nil {
+		return nil, err
+	}
+	return &erPipeline{p: p}, nil
+}
+
+func newERPipelineStops(addr string) (*erPipeline, error) {
+	p := &erPump{}
+	p.Start()
+	if _, err := net.Dial("tcp", addr); err != nil {
+		p.Stop()
+		return nil, err
+	}
+	return &erPipeline{p: p}, nil
+}
+
+// One finding, not two: a value that never leaves the function is owed a
+// stop on every path, error returns included.
+func useERWatcherSomePaths(addr string) error {
+	w, err := newERWatcher() // want `goroutine started by newERWatcher never stops: only w.Close stops it, and useERWatcherSomePaths calls it only on some paths`
+	if err != nil {
+		return err
+	}
+	if _, err := net.Dial("tcp", addr); err != nil {
+		return err
+	}
+	w.Close()
+	return nil
+}
