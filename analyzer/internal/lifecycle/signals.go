@@ -125,22 +125,8 @@ func (s *State) NeverSignalled(ch ssa.Value) bool {
 	if s.neverStopped(ch) {
 		return true
 	}
-	load, ok := Unconverted(ch).(*ssa.UnOp)
-	if !ok || load.Op != token.MUL {
-		return false
-	}
-	fa, ok := load.X.(*ssa.FieldAddr)
-	if !ok {
-		return false
-	}
-	f := obligation.FieldOf(fa)
-	if f == nil || f.Exported() || f.Pkg() != s.Pass.Pkg {
-		return false
-	}
-	if s.signalled == nil {
-		s.signalled = s.signalledFields()
-	}
-	return !s.signalled[f]
+	f := s.chanFieldOf(ch)
+	return f != nil && !s.signalled[f]
 }
 
 // NeverAssigned reports whether ch is read from an unexported chan field
@@ -149,22 +135,30 @@ func (s *State) NeverSignalled(ch ssa.Value) bool {
 // answers false for a package variant without its in-package tests (see
 // HasAllTests), which may assign it.
 func (s *State) NeverAssigned(ch ssa.Value) bool {
+	f := s.chanFieldOf(ch)
+	return f != nil && s.unassigned[f]
+}
+
+// chanFieldOf returns the unexported field of the package's structs that
+// ch is loaded from, or nil, and computes what the package does with such
+// fields (signalledFields) on first use.
+func (s *State) chanFieldOf(ch ssa.Value) *types.Var {
 	load, ok := Unconverted(ch).(*ssa.UnOp)
 	if !ok || load.Op != token.MUL {
-		return false
+		return nil
 	}
 	fa, ok := load.X.(*ssa.FieldAddr)
 	if !ok {
-		return false
+		return nil
 	}
 	f := obligation.FieldOf(fa)
 	if f == nil || f.Exported() || f.Pkg() != s.Pass.Pkg {
-		return false
+		return nil
 	}
 	if s.signalled == nil {
 		s.signalled = s.signalledFields()
 	}
-	return s.unassigned[f]
+	return f
 }
 
 // signalledFields returns the chan-typed fields of the package's structs
