@@ -56,6 +56,13 @@ func (s *checker) checkCancel(fn *ssa.Function, call *ssa.Call, r int) {
 		return
 	}
 	s.checkReplaced(fn, fl)
+	if dr := fl.OnlySkipped(); dr != nil {
+		sk := dr.Skipped
+		d := site.diagnostic("is stored in field %s, which %s never calls (only %s does); call it in %s, or the context lives as long as its parent", dr.Label, sk.Method.Name(), sk.Caller.Name(), sk.Method.Name())
+		d.Related = append(d.Related, lifecycle.Related(dr.At.Pos(), "stored here"), lifecycle.Related(sk.Method.Pos(), sk.Method.Name()+" never calls it"))
+		s.Report("ctxcancel", d)
+		return
+	}
 	if fl.ReleasedBefore(call) {
 		return
 	}

@@ -38,6 +38,13 @@
 //     function cannot see who stops it, are left alone;
 //   - a cancel passed to a function that never calls it, or stored in an
 //     unexported struct field that nothing in the package calls;
+//   - a cancel stored in a field that only a method outside its type's
+//     release methods (Close, Stop, Shutdown, Wait) calls, while those
+//     never reach it (a pool whose fail cancels, and whose Wait does not):
+//     when nothing fails, the context lives as long as its parent. A
+//     caller named as an end of life (Cancel, Release, Abort...), a
+//     closure or goroutine that calls it, or a type without release
+//     methods is left alone;
 //   - a cancel stored in a field whose release method calls it only on some
 //     paths (guards excuse a path: the field is nil, an idempotence flag the
 //     skipping path does not set, a parameter, ctx.Err() != nil); a method

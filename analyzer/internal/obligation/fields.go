@@ -19,6 +19,9 @@ type Ownership struct {
 	// on: a value stored there is not released when the method returns by
 	// Partial.Skip.
 	Partial *Partial
+	// Skipped, if set, says that the type's release methods never call
+	// the value: only another method does (on an error, say).
+	Skipped *Skipped
 }
 
 // A Partial is a release method that skips its call on some path.
@@ -50,23 +53,44 @@ func (m *Model) Field(f *types.Var) Ownership {
 
 func (m *Model) fieldOwnership(f *types.Var) Ownership {
 	var partial *Partial
+	var callers []*ssa.Function // the methods that call it on every path
+	released := false
 	for _, v := range m.reads[f] {
 		fl := m.Follow(v)
 		if !fl.Releases() {
 			continue
 		}
 		p := fl.releaseMethod(v)
-		if p == nil {
-			return Ownership{Released: true}
-		}
-		if partial == nil {
-			partial = p
+		switch {
+		case p != nil:
+			if partial == nil {
+				partial = p
+			}
+		case fl.onlyCalled():
+			callers = append(callers, v.Parent())
+		default:
+			released = true // handed on: whoever gets it may call it
 		}
 	}
-	if partial == nil {
+	switch {
+	case !released && partial == nil && len(callers) > 0:
+		return Ownership{Released: true, Skipped: m.skippedRelease(f, callers)}
+	case released || len(callers) > 0:
+		return Ownership{Released: true}
+	case partial == nil:
 		return Ownership{}
 	}
 	return Ownership{Released: true, Partial: partial}
+}
+
+// onlyCalled reports whether the value is called, never handed on.
+func (fl *Flow) onlyCalled() bool {
+	for _, how := range fl.Released {
+		if how != Called {
+			return false
+		}
+	}
+	return true
 }
 
 // releaseMethod returns nil when the value read at v is handed on, or is

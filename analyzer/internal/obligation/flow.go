@@ -57,6 +57,9 @@ type Flow struct {
 	// took such a hand-off back.
 	timers    map[ssa.Instruction]timerOp
 	StoppedAt ssa.Instruction
+	// skips are the stores into fields that only a method other than
+	// their type's release methods calls (see OnlySkipped).
+	skips []Drop
 }
 
 // ReleaseKind says how an instruction releases a value.
@@ -79,6 +82,23 @@ type Drop struct {
 	// Partial, for a field, says which release method calls it only on
 	// some paths.
 	Partial *Partial
+	// Skipped, for a field, says that its type's release methods never
+	// call it.
+	Skipped *Skipped
+}
+
+// OnlySkipped returns the store into a field that its type's release
+// methods never call, when that is the only release of the value, or nil.
+func (fl *Flow) OnlySkipped() *Drop {
+	if len(fl.skips) == 0 || len(fl.Released) != len(fl.skips) {
+		return nil
+	}
+	for i := range fl.skips {
+		if fl.Released[fl.skips[i].At] == 0 {
+			return nil
+		}
+	}
+	return &fl.skips[0]
 }
 
 // Follow follows v, a function value (or a variable holding one, for
@@ -290,6 +310,11 @@ func (fl *Flow) store(st *ssa.Store) {
 		switch own := fl.m.Field(f); {
 		case own.Partial != nil:
 			fl.Drops = append(fl.Drops, Drop{At: st, Field: f, Label: FieldLabel(addr, f), Partial: own.Partial})
+		case own.Skipped != nil:
+			// Released for summaries (a callback kept in a field is
+			// called), but evidence for a cancel: see OnlySkipped.
+			fl.release(st, HandedOn)
+			fl.skips = append(fl.skips, Drop{At: st, Field: f, Label: FieldLabel(addr, f), Skipped: own.Skipped})
 		case own.Released:
 			fl.release(st, HandedOn)
 		default:

@@ -1,0 +1,118 @@
+package ctxcancel
+
+import (
+	"context"
+	"sync"
+)
+
+// The kind: a cancel kept in a field must be called by the type's release
+// methods (Close, Stop, Shutdown, Wait); a method that calls it only on an
+// error leaves the context alive as long as its parent when nothing fails.
+
+type failPool struct {
+	wg     sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	err    error
+}
+
+func newFailPool(parent context.Context) *failPool {
+	ctx, cancel := context.WithCancel(parent) // want `the cancel function returned by context.WithCancel is stored in field failPool.cancel, which Wait never calls \(only fail does\); call it in Wait`
+	return &failPool{ctx: ctx, cancel: cancel}
+}
+
+func (p *failPool) Go(f func(context.Context) error) { // want Go:`launches\[1\]`
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		if err := f(p.ctx); err != nil {
+			p.fail(err)
+		}
+	}()
+}
+
+func (p *failPool) fail(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err == nil {
+		p.err = err
+		p.cancel()
+	}
+}
+
+func (p *failPool) Wait() error {
+	p.wg.Wait()
+	return p.err
+}
+
+// Silent: Wait reaches the cancel through a method of its own.
+type finishingPool struct {
+	wg     sync.WaitGroup
+	cancel context.CancelFunc
+}
+
+func newFinishingPool(parent context.Context) (*finishingPool, context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	return &finishingPool{cancel: cancel}, ctx
+}
+
+func (p *finishingPool) onError() { p.cancel() }
+
+func (p *finishingPool) Wait() {
+	p.wg.Wait()
+	p.finish()
+}
+
+func (p *finishingPool) finish() { p.cancel() }
+
+// Silent: a Cancel method is the owner's way to end it.
+type cancelJob struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func startCancelJob(parent context.Context) *cancelJob {
+	ctx, cancel := context.WithCancel(parent)
+	j := &cancelJob{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(j.done)
+		<-ctx.Done()
+	}()
+	return j
+}
+
+func (j *cancelJob) Cancel() { j.cancel() }
+
+func (j *cancelJob) Wait() { <-j.done }
+
+// Silent: a goroutine of the constructor calls it; its lifetime is not a
+// method's.
+type watched struct {
+	cancel context.CancelFunc
+	stop   chan struct{}
+}
+
+func newWatched(parent context.Context) *watched {
+	ctx, cancel := context.WithCancel(parent)
+	w := &watched{cancel: cancel, stop: make(chan struct{})}
+	go func() {
+		<-w.stop
+		w.cancel()
+	}()
+	use(ctx)
+	return w
+}
+
+func (w *watched) Close() { close(w.stop) }
+
+// Silent: no release method at all (nothing says when its life ends).
+type retrier struct{ cancel context.CancelFunc }
+
+func newRetrier(parent context.Context) *retrier {
+	ctx, cancel := context.WithCancel(parent)
+	use(ctx)
+	return &retrier{cancel: cancel}
+}
+
+func (r *retrier) giveUp() { r.cancel() }
