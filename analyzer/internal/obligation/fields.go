@@ -66,7 +66,7 @@ func (m *Model) fieldOwnership(f *types.Var) Ownership {
 			if partial == nil {
 				partial = p
 			}
-		case fl.onlyCalled():
+		case fl.onlyCalled() && readFromReceiver(v):
 			callers = append(callers, v.Parent())
 		default:
 			released = true // handed on: whoever gets it may call it
@@ -81,6 +81,18 @@ func (m *Model) fieldOwnership(f *types.Var) Ownership {
 		return Ownership{}
 	}
 	return Ownership{Released: true, Partial: partial}
+}
+
+// readFromReceiver reports whether v is loaded from a field of its
+// method's own receiver (c.cancel in a method of c's type).
+func readFromReceiver(v ssa.Value) bool {
+	load, ok := v.(*ssa.UnOp)
+	if !ok {
+		return false
+	}
+	fa, ok := load.X.(*ssa.FieldAddr)
+	recv := receiver(v.Parent())
+	return ok && recv != nil && fa.X == recv
 }
 
 // onlyCalled reports whether the value is called, never handed on.

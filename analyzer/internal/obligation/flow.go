@@ -87,6 +87,13 @@ type Drop struct {
 	Skipped *Skipped
 }
 
+// isClosure reports whether v is a closure (one that carries the value: a
+// hook kept in a field, called in the course of the work, not a cancel).
+func isClosure(v ssa.Value) bool {
+	_, ok := v.(*ssa.MakeClosure)
+	return ok
+}
+
 // OnlySkipped returns the store into a field that its type's release
 // methods never call, when that is the only release of the value, or nil.
 func (fl *Flow) OnlySkipped() *Drop {
@@ -310,7 +317,7 @@ func (fl *Flow) store(st *ssa.Store) {
 		switch own := fl.m.Field(f); {
 		case own.Partial != nil:
 			fl.Drops = append(fl.Drops, Drop{At: st, Field: f, Label: FieldLabel(addr, f), Partial: own.Partial})
-		case own.Skipped != nil:
+		case own.Skipped != nil && !isClosure(st.Val):
 			// Released for summaries (a callback kept in a field is
 			// called), but evidence for a cancel: see OnlySkipped.
 			fl.release(st, HandedOn)

@@ -116,3 +116,38 @@ func newRetrier(parent context.Context) *retrier {
 }
 
 func (r *retrier) giveUp() { r.cancel() }
+
+// Silent: a hook kept in a field, called in the course of the work (the
+// closure cancels), is not a cancel its owner must call.
+type hooked struct{ before func() }
+
+func (h *hooked) query() { h.before() }
+
+func (h *hooked) Close() {}
+
+func withHook(parent context.Context, h *hooked) {
+	ctx, cancel := context.WithCancel(parent)
+	h.before = func() { cancel() }
+	h.query()
+	use(ctx)
+}
+
+// Silent: the method that calls it reads it through another value (a
+// connection's unsubscribe cancels its subscription's context).
+type subInfo struct{ cancel context.CancelFunc }
+
+type subscription struct{ info *subInfo }
+
+type conn struct{}
+
+func (c *conn) unsubscribe(s *subscription) { s.info.cancel() }
+
+func (c *conn) Close() {}
+
+func (s *subInfo) Close() {}
+
+func subscribe(parent context.Context) *subscription {
+	ctx, cancel := context.WithCancel(parent)
+	use(ctx)
+	return &subscription{info: &subInfo{cancel: cancel}}
+}
