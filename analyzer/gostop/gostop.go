@@ -122,8 +122,8 @@ func (s *checker) checkStopChans(pos token.Pos, fn *ssa.Function, sum *lifecycle
 		}
 		given, remedy := "", "close it when the work must stop (in a Stop or Close method)"
 		switch arg := lifecycle.Unconverted(args[i]); {
-		case s.NeverAssigned(args[i]):
-			given, remedy = "field "+obligation.FieldOf(arg.(*ssa.UnOp).X.(*ssa.FieldAddr)).Name()+", which nothing in the package assigns (it is nil)", "make the channel where the struct is built"
+		case s.UnassignedField(args[i]) != nil:
+			given, remedy = "field "+s.UnassignedField(args[i]).Name()+", which nothing in the package assigns (it is nil)", "make the channel where the struct is built"
 		case s.NeverSignalled(args[i]):
 			given = "field " + obligation.FieldOf(arg.(*ssa.UnOp).X.(*ssa.FieldAddr)).Name() + ", which nothing closes or sends on"
 		case lifecycle.IsNilChan(args[i]):
@@ -181,8 +181,7 @@ func (s *checker) reportUnstopped(pos token.Pos, fn *ssa.Function) bool {
 // only way out, at in, is a receive from ch, if ch never fires: the stop
 // signal of a field nothing stops, or a field nothing assigns (nil).
 func (s *checker) unstopped(pos token.Pos, in ssa.Instruction, ch ssa.Value) (analysis.Diagnostic, bool) {
-	if s.NeverAssigned(ch) {
-		f := obligation.FieldOf(lifecycle.Unconverted(ch).(*ssa.UnOp).X.(*ssa.FieldAddr))
+	if f := s.UnassignedField(ch); f != nil {
 		msg := fmt.Sprintf("goroutine never stops: its only way out is a receive from field %s, which nothing in the package assigns, so it is nil; make the channel where the struct is built", f.Name())
 		d := analysis.Diagnostic{Pos: pos, Message: msg, Related: []analysis.RelatedInformation{lifecycle.Related(in.Pos(), "the goroutine waits here for "+f.Name())}}
 		if built, ok := s.BuiltWithout(f); ok {

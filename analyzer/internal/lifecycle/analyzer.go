@@ -128,7 +128,7 @@ type State struct {
 	// (see neverSignalled), computed on first use.
 	signalled map[*types.Var]bool
 	// unassigned holds the chan-typed fields nothing in the package
-	// assigns (see NeverAssigned), computed with signalled.
+	// assigns (see UnassignedField), computed with signalled.
 	unassigned map[*types.Var]bool
 	// mutexes holds each function's operations on mutexes (see
 	// mutexOps), computed on first use.

@@ -117,11 +117,7 @@ func checkEntry(f []string, pkgs map[string]*types.Package) string {
 	case "keeps":
 		r, _ := strconv.Atoi(f[2])
 		a, _ := strconv.Atoi(f[3])
-		n := fn.Signature().Params().Len()
-		if fn.Signature().Recv() != nil {
-			n++
-		}
-		if r >= fn.Signature().Results().Len() || a >= n {
+		if r >= fn.Signature().Results().Len() || a >= argCount(fn.Signature()) {
 			return fmt.Sprintf("%s: result %d or argument %d out of range (%s; a method's receiver is argument 0)", name, r, a, fn.Signature())
 		}
 	case "mustcall":
@@ -141,7 +137,7 @@ func checkEntry(f []string, pkgs map[string]*types.Package) string {
 		}
 	case "reads":
 		a, _ := strconv.Atoi(f[2])
-		if a >= fn.Signature().Params().Len()+boolInt(fn.Signature().Recv() != nil) {
+		if a >= argCount(fn.Signature()) {
 			return fmt.Sprintf("%s: argument %d out of range (%s; a method's receiver is argument 0)", name, a, fn.Signature())
 		}
 	case "mustread":
@@ -193,11 +189,14 @@ func hasCloser(sig *types.Signature, r int, field string) bool {
 	return false
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
+// argCount returns the number of arguments of sig as the table counts
+// them: a method's receiver is argument 0.
+func argCount(sig *types.Signature) int {
+	n := sig.Params().Len()
+	if sig.Recv() != nil {
+		n++
 	}
-	return 0
+	return n
 }
 
 // checkMethod returns what is wrong with name as a stop method, or "".

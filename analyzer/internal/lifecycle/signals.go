@@ -129,14 +129,17 @@ func (s *State) NeverSignalled(ch ssa.Value) bool {
 	return f != nil && !s.signalled[f]
 }
 
-// NeverAssigned reports whether ch is read from an unexported chan field
-// that no code of the package assigns (a struct literal that omits it,
-// new, no store, no escaping address): it is nil in every value. It
-// answers false for a package variant without its in-package tests (see
-// HasAllTests), which may assign it.
-func (s *State) NeverAssigned(ch ssa.Value) bool {
-	f := s.chanFieldOf(ch)
-	return f != nil && s.unassigned[f]
+// UnassignedField returns the unexported chan field ch is read from if no
+// code of the package assigns it (a struct literal that omits it, new, no
+// store, no escaping address): it is nil in every value. It returns nil
+// otherwise, and for a package variant without its in-package tests (see
+// HasAllTests), which may assign it. (NeverAssigned is its twin for local
+// variables.)
+func (s *State) UnassignedField(ch ssa.Value) *types.Var {
+	if f := s.chanFieldOf(ch); f != nil && s.unassigned[f] {
+		return f
+	}
+	return nil
 }
 
 // chanFieldOf returns the unexported field of the package's structs that

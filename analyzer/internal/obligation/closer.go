@@ -1,6 +1,10 @@
 package obligation
 
-import "golang.org/x/tools/go/ssa"
+import (
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+)
 
 // A Closer says what must be closed on a value that owns a resource: the
 // field holding it ("Body" of an *http.Response), and the functions that
@@ -69,7 +73,7 @@ func (fl *Flow) closerValue(v ssa.Value, c Closer) {
 				fl.release(in, Called)
 			case com.IsInvoke() && com.Value == v:
 				// Read, or another method of its own: not a close.
-				if anyArg(com.Args, v) {
+				if slices.Contains(com.Args, v) {
 					fl.release(in, HandedOn)
 				}
 			default:
@@ -86,7 +90,7 @@ func (fl *Flow) closerValue(v ssa.Value, c Closer) {
 func (fl *Flow) passed(in ssa.CallInstruction, v ssa.Value, c Closer) {
 	com := in.Common()
 	callee := com.StaticCallee()
-	if callee == nil || com.Value == v {
+	if callee == nil {
 		fl.release(in, HandedOn)
 		return
 	}

@@ -95,15 +95,11 @@ func isClosure(v ssa.Value) bool {
 }
 
 // OnlySkipped returns the store into a field that its type's release
-// methods never call, when that is the only release of the value, or nil.
+// methods never call, when such stores are the only releases of the
+// value (each is recorded in Released too), or nil.
 func (fl *Flow) OnlySkipped() *Drop {
 	if len(fl.skips) == 0 || len(fl.Released) != len(fl.skips) {
 		return nil
-	}
-	for i := range fl.skips {
-		if fl.Released[fl.skips[i].At] == 0 {
-			return nil
-		}
 	}
 	return &fl.skips[0]
 }

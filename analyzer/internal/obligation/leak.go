@@ -102,17 +102,16 @@ type leakPath struct {
 	stoppedAt            ssa.Instruction
 }
 
-// A leakNode is a block with the facts of a path into it: Leak visits
-// each at most once.
+// A leakNode is a block with the facts of a path into it (all but the
+// evidence, stoppedAt): Leak visits each at most once.
 type leakNode struct {
-	b                    *ssa.BasicBlock
-	done, deferred, lost bool
-	armed, stopAtExit    bool
-	errVar               *ssa.Alloc
+	b *ssa.BasicBlock
+	p leakPath
 }
 
 func (p leakPath) node(b *ssa.BasicBlock) leakNode {
-	return leakNode{b, p.done, p.deferred, p.lost, p.armed, p.stopAtExit, p.errVar}
+	p.stoppedAt = nil
+	return leakNode{b, p}
 }
 
 // timer applies in, an instruction of a revocable hand-off, to the path.

@@ -1,6 +1,10 @@
 package obligation
 
-import "golang.org/x/tools/go/ssa"
+import (
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+)
 
 // A timerOp is what an instruction does to a revocable hand-off: a value
 // handed to time.AfterFunc is called when the timer fires, unless the
@@ -60,7 +64,7 @@ func (fl *Flow) revocable(call *ssa.Call) bool {
 func timerMethod(in ssa.CallInstruction, h ssa.Value) (timerOp, bool) {
 	c := in.Common()
 	callee := c.StaticCallee()
-	if callee == nil || callee.Signature.Recv() == nil || len(c.Args) == 0 || c.Args[0] != h || anyArg(c.Args[1:], h) {
+	if callee == nil || callee.Signature.Recv() == nil || len(c.Args) == 0 || c.Args[0] != h || slices.Contains(c.Args[1:], h) {
 		return 0, false
 	}
 	switch callee.Name() {
@@ -73,15 +77,6 @@ func timerMethod(in ssa.CallInstruction, h ssa.Value) (timerOp, bool) {
 		return arm, true
 	}
 	return 0, false
-}
-
-func anyArg(args []ssa.Value, v ssa.Value) bool {
-	for _, a := range args {
-		if a == v {
-			return true
-		}
-	}
-	return false
 }
 
 // hasUses reports whether v is used by anything but debug information.
