@@ -7,6 +7,7 @@ import (
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/lifecycle"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
 )
 
 //go:embed doc.go
@@ -26,10 +27,17 @@ var Analyzer = &analysis.Analyzer{
 type checker struct {
 	*lifecycle.State
 	blocked *chanblock.Blocked // not reported again
+	// onceFuncs holds the functions stored in a once field (see
+	// onceStored), built on first use.
+	onceFuncs map[*ssa.Function]bool
+	// bounded memoizes boundedPerProcess.
+	bounded map[*ssa.Function]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	blocked := pass.ResultOf[chanblock.Analyzer].(*chanblock.Blocked)
-	lifecycle.Check(pass, func(s *lifecycle.State) { runGostop(&checker{State: s, blocked: blocked}) })
+	lifecycle.Check(pass, func(s *lifecycle.State) {
+		runGostop(&checker{State: s, blocked: blocked, bounded: make(map[*ssa.Function]bool)})
+	})
 	return nil, nil
 }

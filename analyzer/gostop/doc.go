@@ -77,16 +77,21 @@
 //
 // A goroutine that starts at most once per process may run until the
 // process exits, as main.main does: a start in main.main or an init
-// function, or in a function of the package called from one place that
-// itself runs once per process, outside any loop, is not reported as never
-// stopping (a debug server, a stats ticker of a command); nor is a start
-// after its function tested and set a package-level variable, inside a
-// package-level sync.Once's Do, or in a function the knowledge table's
-// once entries name (runtime.main). A start in a
-// loop, in a function called from two places or used as a value (a
-// handler), and in any exported function of a library package, is. A stop
-// channel that nothing closes is reported even there: the goroutine was
-// meant to be stopped.
+// function, or in a function of the package every call of which (at most
+// eight) itself runs once per process, outside any loop, is not reported
+// as never stopping (a debug server, a stats ticker of a command, a helper
+// that several subcommands call); nor is a start after its function tested
+// and set a package-level variable, inside a package-level sync.Once's Do,
+// in a function the knowledge table's once entries name (runtime.main), or
+// in a function stored in a field they name (a cobra command's Run or
+// RunE, a urfave/cli Action: a command line runs one command). A start in
+// a loop, in a function used as a value (a handler), and in any exported
+// function of a library package, is. The exemption ends where the program
+// tries to stop the goroutine: when the cancel of a context it is given is
+// called, a channel it is given is closed, or a Close, Stop, Shutdown or
+// Cancel method of its receiver's type is called, it must stop like any
+// other, and the finding names that call. A stop channel that nothing
+// closes is reported even there: the goroutine was meant to be stopped.
 //
 // A type can make stopping its goroutine a contract: a method (Start)
 // starts a goroutine whose only way out is a stop channel kept in a field,

@@ -63,15 +63,20 @@ func (s *checker) checkStart(start ssa.Instruction, pos token.Pos, target ssa.Va
 	if s.checkStopChans(pos, fn, sum, args) {
 		return // dead wiring: a bug however often the goroutine starts
 	}
-	if s.oncePerProcess(start.Block(), 0) {
-		return // it may run until the process exits, like main itself
+	var tried []analysis.RelatedInformation
+	if s.oncePerProcess(start.Block()) {
+		stop, ok := s.stopAttempt(fn, target, args)
+		if !ok {
+			return // it may run until the process exits, like main itself
+		}
+		tried = append(tried, stop) // but the program tries to stop it
 	}
 	const remedy = "; return when ctx.Done() or a stop channel is closed"
 	if sum.Forever != "" && s.reportUnstopped(pos, fn) {
 		return
 	}
 	if sum.Forever != "" {
-		s.reportStart(pos, "goroutine never stops: "+sum.Forever+remedy, s.Sums.LoopAt[sum.Forever])
+		s.reportStart(pos, "goroutine never stops: "+sum.Forever+remedy, s.Sums.LoopAt[sum.Forever], tried...)
 		return
 	}
 	if s.checkServe(start, pos, target, fn, args) {
@@ -106,7 +111,7 @@ func (s *checker) checkStart(start ssa.Instruction, pos token.Pos, target ssa.Va
 	} else if len(sum.StopsOnlyVia) == 0 {
 		return
 	}
-	s.reportStart(pos, "goroutine never stops: its only way out is ctx.Done(), and its context is context.Background(), which is never cancelled; pass a context that is cancelled when the work must stop", at)
+	s.reportStart(pos, "goroutine never stops: its only way out is ctx.Done(), and its context is context.Background(), which is never cancelled; pass a context that is cancelled when the work must stop", at, tried...)
 }
 
 // checkStopChans reports the goroutine started at pos to run fn(args...)
@@ -203,11 +208,12 @@ func (s *checker) unstopped(pos token.Pos, in ssa.Instruction, ch ssa.Value) (an
 	return analysis.Diagnostic{Pos: pos, Message: msg, Related: []analysis.RelatedInformation{lifecycle.Related(in.Pos(), "the goroutine waits here for "+field.Name()+"."+how+"()")}}, true
 }
 
-func (s *checker) reportStart(pos token.Pos, msg string, at token.Pos) {
+func (s *checker) reportStart(pos token.Pos, msg string, at token.Pos, evidence ...analysis.RelatedInformation) {
 	d := analysis.Diagnostic{Pos: pos, Message: msg}
 	if at.IsValid() {
 		d.Related = []analysis.RelatedInformation{lifecycle.Related(at, "the goroutine never gets past here")}
 	}
+	d.Related = append(d.Related, evidence...)
 	s.Report("gostop", d)
 }
 

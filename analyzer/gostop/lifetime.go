@@ -13,25 +13,51 @@ import (
 )
 
 // oncePerProcess reports whether block b runs at most once per process:
-// it is outside any loop of a function that itself runs at most once per
-// process. Such functions are main.main and the init functions, and the
-// functions of the package, not used as values (nor, outside package main,
-// exported), called from one place, in a block that runs at most once per
-// process. A goroutine started there may run until the process exits, as
-// main.main itself does (lostcancel exempts main.main for the same
-// reason); the spec's rule, ../shared/guide/checks.md. So do the blocks
-// guarded by a package-level flag the function sets (see onceGuarded), the
-// body of a package-level sync.Once's Do, and the functions the knowledge
-// table's once entries name.
-func (s *checker) oncePerProcess(b *ssa.BasicBlock, depth int) bool {
-	fn := b.Parent()
-	if depth > 8 || protocol.InLoop(b, nil) {
+// it is outside any loop of a function that itself runs a bounded number
+// of times per process (see boundedPerProcess). A goroutine started there
+// may run until the process exits, as main.main itself does (lostcancel
+// exempts main.main for the same reason); the spec's rule,
+// ../shared/guide/checks.md. So do the blocks guarded by a package-level
+// flag the function sets (see onceGuarded).
+func (s *checker) oncePerProcess(b *ssa.BasicBlock) bool {
+	if protocol.InLoop(b, nil) {
 		return false
+	}
+	return onceGuarded(b) || s.boundedPerProcess(b.Parent())
+}
+
+// maxOnceCallers bounds the callers of a function that runs once per
+// process: a command line's few subcommands, each starting its debug
+// server through one helper, not a helper called all over a library.
+const maxOnceCallers = 8
+
+// boundedPerProcess reports whether fn runs a bounded number of times per
+// process: main.main and the init functions, the functions the knowledge
+// table's once entries name, a function stored only in a field they name
+// (a cobra command's RunE: the command line runs one command), the body of
+// a package-level sync.Once's Do, and the functions of the package, not
+// used as values (nor, outside package main, exported), every call of
+// which runs at most once per process (several subcommands' factories
+// calling one helper start it once per process run).
+// A function that calls itself, directly or not, is not bounded.
+func (s *checker) boundedPerProcess(fn *ssa.Function) bool {
+	if known, ok := s.bounded[fn]; ok {
+		return known // false while fn is being decided: a cycle of calls
+	}
+	s.bounded[fn] = false
+	s.bounded[fn] = s.decideBounded(fn)
+	return s.bounded[fn]
+}
+
+// decideBounded decides boundedPerProcess(fn), for its memo.
+func (s *checker) decideBounded(fn *ssa.Function) bool {
+	if s.onceStored()[fn] {
+		return true
 	}
 	if fn.Parent() != nil {
 		return onceDo(fn) // a closure may be called any number of times, but in a global sync.Once
 	}
-	if lifecycle.IsMainMain(fn) || isInit(fn) || onceGuarded(b) {
+	if lifecycle.IsMainMain(fn) || isInit(fn) {
 		return true
 	}
 	if obj, ok := fn.Object().(*types.Func); ok && s.Know.Once[s.Know.Name(obj)] {
@@ -41,10 +67,48 @@ func (s *checker) oncePerProcess(b *ssa.BasicBlock, depth int) bool {
 		return false
 	}
 	calls := s.CallsOf(fn)
-	if len(calls) != 1 {
-		return false // called from elsewhere (through an interface, a test), or twice
+	if len(calls) == 0 || len(calls) > maxOnceCallers {
+		return false // called from elsewhere (through an interface, a test), or from many places
 	}
-	return s.oncePerProcess(calls[0].Block(), depth+1)
+	for _, call := range calls {
+		if !s.oncePerProcess(call.Block()) {
+			return false
+		}
+	}
+	return true
+}
+
+// onceStored returns the functions of the package stored into a field
+// that the knowledge table's once entries name (cobra.Command.RunE), a
+// closure only there. A named function stored there and also used as a
+// value elsewhere counts too: the analysis then stays silent.
+func (s *checker) onceStored() map[*ssa.Function]bool {
+	if s.onceFuncs != nil {
+		return s.onceFuncs
+	}
+	s.onceFuncs = make(map[*ssa.Function]bool)
+	for _, fn := range s.Funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				st, ok := in.(*ssa.Store)
+				if !ok {
+					continue
+				}
+				if fa, ok := st.Addr.(*ssa.FieldAddr); !ok || !s.OnceField(fa) {
+					continue
+				}
+				switch v := st.Val.(type) {
+				case *ssa.Function:
+					s.onceFuncs[v] = true
+				case *ssa.MakeClosure:
+					if refs := *v.Referrers(); len(refs) == 1 {
+						s.onceFuncs[v.Fn.(*ssa.Function)] = true
+					}
+				}
+			}
+		}
+	}
+	return s.onceFuncs
 }
 
 // isInit reports whether fn is a package's init function (or one of them).

@@ -49,7 +49,7 @@ func (s *checker) checkStartCall(fn *ssa.Function, call *ssa.Call) {
 	if obligation.OnEveryPath(call, discharges) {
 		return
 	}
-	if s.oncePerProcess(call.Block(), 0) {
+	if s.oncePerProcess(call.Block()) {
 		return // it may run until the process exits, like main itself
 	}
 	name := s.AssignedTo(recv.Pos())

@@ -48,7 +48,9 @@ type knowledge struct {
 	// goroutines send on, must be read (runtime.Pool's results).
 	MustRead map[string]bool
 	// once holds the functions that run at most once per process, besides
-	// main.main and the init functions (runtime.main).
+	// main.main and the init functions (runtime.main), and the fields
+	// whose function does (cobra.Command.RunE: a command line runs one
+	// command).
 	Once map[string]bool
 	// closedBy maps a method returning a channel to the methods whose call
 	// on the same receiver closes it (runtime.Stopper.Stopping: Stop).
@@ -184,7 +186,7 @@ func (k *knowledge) parse(name, text string) error {
 			k.closedBy[f[1]] = strings.Split(f[2], ",")
 		case "once":
 			if len(f) != 2 {
-				return fmt.Errorf("%s:%d: want \"once FUNCTION\", got %q", name, i+1, line)
+				return fmt.Errorf("%s:%d: want \"once FUNCTION-OR-FIELD\", got %q", name, i+1, line)
 			}
 			k.Once[f[1]] = true
 		case "mustread":

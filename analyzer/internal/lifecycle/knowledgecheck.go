@@ -51,7 +51,8 @@ func KnowledgePackages(file string) ([]string, error) {
 // against the declaration it names, looked up in pkgs (keyed by import
 // path): the name must exist, a cancel result must be a function, a done=
 // result a context.Context, a launcher argument a function, a neverclosed
-// name a function returning a channel or a channel field, a stoppedby name
+// name a function returning a channel or a channel field, a once name a
+// function or a field of a function type, a stoppedby name
 // a function or method and its stop methods. A package missing from
 // pkgs is an error too (a typo in the path is the likely cause). It returns
 // the first misfit as "FILE:LINE: message".
@@ -94,7 +95,7 @@ func checkEntry(f []string, pkgs map[string]*types.Package) string {
 		return fmt.Sprintf("%s: no such function, method or field in package %s", name, pkg.Path())
 	}
 	fn, _ := obj.(*types.Func)
-	if fn == nil && f[0] != "neverclosed" {
+	if fn == nil && f[0] != "neverclosed" && f[0] != "once" {
 		return fmt.Sprintf("%s is not a function or method", name)
 	}
 	switch f[0] {
@@ -156,6 +157,10 @@ func checkEntry(f []string, pkgs map[string]*types.Package) string {
 					return msg
 				}
 			}
+		}
+	case "once":
+		if _, isFunc := obj.Type().Underlying().(*types.Signature); !isFunc {
+			return fmt.Sprintf("%s is neither a function nor a field of a function type", name)
 		}
 	case "neverclosed":
 		if !yieldsChan(obj) {

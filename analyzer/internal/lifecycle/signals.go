@@ -114,6 +114,14 @@ func fieldKey(fa *ssa.FieldAddr, f *types.Var) string {
 	return ""
 }
 
+// OnceField reports whether fa addresses a field whose function, by the
+// knowledge table's once entries, runs at most once per process
+// (cobra.Command's RunE: a command line runs one command).
+func (s *State) OnceField(fa *ssa.FieldAddr) bool {
+	f := obligation.FieldOf(fa)
+	return f != nil && s.Know.Once[fieldKey(fa, f)]
+}
+
 // NeverSignalled reports whether ch is read from an unexported struct
 // field of a chan type that nothing in the package closes or sends on, and
 // whose value does not leave the package's sight, or that nothing in the
