@@ -75,6 +75,19 @@
 // keeps it unless it may stop it; closing its stop channel by hand stops
 // it. The finding is at the start, with the error return as evidence.
 //
+// A goroutine started per call (per connection, per request, per job)
+// must not outlive the call by waiting only for its owner: started in a
+// method of a value (a server, a client) and handed something of the call
+// (the connection, the request, a subscription), a goroutine whose only
+// ways out are signals of that value (a channel field such as s.quit, the
+// Done of a context field such as s.ctx) piles up, one per call, until
+// the value stops. The start is per call when the go statement is in a
+// loop that serves (a for with no condition, a range over a channel), or
+// the method is called in a loop, is used as a value (a handler), or
+// takes a *http.Request or a net.Conn. The finding names the owner's
+// signal and the remedy: also wait for the call's context, or a channel
+// closed when the call's work ends (or use context.AfterFunc).
+//
 // A goroutine that starts at most once per process may run until the
 // process exits, as main.main does: a start in main.main or an init
 // function, or in a function of the package every call of which (at most
