@@ -108,7 +108,10 @@
 //
 // A type can make stopping its goroutine a contract: a method (Start)
 // starts a goroutine whose only way out is a stop channel kept in a field,
-// and only another method (Stop) closes or sends on it. gostop reports, at
+// and only another method (Stop) closes or sends on it; or its only way
+// out is the Done of a context kept in a field, made with the cancel kept
+// in another field, which only such a method calls (a query whose Close
+// cancels the context its fetching goroutine waits on). gostop reports, at
 // the call of Start, a function that makes such a value (with the channel),
 // starts it (or starts the goroutine itself, with a go statement), and
 // neither calls Stop on it nor lets it go (returns it, stores it, hands it

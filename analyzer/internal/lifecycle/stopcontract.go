@@ -12,10 +12,11 @@ import (
 
 // A stopContract describes a method that starts a goroutine whose only way
 // out is a stop channel kept in a field of the receiver, which only other
-// methods of the type (its stop methods) close or send on: a caller that
-// starts the goroutine must call one of them.
+// methods of the type (its stop methods) close or send on, or the Done of
+// a context kept in a field whose cancel, kept in another, only they call:
+// a caller that starts the goroutine must call one of them.
 type StopContract struct {
-	Field    *types.Var
+	Field    *types.Var      // the stop channel, or the context
 	Start    token.Pos       // the go statement
 	Waits    token.Pos       // where the goroutine waits for the field
 	Stoppers []*ssa.Function // the methods that close it or send on it
@@ -71,19 +72,38 @@ func (s *State) goContract(g *ssa.Go, recv types.Type, fields []*types.Var) *Sto
 		return nil // it never stops anyway: gostop reports it
 	}
 	for _, f := range fields {
-		if !s.ChanField(f) {
+		isCtx := s.ctxField(f)
+		if !s.ChanField(f) && !isCtx {
 			continue
 		}
-		waits := func(ch ssa.Value) bool { return isFieldLoad(ch, f) || s.NeverSignalled(ch) }
+		waits := func(ch ssa.Value) bool { return isFieldLoad(ch, f) || isFieldDone(ch, f) || s.NeverSignalled(ch) }
 		desc, at := s.Sums.RunsForever(fn, waits)
 		if desc == "" {
 			continue
 		}
-		if stoppers := s.stoppersOf(f, recv); len(stoppers) > 0 && s.receiverStaysHome(recv) {
+		stoppers := s.stoppersOf(f, recv)
+		if isCtx {
+			stoppers = s.cancelersOf(f, recv)
+		}
+		if len(stoppers) > 0 && s.receiverStaysHome(recv) {
 			return &StopContract{Field: f, Start: g.Pos(), Waits: at, Stoppers: stoppers}
 		}
 	}
 	return nil
+}
+
+// ctxField reports whether f is an unexported context.Context field of a
+// struct of this package: its Done is a stop signal only the package's
+// code can fire, by calling the cancel kept beside it (see cancelersOf).
+func (s *State) ctxField(f *types.Var) bool {
+	return f != nil && !f.Exported() && f.Pkg() == s.Pass.Pkg && IsContext(f.Type())
+}
+
+// isFieldDone reports whether ch is the Done() of the context read from
+// field f.
+func isFieldDone(ch ssa.Value, f *types.Var) bool {
+	call, ok := ch.(*ssa.Call)
+	return ok && call.Call.IsInvoke() && call.Call.Method.Name() == "Done" && isFieldLoad(call.Call.Value, f)
 }
 
 // structOf returns the struct type that t, or what t points to, names.
@@ -130,6 +150,14 @@ func (s *State) stoppersOf(f *types.Var, recv types.Type) []*ssa.Function {
 			}
 		}
 	}
+	return s.withCallers(stoppers, recv)
+}
+
+// withCallers returns stoppers, methods of recv's type, with the methods
+// of the type that call one of them on their receiver (Stop calling
+// stop), an exported one first (the one callers can call); nil if
+// stoppers is empty.
+func (s *State) withCallers(stoppers []*ssa.Function, recv types.Type) []*ssa.Function {
 	if len(stoppers) == 0 {
 		return nil
 	}
@@ -159,6 +187,103 @@ func (s *State) stoppersOf(f *types.Var, recv types.Type) []*ssa.Function {
 		return 0
 	})
 	return stoppers
+}
+
+// cancelersOf returns the methods of recv's type that call the cancel of
+// the context kept in field f (stored beside it, in the field pairedCancel
+// finds), or nil if anything else in the package may call it or the
+// cancel goes where the analysis does not follow.
+func (s *State) cancelersOf(f *types.Var, recv types.Type) []*ssa.Function {
+	g := s.pairedCancel(f)
+	if g == nil {
+		return nil
+	}
+	var stoppers []*ssa.Function
+	for _, fa := range s.FieldAddrs(g) {
+		fn := fa.Parent()
+		for _, ref := range *fa.Referrers() {
+			load, ok := ref.(*ssa.UnOp)
+			if !ok || load.Op != token.MUL {
+				continue // the field assigned
+			}
+			if !callsOnly(load) || !onReceiver(fn, fa.X) || !types.Identical(fn.Signature.Recv().Type(), recv) {
+				return nil
+			}
+			if !slices.Contains(stoppers, fn) {
+				stoppers = append(stoppers, fn)
+			}
+		}
+	}
+	return s.withCallers(stoppers, recv)
+}
+
+// pairedCancel returns the field that keeps the cancel of the contexts
+// stored in field f (v.ctx, v.cancel = context.WithCancel(parent)), or
+// nil if there is no one such field.
+func (s *State) pairedCancel(f *types.Var) *types.Var {
+	var g *types.Var
+	for _, fa := range s.FieldAddrs(f) {
+		for _, ref := range *fa.Referrers() {
+			st, ok := ref.(*ssa.Store)
+			if !ok || st.Addr != fa {
+				continue
+			}
+			call, fresh := s.freshContext(st.Val)
+			if !fresh {
+				return nil // a context from elsewhere: its canceller is unknown
+			}
+			cancels := s.Sums.CancelResults(call.Common())
+			for _, cref := range *call.Referrers() {
+				ex, ok := cref.(*ssa.Extract)
+				if !ok || !slices.Contains(cancels, ex.Index) {
+					continue
+				}
+				for _, eref := range *ex.Referrers() {
+					if ct, ok := eref.(*ssa.ChangeType); ok && len(*ct.Referrers()) == 1 {
+						eref = (*ct.Referrers())[0] // a CancelFunc kept as a func()
+					}
+					est, ok := eref.(*ssa.Store)
+					if !ok {
+						return nil // the cancel kept elsewhere too
+					}
+					efa, ok := est.Addr.(*ssa.FieldAddr)
+					if !ok || g != nil && obligation.FieldOf(efa) != g {
+						return nil
+					}
+					g = obligation.FieldOf(efa)
+				}
+			}
+		}
+	}
+	return g
+}
+
+// freshContext returns the call whose context result v is, if the call
+// also returns a cancel the caller must call (context.WithCancel).
+func (s *State) freshContext(v ssa.Value) (*ssa.Call, bool) {
+	ex, ok := v.(*ssa.Extract)
+	if !ok || !IsContext(ex.Type()) {
+		return nil, false
+	}
+	call, ok := ex.Tuple.(*ssa.Call)
+	return call, ok && len(s.Sums.CancelResults(call.Common())) > 0
+}
+
+// callsOnly reports whether the function value fn is only called or
+// compared (with nil): it goes nowhere else.
+func callsOnly(fn ssa.Value) bool {
+	for _, ref := range *fn.Referrers() {
+		switch ref := ref.(type) {
+		case ssa.CallInstruction:
+			if ref.Common().Value != fn || slices.Contains(ref.Common().Args, fn) {
+				return false
+			}
+		case *ssa.BinOp, *ssa.DebugRef:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // callsOnReceiver reports whether fn calls one of funcs on its receiver.
@@ -226,7 +351,7 @@ func onReceiver(fn *ssa.Function, x ssa.Value) bool {
 // copiesLiteral reports whether v is a load of a composite literal that
 // is used for nothing else, and records in u the fields it assigns
 // channels made here, or other values.
-func copiesLiteral(v ssa.Value, u *valueUses) bool {
+func (s *State) copiesLiteral(v ssa.Value, u *valueUses) bool {
 	load, ok := v.(*ssa.UnOp)
 	if !ok || load.Op != token.MUL || len(*load.Referrers()) != 1 {
 		return false
@@ -243,7 +368,7 @@ func copiesLiteral(v ssa.Value, u *valueUses) bool {
 				if !ok || st.Addr != ref {
 					return false
 				}
-				if _, ok := st.Val.(*ssa.MakeChan); ok {
+				if s.madeHere(st.Val) {
 					u.Made[obligation.FieldOf(ref)] = true
 				} else {
 					u.Given[obligation.FieldOf(ref)] = true
@@ -348,6 +473,17 @@ func (s *State) StartedContract(u *valueUses) *StopContract {
 	return nil
 }
 
+// madeHere reports whether v, stored in a field, is a stop signal made
+// where it is stored: a channel made there, or a context whose cancel the
+// same call returns.
+func (s *State) madeHere(v ssa.Value) bool {
+	if _, ok := v.(*ssa.MakeChan); ok {
+		return true
+	}
+	_, fresh := s.freshContext(v)
+	return fresh
+}
+
 // valueUses describes how a function uses a value of a struct type (or a
 // pointer to one): the methods called on it, the goroutines started with
 // it, the fields assigned a channel made there and the fields read.
@@ -406,13 +542,13 @@ func (s *State) addUses(u *valueUses, v ssa.Value, returned bool) {
 		case *ssa.Store:
 			// v := T{...}: the variable is assigned a copy of a
 			// composite literal, whose fields count as its own.
-			if !isVar || ref.Addr != v || !copiesLiteral(ref.Val, u) {
+			if !isVar || ref.Addr != v || !s.copiesLiteral(ref.Val, u) {
 				u.Ok = false
 			}
 		case *ssa.FieldAddr:
 			for _, fref := range *ref.Referrers() {
 				if st, ok := fref.(*ssa.Store); ok && st.Addr == ref {
-					if _, ok := st.Val.(*ssa.MakeChan); ok {
+					if s.madeHere(st.Val) {
 						u.Made[obligation.FieldOf(ref)] = true
 					} else {
 						u.Given[obligation.FieldOf(ref)] = true
