@@ -153,7 +153,7 @@ func (s *checker) selfStarted(fn *ssa.Function, c *lifecycle.StopContract) (owne
 // whose stop is deferred, or captured by a deferred closure, owes nothing
 // on any path.
 func leakingErrorReturn(o owned) *ssa.Return {
-	h := handOffs{stops: o.stops, at: make(map[ssa.Instruction]bool), seen: make(map[ssa.Value]bool)}
+	h := newHandOffs(o.stops)
 	h.value(o.v)
 	if h.deferred {
 		return nil

@@ -1,9 +1,11 @@
 package gostop
 
 import (
+	"go/token"
 	"go/types"
 	"slices"
 
+	"github.com/golifecheck/golifecheck/analyzer/internal/lifecycle"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -17,7 +19,14 @@ type handOffs struct {
 	stops    []string
 	at       map[ssa.Instruction]bool
 	seen     map[ssa.Value]bool
-	deferred bool // a stop, or a closure holding the value, is deferred
+	vars     map[ssa.Value]bool // the variables that hold the value (carriers)
+	deferred bool               // a stop, or a closure holding the value, is deferred
+}
+
+// newHandOffs returns an empty handOffs for a value whose stop methods are
+// stops.
+func newHandOffs(stops []string) *handOffs {
+	return &handOffs{stops: stops, at: make(map[ssa.Instruction]bool), seen: make(map[ssa.Value]bool), vars: make(map[ssa.Value]bool)}
 }
 
 // value follows v, the value or a copy of it.
@@ -43,6 +52,10 @@ func (h *handOffs) value(v ssa.Value) {
 		case *ssa.Call:
 			if !h.ownMethod(ref, v) {
 				h.at[ref] = true // a stop, or a hand-off
+			}
+		case *ssa.Go:
+			if fn := lifecycle.FuncOf(ref.Call.Value); fn == nil || !h.onlyUses(fn, paramsGiven(fn, ref.Call.Args, v)) {
+				h.at[ref] = true // a goroutine that takes it over
 			}
 		default:
 			h.at[ref] = true // a return, a send, a go statement...
@@ -137,6 +150,7 @@ func (h *handOffs) carrier(c *ssa.Alloc) {
 		return
 	}
 	h.seen[c] = true
+	h.vars[c] = true
 	for _, ref := range *c.Referrers() {
 		switch ref := ref.(type) {
 		case *ssa.DebugRef, *ssa.Store:
@@ -160,11 +174,67 @@ func (h *handOffs) carrier(c *ssa.Alloc) {
 
 // closure records a closure that captures the value or its carrier: a
 // deferred one may stop it at any return; any other hands it on where it
-// is made (a goroutine that owns it from then on).
+// is made (a goroutine that owns it from then on), unless it is a
+// goroutine that only uses it (see onlyUses).
 func (h *handOffs) closure(mc *ssa.MakeClosure) {
 	if slices.ContainsFunc(*mc.Referrers(), func(in ssa.Instruction) bool { _, ok := in.(*ssa.Defer); return ok }) {
 		h.deferred = true
 		return
 	}
+	if g, ok := (*mc.Referrers())[0].(*ssa.Go); ok && len(*mc.Referrers()) == 1 && g.Call.Value == mc {
+		fn := mc.Fn.(*ssa.Function)
+		var held []ssa.Value
+		for i, b := range mc.Bindings {
+			switch {
+			case h.vars[b]:
+				held = append(held, loads(fn.FreeVars[i])...) // a captured variable
+			case h.seen[b]:
+				held = append(held, fn.FreeVars[i])
+			}
+		}
+		if h.onlyUses(fn, held) {
+			return
+		}
+	}
 	h.at[mc] = true
+}
+
+// paramsGiven returns the parameters of fn that a go statement gives v.
+func paramsGiven(fn *ssa.Function, args []ssa.Value, v ssa.Value) []ssa.Value {
+	var params []ssa.Value
+	for i, a := range args {
+		if a == v && i < len(fn.Params) {
+			params = append(params, fn.Params[i])
+		}
+	}
+	return params
+}
+
+// onlyUses reports whether fn, run by a goroutine the value is given to
+// (as held, its parameters or free variables), only uses the value: it
+// neither stops it nor hands it on, nor may any method it calls on it
+// (see mayStop), so the goroutine is no hand-off: the function still owes
+// the stop (a goroutine that ranges over a watcher's events and never
+// closes it).
+func (h *handOffs) onlyUses(fn *ssa.Function, held []ssa.Value) bool {
+	if len(held) == 0 || fn.Blocks == nil {
+		return false
+	}
+	inner := newHandOffs(h.stops)
+	for _, v := range held {
+		inner.value(v)
+	}
+	return len(inner.at) == 0 && !inner.deferred
+}
+
+// loads returns the loads of the variable at addr: the values it holds
+// where they are read.
+func loads(addr ssa.Value) []ssa.Value {
+	var vals []ssa.Value
+	for _, ref := range *addr.Referrers() {
+		if load, ok := ref.(*ssa.UnOp); ok && load.Op == token.MUL {
+			vals = append(vals, load)
+		}
+	}
+	return vals
 }

@@ -275,3 +275,107 @@ func useERWatcherSomePaths(addr string) error {
 	w.Close()
 	return nil
 }
+
+// A goroutine that only uses the watcher is no hand-off: it never closes
+// it, so the error returns after it still owe the Close.
+
+func (w *erWatcher) pending() int { return 0 }
+
+type erFeed struct {
+	conn   net.Conn
+	events chan int
+}
+
+func newERFeed(addr string) (*erFeed, error) {
+	w, err := newERWatcher() // want `goroutine started by newERWatcher is left running when newERFeed returns an error: w.Close is not called on that path`
+	if err != nil {
+		return nil, err
+	}
+	events := make(chan int, 1)
+	go func() {
+		for w.pending() > 0 {
+			events <- w.pending()
+		}
+	}()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &erFeed{conn: conn, events: events}, nil
+}
+
+func pumpEvents(w *erWatcher, events chan<- int) { // want pumpEvents:`chan\[1\]\(sends=3\)`
+	for w.pending() > 0 {
+		events <- w.pending()
+	}
+}
+
+func newERFeedFunc(addr string) (*erFeed, error) {
+	w, err := newERWatcher() // want `goroutine started by newERWatcher is left running when newERFeedFunc returns an error: w.Close is not called on that path`
+	if err != nil {
+		return nil, err
+	}
+	events := make(chan int, 1)
+	go pumpEvents(w, events)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &erFeed{conn: conn, events: events}, nil
+}
+
+// A goroutine that closes the watcher when it is done, or hands it on,
+// takes it over.
+
+func newERFeedOwned(addr string) (*erFeed, error) {
+	w, err := newERWatcher()
+	if err != nil {
+		return nil, err
+	}
+	events := make(chan int, 1)
+	go func() {
+		defer w.Close()
+		for w.pending() > 0 {
+			events <- w.pending()
+		}
+	}()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &erFeed{conn: conn, events: events}, nil
+}
+
+func drainAndClose(w *erWatcher) {
+	for w.pending() > 0 {
+	}
+	w.Close()
+}
+
+func newERFeedHanded(addr string) (*erFeed, error) {
+	w, err := newERWatcher()
+	if err != nil {
+		return nil, err
+	}
+	go drainAndClose(w)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &erFeed{conn: conn}, nil
+}
+
+type erRegistry struct{ watchers chan *erWatcher }
+
+func (r *erRegistry) newFeed(addr string) (*erFeed, error) {
+	w, err := newERWatcher()
+	if err != nil {
+		return nil, err
+	}
+	go func() { r.watchers <- w }()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &erFeed{conn: conn}, nil
+}
