@@ -26,8 +26,12 @@ func runCtxcancel(s *checker) {
 		}
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
+				if _, ok := in.(*ssa.Store); ok {
+					s.checkEmptied(fn, in)
+				}
 				if call, ok := in.(*ssa.Call); ok {
 					s.checkDeleted(fn, call)
+					s.checkEmptied(fn, call)
 					s.checkClose(fn, call)
 					for _, r := range s.Sums.CancelResults(call.Common()) {
 						s.checkCancel(fn, call, r)

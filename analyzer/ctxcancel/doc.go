@@ -49,8 +49,10 @@
 //     paths (guards excuse a path: the field is nil, an idempotence flag the
 //     skipping path does not set, a parameter, ctx.Err() != nil); a method
 //     that stores a new cancel into such a field without calling the one it
-//     holds; an exported method that deletes a map entry's cancel uncalled
-//     (the ownership model: package analyzer/internal/obligation);
+//     holds; an exported method that deletes a map entry's cancel
+//     uncalled, or empties a map or slice of cancels (clear, nil, [:0], or
+//     a new map where a constructor made the first one) calling none of
+//     them (the ownership model: package analyzer/internal/obligation);
 //   - the Body of an *http.Response from (*http.Client).Do, Get, Post,
 //     PostForm or http.Get not closed on every path where the call's error
 //     is nil, or the response discarded: its connection, and the

@@ -52,20 +52,86 @@ func (s *checker) checkDeleted(fn *ssa.Function, call *ssa.Call) {
 	s.Report("ctxcancel", analysis.Diagnostic{Pos: call.Pos(), Message: fmt.Sprintf("%s deletes an entry of %s without calling its cancel function, so that context is never cancelled; call it before deleting", lifecycle.FuncNoun(fn), label)})
 }
 
+// checkEmptied reports a map or slice of cancel functions kept in a field
+// emptied (cleared, set to nil or cut to [:0], or made again after its
+// constructor made it) by a method that calls none of its cancels first
+// (see obligation.Model.EmptyLoses).
+func (s *checker) checkEmptied(fn *ssa.Function, in ssa.Instruction) {
+	label, ok := s.Own.EmptyLoses(in)
+	if !ok {
+		return
+	}
+	var fa *ssa.FieldAddr
+	switch in := in.(type) {
+	case *ssa.Call:
+		fa = obligation.FieldLoad(in.Call.Args[0])
+	case *ssa.Store:
+		fa = in.Addr.(*ssa.FieldAddr)
+	}
+	f := obligation.FieldOf(fa)
+	if !lifecycle.IsCancelType(elemOf(f.Type())) || !s.storesCancels(f) {
+		return
+	}
+	s.Report("ctxcancel", analysis.Diagnostic{Pos: in.Pos(), Message: fmt.Sprintf("%s empties %s without calling the cancel functions it holds, so those contexts are never cancelled; call each before emptying it", lifecycle.FuncNoun(fn), label)})
+}
+
+// elemOf returns the element type of a map or slice type, or t.
+func elemOf(t types.Type) types.Type {
+	switch u := t.Underlying().(type) {
+	case *types.Map:
+		return u.Elem()
+	case *types.Slice:
+		return u.Elem()
+	}
+	return t
+}
+
 // storesCancels reports whether the package stores a cancel function into
-// the map kept in field f: a cancel a call returns (context.WithCancel, a
-// helper whose summary says so) or a value of the context package's cancel
-// types. A map of func() or func(error) callbacks (go-redis's re-auth
-// functions) has a cancel's shape, not its obligation.
+// the map or slice kept in field f (m[k] = cancel, append(s, cancel)): a
+// cancel a call returns (context.WithCancel, a helper whose summary says
+// so) or a value of the context package's cancel types. A map of func() or
+// func(error) callbacks (go-redis's re-auth functions) has a cancel's
+// shape, not its obligation.
 func (s *checker) storesCancels(f *types.Var) bool {
 	for _, fn := range s.Funcs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
-				mu, ok := in.(*ssa.MapUpdate)
-				if !ok {
-					continue
+				switch in := in.(type) {
+				case *ssa.MapUpdate:
+					if fa := obligation.FieldLoad(in.Map); fa != nil && obligation.FieldOf(fa) == f && s.isCancel(in.Value) {
+						return true
+					}
+				case *ssa.Store:
+					if s.isCancel(in.Val) && appendedTo(in.Addr, f) {
+						return true
+					}
 				}
-				if fa := obligation.FieldLoad(mu.Map); fa != nil && obligation.FieldOf(fa) == f && s.isCancel(mu.Value) {
+			}
+		}
+	}
+	return false
+}
+
+// appendedTo reports whether addr is an element of the array of an
+// append's variadic arguments whose slice is the one kept in field f:
+// append(x.f, v) stores v there.
+func appendedTo(addr ssa.Value, f *types.Var) bool {
+	ia, ok := addr.(*ssa.IndexAddr)
+	if !ok {
+		return false
+	}
+	for _, ref := range *ia.X.Referrers() {
+		sl, ok := ref.(*ssa.Slice)
+		if !ok {
+			continue
+		}
+		for _, use := range *sl.Referrers() {
+			call, ok := use.(*ssa.Call)
+			if !ok {
+				continue
+			}
+			if b, isBuiltin := call.Call.Value.(*ssa.Builtin); isBuiltin && b.Name() == "append" {
+				if fa := obligation.FieldLoad(call.Call.Args[0]); fa != nil && obligation.FieldOf(fa) == f {
 					return true
 				}
 			}
@@ -78,6 +144,7 @@ func (s *checker) storesCancels(f *types.Var) bool {
 // summary or the knowledge table says is a fresh cancel, or a value of
 // type context.CancelFunc or context.CancelCauseFunc.
 func (s *checker) isCancel(v ssa.Value) bool {
+	v = lifecycle.Unconverted(v)
 	if lifecycle.IsNamed(v.Type(), "context", "CancelFunc") || lifecycle.IsNamed(v.Type(), "context", "CancelCauseFunc") {
 		return true
 	}

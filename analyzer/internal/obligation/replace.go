@@ -122,11 +122,82 @@ func (m *Model) DeleteLoses(call *ssa.Call) (string, bool) {
 	if fa == nil {
 		return "", false
 	}
+	return m.dropsOwed(fa, call.Parent())
+}
+
+// EmptyLoses reports whether in empties a map or slice of func values kept
+// in an unexported field, dropping every entry while they are owed (as
+// DeleteLoses drops one): clear(x.f); a store of nil or of x.f[:0]; or,
+// into a field a constructor already filled with a map it made, a store of
+// a new map (a Reset that makes the map again). It returns the field's
+// label.
+func (m *Model) EmptyLoses(in ssa.Instruction) (string, bool) {
+	switch in := in.(type) {
+	case *ssa.Call:
+		if b, ok := in.Call.Value.(*ssa.Builtin); ok && b.Name() == "clear" && len(in.Call.Args) == 1 {
+			if fa := FieldLoad(in.Call.Args[0]); fa != nil {
+				return m.dropsOwed(fa, in.Parent())
+			}
+		}
+	case *ssa.Store:
+		fa, ok := in.Addr.(*ssa.FieldAddr)
+		if !ok || fa.X != receiver(in.Parent()) || receiver(in.Parent()) == nil || !m.empties(in.Val, fa) {
+			return "", false
+		}
+		return m.dropsOwed(fa, in.Parent())
+	}
+	return "", false
+}
+
+// empties reports whether v, stored into the field at fa, leaves it with
+// no entries where it had some: nil, the field's slice cut to [:0], or a
+// new map when a constructor made the field's first one.
+func (m *Model) empties(v ssa.Value, fa *ssa.FieldAddr) bool {
+	switch v := v.(type) {
+	case *ssa.Const:
+		return IsNil(v)
+	case *ssa.Slice:
+		high, ok := v.High.(*ssa.Const)
+		old := FieldLoad(v.X)
+		return ok && high.Value != nil && high.Value.ExactString() == "0" && old != nil && FieldOf(old) == FieldOf(fa)
+	case *ssa.MakeMap:
+		return m.constructorMakes(FieldOf(fa))
+	}
+	return false
+}
+
+// constructorMakes reports whether a constructor (see constructs) stores
+// a map it makes into field f.
+func (m *Model) constructorMakes(f *types.Var) bool {
+	for _, fn := range m.funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				st, ok := in.(*ssa.Store)
+				if !ok {
+					continue
+				}
+				if fa, ok := st.Addr.(*ssa.FieldAddr); ok && FieldOf(fa) == f && constructs(st) {
+					if _, made := st.Val.(*ssa.MakeMap); made {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// dropsOwed reports whether dropping entries of the map or slice of func
+// values at fa in fn loses them: the field is unexported, fn exported (its
+// callers cannot reach the entries to call them first), the package calls
+// the entries somewhere (they are owed), and fn neither calls nor hands on
+// any. It returns the field's label ("Registry.jobs").
+func (m *Model) dropsOwed(fa *ssa.FieldAddr, fn *ssa.Function) (string, bool) {
 	f := FieldOf(fa)
-	if f == nil || f.Exported() || f.Pkg() != m.pkg || !exported(call.Parent()) {
+	if f == nil || f.Exported() || f.Pkg() != m.pkg || !exported(fn) {
 		return "", false
 	}
-	if m.entriesReleased(f, call.Parent()) || !m.entriesReleased(f, nil) {
+	if m.entriesReleased(f, fn) || !m.entriesReleased(f, nil) {
 		return "", false
 	}
 	return FieldLabel(fa, f), true
@@ -152,9 +223,16 @@ func (m *Model) entriesReleased(f *types.Var, fn *ssa.Function) bool {
 }
 
 // entryOf returns the entry value that in, a lookup or a range step over
-// the map kept in f, reads, or nil.
+// the map kept in f, or a load of an element of the slice kept in f,
+// reads, or nil.
 func entryOf(in ssa.Instruction, f *types.Var) ssa.Value {
 	switch in := in.(type) {
+	case *ssa.UnOp:
+		if ia, ok := in.X.(*ssa.IndexAddr); ok && in.Op == token.MUL {
+			if fa := FieldLoad(ia.X); fa != nil && FieldOf(fa) == f {
+				return in
+			}
+		}
 	case *ssa.Lookup:
 		if fa := FieldLoad(in.X); fa == nil || FieldOf(fa) != f {
 			return nil
