@@ -37,7 +37,9 @@
 // server is a loop too: a goroutine running http.Server's ListenAndServe,
 // ListenAndServeTLS, Serve or ServeTLS stops only when Shutdown or Close is
 // called on the same server (or Serve's listener is closed: only a Close
-// of it counts, not its use, such as logging its Addr), so it is
+// of it counts, not its use, such as logging its Addr; for a listener kept
+// in an unexported field, a Close of that field's listener anywhere in
+// the package), so it is
 // reported when nothing in the package does, or only the serving goroutine
 // itself does, after serving has returned (and the server does not leave
 // the analysis's sight); http.ListenAndServe's server cannot be shut down

@@ -295,7 +295,7 @@ func (s *checker) serves(start ssa.Instruction, pos token.Pos, target ssa.Value,
 		return false
 	}
 	key := s.origin(args[0])
-	if key == nil || s.escapes(key) || listenerMayClose(fn, args) {
+	if key == nil || s.escapes(key) || s.listenerMayClose(fn, args) {
 		return false
 	}
 	switch s.stopCalledOn(key, stops, g) {
@@ -321,13 +321,19 @@ func (s *checker) serves(start ssa.Instruction, pos token.Pos, target ssa.Value,
 // not come from package net or crypto/tls, or it is used for anything but
 // this call (ln.Close(), stored, passed on), directly or through the
 // closures that capture it.
-func listenerMayClose(fn *ssa.Function, args []ssa.Value) bool {
+func (s *checker) listenerMayClose(fn *ssa.Function, args []ssa.Value) bool {
 	for i, a := range args {
 		v := lifecycle.ParamVar(fn, i)
 		if v == nil || !isListener(v.Type()) {
 			continue
 		}
 		origins, uses := listenerValues(a)
+		if fa := obligation.FieldLoad(a); fa != nil {
+			var ok bool
+			if origins, uses, ok = s.fieldListener(obligation.FieldOf(fa)); !ok {
+				return true
+			}
+		}
 		seen := make(map[ssa.Value]bool)
 		for _, o := range origins {
 			if !fromNet(o) {
@@ -378,6 +384,33 @@ func listenerValues(a ssa.Value) (origins, uses []ssa.Value) {
 		return []ssa.Value{a}, nil // made elsewhere: fromNet says no
 	}
 	return origins, uses
+}
+
+// fieldListener returns what the listener kept in field f stands for: the
+// values stored into it (origins) and its loads (uses), all in the
+// package; ok is false when the field is exported or of another package,
+// never assigned here, or its address escapes.
+func (s *checker) fieldListener(f *types.Var) (origins, uses []ssa.Value, ok bool) {
+	if f == nil || f.Exported() || f.Pkg() != s.Pass.Pkg {
+		return nil, nil, false
+	}
+	for _, fa := range s.FieldAddrs(f) {
+		for _, ref := range *fa.Referrers() {
+			switch ref := ref.(type) {
+			case *ssa.Store:
+				if ref.Addr != fa {
+					return nil, nil, false
+				}
+				origins = append(origins, ref.Val)
+			case *ssa.UnOp:
+				uses = append(uses, ref)
+			case *ssa.DebugRef:
+			default:
+				return nil, nil, false
+			}
+		}
+	}
+	return origins, uses, len(origins) > 0
 }
 
 // fromNet reports whether a listener comes from package net or crypto/tls

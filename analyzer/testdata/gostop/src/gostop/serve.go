@@ -282,3 +282,67 @@ func waitsForServe(ctx context.Context, h http.Handler) error {
 	}
 	return <-errc
 }
+
+// The serving call in a method the goroutine runs, on a field's server.
+type apiServer struct {
+	srv *http.Server
+	ln  net.Listener
+}
+
+func newAPIServer(addr string, h http.Handler) (*apiServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	println("listening on", ln.Addr().String())
+	return &apiServer{srv: &http.Server{Handler: h}, ln: ln}, nil
+}
+
+func (a *apiServer) serve() {
+	if err := a.srv.Serve(a.ln); err != nil && err != http.ErrServerClosed {
+		println(err.Error())
+	}
+}
+
+func (a *apiServer) Run() {
+	go a.serve() // want `goroutine never stops: \(\*http.Server\).Serve returns only once Shutdown or Close is called, and nothing in the package calls it on this server`
+}
+
+type adminServer struct {
+	srv *http.Server
+	ln  net.Listener
+}
+
+func newAdminServer(addr string, h http.Handler) (*adminServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &adminServer{srv: &http.Server{Handler: h}, ln: ln}, nil
+}
+
+func (a *adminServer) serve() { _ = a.srv.Serve(a.ln) }
+
+// A listener field its owner closes: Serve then returns.
+type tcpServer struct {
+	srv *http.Server
+	ln  net.Listener
+}
+
+func newTCPServer(addr string, h http.Handler) (*tcpServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &tcpServer{srv: &http.Server{Handler: h}, ln: ln}, nil
+}
+
+func (t *tcpServer) serve() { _ = t.srv.Serve(t.ln) }
+
+func (t *tcpServer) Run() { go t.serve() }
+
+func (t *tcpServer) Close() error { return t.ln.Close() }
+
+func (a *adminServer) Run() { go a.serve() }
+
+func (a *adminServer) Close() error { return a.srv.Close() }
