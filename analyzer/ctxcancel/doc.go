@@ -39,7 +39,8 @@
 //   - a cancel passed to a function that never calls it, or stored in an
 //     unexported struct field that nothing in the package calls;
 //   - a cancel stored in a field that only a method outside its type's
-//     release methods (Close, Stop, Shutdown, Wait) calls, while those
+//     release methods (Close, Stop, Shutdown, Wait, and the methods the
+//     knowledge table's release entries name) calls, while those
 //     never reach it (a pool whose fail cancels, and whose Wait does not):
 //     when nothing fails, the context lives as long as its parent. A
 //     caller named as an end of life (Cancel, Release, Abort...), a
@@ -57,7 +58,9 @@
 //     PostForm or http.Get not closed on every path where the call's error
 //     is nil, or the response discarded: its connection, and the
 //     transport's goroutines serving it, stay (the knowledge table's
-//     mustclose entries). Reading the body (io.ReadAll, io.Copy: the
+//     mustclose entries); so is that of a function that returns such a
+//     response, or nil with its error (a wrapper of http.Get, in any
+//     package: its fact is mustClose[0.Body]). Reading the body (io.ReadAll, io.Copy: the
 //     table's reads entries) is not closing it; returning or storing the
 //     response, capturing it, or handing it or its body to any other
 //     function moves the obligation, and is left alone. Test files are

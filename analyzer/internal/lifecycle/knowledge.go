@@ -61,6 +61,9 @@ type knowledge struct {
 	// reads maps a function's full name to the arguments it only reads
 	// from, neither closing nor keeping them (io.ReadAll: 0).
 	reads map[string][]int
+	// release holds the methods that end their receiver's life besides
+	// Close, Stop, Shutdown and Wait (a pool's Drain).
+	release map[string]bool
 	// entries are the lines the table was parsed from, for checkEntry.
 	entries []knowledgeEntry
 	// paths holds every package path the table's names may belong to,
@@ -218,6 +221,11 @@ func (k *knowledge) parse(name, text string) error {
 				return fmt.Errorf("%s:%d: want \"mustclose FUNCTION RESULT FIELD\", got %q", name, i+1, line)
 			}
 			k.mustClose[f[1]] = MustClose{Result: r, Field: f[3]}
+		case "release":
+			if len(f) != 2 {
+				return fmt.Errorf("%s:%d: want \"release METHOD\", got %q", name, i+1, line)
+			}
+			k.release[f[1]] = true
 		case "reads":
 			a, err := strconv.Atoi(f[len(f)-1])
 			if len(f) != 3 || err != nil || a < 0 {
@@ -256,6 +264,7 @@ func newKnowledge() *knowledge {
 		Once:        make(map[string]bool),
 		mustClose:   make(map[string]MustClose),
 		reads:       make(map[string][]int),
+		release:     make(map[string]bool),
 		paths:       make(map[string]bool),
 		leaves:      make(map[string]bool),
 	}
@@ -286,6 +295,12 @@ func (k *knowledge) MustCloseOf(fn *types.Func) (MustClose, bool) {
 // first).
 func (k *knowledge) Reads(fn *types.Func, i int) bool {
 	return contains(k.reads[k.Name(fn)], i)
+}
+
+// Releases reports whether fn, a method, ends its receiver's life by a
+// release entry.
+func (k *knowledge) Releases(fn *types.Func) bool {
+	return k.release[k.Name(fn)]
 }
 
 // keptBy returns the results of fn that keep its argument i's context.

@@ -158,6 +158,10 @@ func checkEntry(f []string, pkgs map[string]*types.Package) string {
 				}
 			}
 		}
+	case "release":
+		if fn.Signature().Recv() == nil {
+			return fmt.Sprintf("%s is not a method", name)
+		}
 	case "once":
 		if _, isFunc := obj.Type().Underlying().(*types.Signature); !isFunc {
 			return fmt.Sprintf("%s is neither a function nor a field of a function type", name)

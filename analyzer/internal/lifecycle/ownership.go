@@ -25,6 +25,13 @@ func (m *summaries) Revocable(callee *ssa.Function, i int) bool {
 	return ok && m.s.Know.mayNotRun(obj) && contains(m.LauncherParams(callee), i)
 }
 
+// Releases tells the ownership model that method, by the knowledge
+// table's release entries, ends its receiver's life.
+func (m *summaries) Releases(method *ssa.Function) bool {
+	obj, ok := method.Object().(*types.Func)
+	return ok && m.s.Know.Releases(obj)
+}
+
 // Reads tells the ownership model that callee, by the knowledge table,
 // only reads from its argument i: it neither closes nor keeps it.
 func (s *State) Reads(callee *ssa.Function, i int) bool {
@@ -43,5 +50,61 @@ func (s *State) MustClose(call *ssa.Call) (MustClose, bool) {
 	if !ok {
 		return MustClose{}, false
 	}
-	return s.Know.MustCloseOf(obj)
+	if mc, ok := s.Know.MustCloseOf(obj); ok {
+		return mc, true
+	}
+	if o := callee.Origin(); o != nil {
+		callee = o
+	}
+	if f := s.Sums.Of(callee); len(f.MustClose) > 0 {
+		return f.MustClose[0], true
+	}
+	return MustClose{}, false
+}
+
+// returnsMustClose returns the obligation fn passes on to its callers when
+// it returns what a mustclose call returned (a wrapper of http.Get that
+// returns the response, or nil with its error).
+func (s *State) returnsMustClose(fn *ssa.Function) (MustClose, bool) {
+	for i := range fn.Signature.Results().Len() {
+		if mc, ok := s.returnedCloser(fn, i); ok {
+			return mc, true
+		}
+	}
+	return MustClose{}, false
+}
+
+// returnedCloser reports whether every return of fn gives, as result i,
+// nil or what a mustclose call returned (the same field to close each
+// time), and one does not give nil.
+func (s *State) returnedCloser(fn *ssa.Function, i int) (MustClose, bool) {
+	var out MustClose
+	found := false
+	for _, b := range fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok || obligation.IsNil(ret.Results[i]) {
+			continue
+		}
+		mc, ok := s.closerResult(ret.Results[i])
+		if !ok || found && mc.Field != out.Field {
+			return MustClose{}, false
+		}
+		out, found = MustClose{Result: i, Field: mc.Field}, true
+	}
+	return out, found
+}
+
+// closerResult returns the obligation on v if v is the result of a call
+// whose result must be closed, at that result's index.
+func (s *State) closerResult(v ssa.Value) (MustClose, bool) {
+	ex, ok := v.(*ssa.Extract)
+	if !ok {
+		return MustClose{}, false
+	}
+	call, ok := ex.Tuple.(*ssa.Call)
+	if !ok {
+		return MustClose{}, false
+	}
+	mc, ok := s.MustClose(call)
+	return mc, ok && mc.Result == ex.Index
 }

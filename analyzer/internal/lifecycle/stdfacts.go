@@ -203,6 +203,12 @@ func useStdFacts(pass *analysis.Pass) bool {
 	return true
 }
 
+// inStdTable reports whether path names a standard-library package the
+// std facts table lists.
+func inStdTable(path string) bool {
+	return maybeStd(path) && stdEntry(path) != nil
+}
+
 // maybeStd reports whether path may name a standard-library package:
 // the standard library's paths have no dot in their first element (the
 // Go modules reference, "Module paths"; cmd/go's isStandardImportPath).

@@ -62,6 +62,10 @@ type FuncFact struct {
 	// that only a stop method of the receiver ends (Start), the methods of
 	// which one the caller must call on the receiver.
 	StartStops []string
+	// MustClose holds, for a function that returns what a mustclose
+	// function returns (a wrapper of http.Get), the result and field its
+	// callers must close; at most one.
+	MustClose []MustClose
 }
 
 func (*FuncFact) AFact() {}
@@ -101,11 +105,14 @@ func (f *FuncFact) String() string {
 	if len(f.StartStops) > 0 {
 		parts = append(parts, fmt.Sprintf("startStops%v", f.StartStops))
 	}
+	for _, mc := range f.MustClose {
+		parts = append(parts, fmt.Sprintf("mustClose[%d.%s]", mc.Result, mc.Field))
+	}
 	return strings.Join(parts, " ")
 }
 
 func (f *FuncFact) empty() bool {
-	return len(f.Cancels) == 0 && len(f.Keeps) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0 && len(f.Streams) == 0 && len(f.MustStop) == 0 && len(f.StartStops) == 0
+	return len(f.Cancels) == 0 && len(f.Keeps) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0 && len(f.Streams) == 0 && len(f.MustStop) == 0 && len(f.StartStops) == 0 && len(f.MustClose) == 0
 }
 
 // summaries computes funcFacts for the functions of the package being
@@ -220,6 +227,11 @@ func (m *summaries) compute(fn *ssa.Function, f *FuncFact) {
 		for _, stop := range c.Stoppers {
 			f.MustStop = append(f.MustStop, stop.Name())
 		}
+	}
+	// The standard library's are the knowledge table's to name (a HEAD
+	// response has no body to close: Client.Head is no wrapper of Do).
+	if mc, ok := m.s.returnsMustClose(fn); ok && !inStdTable(fn.Pkg.Pkg.Path()) {
+		f.MustClose = []MustClose{mc}
 	}
 }
 

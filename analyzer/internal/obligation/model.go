@@ -16,6 +16,10 @@ type Oracle interface {
 	// unless the handle it returns is stopped first (time.AfterFunc and
 	// its Timer.Stop: the knowledge table's "maybe" launchers).
 	Revocable(callee *ssa.Function, i int) bool
+	// Releases reports whether method ends its receiver's life though
+	// its name is none of ReleaseNames (the knowledge table's release
+	// entries).
+	Releases(method *ssa.Function) bool
 }
 
 // A Model follows obligations within one package: its functions (closures

@@ -30,6 +30,8 @@ func (noDrops) Drops(*ssa.Function, int) bool { return false }
 
 func (noDrops) Revocable(*ssa.Function, int) bool { return false }
 
+func (noDrops) Releases(*ssa.Function) bool { return false }
+
 // build returns the model of the package src declares (after prelude) and
 // its SSA package.
 func build(t *testing.T, src string) (*Model, *ssa.Package) {

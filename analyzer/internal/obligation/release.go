@@ -39,13 +39,13 @@ func (m *Model) skippedRelease(f *types.Var, callers []*ssa.Function) *Skipped {
 		return nil
 	}
 	for _, c := range callers {
-		if recvNamed(c) != owner || slices.Contains(ReleaseNames, c.Name()) || slices.Contains(endNames, c.Name()) {
+		if recvNamed(c) != owner || m.isRelease(c) || slices.Contains(endNames, c.Name()) {
 			return nil // a function, a closure, another type: its lifetime is unknown
 		}
 	}
 	var release []*ssa.Function
 	for _, fn := range m.funcs {
-		if recvNamed(fn) == owner && slices.Contains(ReleaseNames, fn.Name()) {
+		if recvNamed(fn) == owner && m.isRelease(fn) {
 			release = append(release, fn)
 		}
 	}
@@ -63,6 +63,12 @@ func (m *Model) skippedRelease(f *types.Var, callers []*ssa.Function) *Skipped {
 	}
 	slices.SortFunc(release, func(a, b *ssa.Function) int { return int(a.Pos() - b.Pos()) })
 	return &Skipped{Method: release[0], Caller: callers[0]}
+}
+
+// isRelease reports whether fn, a method, ends its receiver's life: its
+// name is one of ReleaseNames, or the oracle says so.
+func (m *Model) isRelease(fn *ssa.Function) bool {
+	return slices.Contains(ReleaseNames, fn.Name()) || m.oracle.Releases(fn)
 }
 
 // reachOnReceiver adds to reached fn, the methods fn calls on its

@@ -55,3 +55,22 @@ func Open(parent context.Context, ok bool) (context.Context, context.CancelFunc,
 func NewRequest(ctx context.Context, url string) (*http.Request, error) { // want NewRequest:`keeps\[0:0\]`
 	return http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 }
+
+// Fetch returns http.Get's response, or nil with the error: its callers
+// owe the Body's Close.
+func Fetch(url string) (*http.Response, error) { // want Fetch:`mustClose\[0.Body\]`
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, errors.New(resp.Status)
+	}
+	return resp, nil
+}
+
+// Head returns http.Head's response: no body to close.
+func Head(url string) (*http.Response, error) {
+	return http.Head(url)
+}

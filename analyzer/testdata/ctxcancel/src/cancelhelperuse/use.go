@@ -90,3 +90,29 @@ func sends(parent context.Context) error {
 	}
 	return resp.Body.Close()
 }
+
+// A wrapper's response, by its mustClose fact, is owed its Close too.
+func fetchStatus(url string) (int, error) {
+	resp, err := cancelhelper.Fetch(url) // want `resp.Body from cancelhelper.Fetch is never closed`
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil
+}
+
+func fetchClosed(url string) (int, error) {
+	resp, err := cancelhelper.Fetch(url)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+func headStatus(url string) (int, error) {
+	resp, err := cancelhelper.Head(url)
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil
+}

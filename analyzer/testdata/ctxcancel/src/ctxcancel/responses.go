@@ -69,7 +69,7 @@ func closedDeferred(c *http.Client, req *http.Request, v any) error {
 	return json.NewDecoder(resp.Body).Decode(v)
 }
 
-func returnedResponse(u string) (*http.Response, error) {
+func returnedResponse(u string) (*http.Response, error) { // want returnedResponse:`mustClose\[0.Body\]`
 	resp, err := http.Get(u)
 	if err != nil {
 		return nil, err
