@@ -26,8 +26,11 @@ func runCtxcancel(s *checker) {
 		}
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
-				if _, ok := in.(*ssa.Store); ok {
+				switch in := in.(type) {
+				case *ssa.Store:
 					s.checkEmptied(fn, in)
+				case *ssa.MapUpdate:
+					s.checkOverwritten(fn, in)
 				}
 				if call, ok := in.(*ssa.Call); ok {
 					s.checkDeleted(fn, call)

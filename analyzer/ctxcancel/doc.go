@@ -51,7 +51,8 @@
 //     skipping path does not set, a parameter, ctx.Err() != nil); a method
 //     that stores a new cancel into such a field without calling the one it
 //     holds; an exported method that deletes a map entry's cancel
-//     uncalled, or empties a map or slice of cancels (clear, nil, [:0], or
+//     uncalled, overwrites it with what is no cancel (nil, a no-op),
+//     or empties a map or slice of cancels (clear, nil, [:0], or
 //     a new map where a constructor made the first one) calling none of
 //     them (the ownership model: package analyzer/internal/obligation);
 //   - the Body of an *http.Response from (*http.Client).Do, Get, Post,

@@ -52,6 +52,25 @@ func (s *checker) checkDeleted(fn *ssa.Function, call *ssa.Call) {
 	s.Report("ctxcancel", analysis.Diagnostic{Pos: call.Pos(), Message: fmt.Sprintf("%s deletes an entry of %s without calling its cancel function, so that context is never cancelled; call it before deleting", lifecycle.FuncNoun(fn), label)})
 }
 
+// checkOverwritten reports an entry of a map of cancel functions kept in
+// a field overwritten with something else than a cancel (nil, a no-op) by
+// a method that stores none and calls none of the entries first (see
+// obligation.Model.OverwriteLoses): the entry's cancel is lost.
+func (s *checker) checkOverwritten(fn *ssa.Function, mu *ssa.MapUpdate) {
+	if !obligation.IsNil(mu.Value) && s.isCancel(mu.Value) {
+		return // a method that stores cancels, not another one
+	}
+	label, ok := s.Own.OverwriteLoses(mu)
+	if !ok {
+		return
+	}
+	f := obligation.FieldOf(obligation.FieldLoad(mu.Map))
+	if !lifecycle.IsCancelType(elemOf(f.Type())) || !s.storesCancels(f) {
+		return
+	}
+	s.Report("ctxcancel", analysis.Diagnostic{Pos: mu.Pos(), Message: fmt.Sprintf("%s overwrites an entry of %s without calling its cancel function, so that context is never cancelled; call it before overwriting", lifecycle.FuncNoun(fn), label)})
+}
+
 // checkEmptied reports a map or slice of cancel functions kept in a field
 // emptied (cleared, set to nil or cut to [:0], or made again after its
 // constructor made it) by a method that calls none of its cancels first

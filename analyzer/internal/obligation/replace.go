@@ -125,6 +125,18 @@ func (m *Model) DeleteLoses(call *ssa.Call) (string, bool) {
 	return m.dropsOwed(fa, call.Parent())
 }
 
+// OverwriteLoses reports whether mu, x.f[k] = v on a map of func values
+// kept in an unexported field, drops the value of the entry it
+// overwrites, as DeleteLoses does for a delete. It returns the field's
+// label.
+func (m *Model) OverwriteLoses(mu *ssa.MapUpdate) (string, bool) {
+	fa := FieldLoad(mu.Map)
+	if fa == nil {
+		return "", false
+	}
+	return m.dropsOwed(fa, mu.Parent())
+}
+
 // EmptyLoses reports whether in empties a map or slice of func values kept
 // in an unexported field, dropping every entry while they are owed (as
 // DeleteLoses drops one): clear(x.f); a store of nil or of x.f[:0]; or,

@@ -144,3 +144,38 @@ func (w *watchers) Cut() {
 	}
 	w.cancels = w.cancels[:0]
 }
+
+// Entries overwritten by another method than the one that stores them.
+
+// Park replaces the job's cancel with a no-op: the real one is lost.
+func (t *jobTable) Park(id string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.jobs[id] = func() {} // want `Park overwrites an entry of jobTable.jobs without calling its cancel function`
+}
+
+// Detach nils it.
+func (t *jobTable) Detach(id string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.jobs[id] = nil // want `Detach overwrites an entry of jobTable.jobs without calling its cancel function`
+}
+
+// Quiesce cancels first.
+func (t *jobTable) Quiesce(id string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c, ok := t.jobs[id]; ok && c != nil {
+		c()
+	}
+	t.jobs[id] = func() {}
+}
+
+// A map of callbacks overwritten: no cancel's obligation.
+type hookTable struct{ hooks map[string]func() }
+
+func (h *hookTable) Set(name string, f func()) { h.hooks[name] = f }
+
+func (h *hookTable) Fire(name string) { h.hooks[name]() }
+
+func (h *hookTable) Mute(name string) { h.hooks[name] = func() {} }
