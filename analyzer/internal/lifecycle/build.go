@@ -57,8 +57,9 @@ func buildSSA(pass *analysis.Pass, noReturn func(*types.Func) bool) (*ssa.Packag
 
 // needsSSA reports whether any enabled check has something to look at in
 // the package, so that SSA must be built: for ctxcancel, a call of a
-// function that returns a cancel or keeps a context (its keeps, for the
-// package's own facts), or a function whose summary other
+// function that returns a cancel, keeps a context (its keeps, for the
+// package's own facts) or returns a response to close (the knowledge
+// table's mustclose entries, a mustClose fact), or a function whose summary other
 // packages may need (one taking or returning a cancel-like function); for
 // gostop, a go statement, a loop with no condition (outside generated
 // files) or over a channel, a select, or a call of a function whose summary
@@ -91,6 +92,9 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 		if (ctxcancel && (know.cancelResults(fn) != nil || know.keeps[know.Name(fn)] != nil)) || (gostop && (know.launcherParams(fn) != nil || know.hasMustCall(fn))) {
 			return true
 		}
+		if _, ok := know.MustCloseOf(fn); ok && ctxcancel {
+			return true // a response whose Body ctxcancel follows
+		}
 		if chanblock && isMutexLock(fn) {
 			return true // a Lock chanblock's mutex model follows
 		}
@@ -101,7 +105,7 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 		// summaries matter only where a channel is made: see below.)
 		var f FuncFact
 		if pass.ImportObjectFact(fn, &f) {
-			if ctxcancel && (len(f.Cancels) > 0 || len(f.Drops) > 0 || len(f.Keeps) > 0) {
+			if ctxcancel && (len(f.Cancels) > 0 || len(f.Drops) > 0 || len(f.Keeps) > 0 || len(f.MustClose) > 0) {
 				return true
 			}
 			if chanblock && len(f.Streams) > 0 {
