@@ -7,6 +7,7 @@ import (
 	"go/types"
 
 	"github.com/golifecheck/golifecheck/analyzer/internal/lifecycle"
+	"github.com/golifecheck/golifecheck/analyzer/internal/obligation"
 	"github.com/golifecheck/golifecheck/analyzer/internal/protocol"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -177,10 +178,8 @@ func describeSignal(ch ssa.Value) string {
 		ch, done = call.Call.Value, true
 	}
 	name := "a field"
-	if load, ok := ch.(*ssa.UnOp); ok {
-		if fa, ok := load.X.(*ssa.FieldAddr); ok {
-			name = "field " + fa.X.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Struct).Field(fa.Field).Name()
-		}
+	if fa := obligation.FieldLoad(ch); fa != nil {
+		name = "field " + obligation.FieldOf(fa).Name()
 	}
 	if done {
 		return "Done() of " + name
@@ -210,8 +209,8 @@ func topFunc(fn *ssa.Function) *ssa.Function {
 // perCall returns why start, in caller, runs once per call of an
 // operation rather than once per owner: the go statement is in a loop
 // that serves (a for with no condition, a range over a channel), or the
-// method it is in is called or started in a loop, or is used as a value
-// (a handler), or takes a request or a connection.
+// method it is in is called or started in a loop, or handed on as a method
+// value (a handler), or takes a request or a connection.
 func (s *checker) perCall(start ssa.Instruction, caller *ssa.Function) (analysis.RelatedInformation, bool) {
 	if s.oncePerProcess(start.Block()) {
 		return analysis.RelatedInformation{}, false
@@ -229,10 +228,37 @@ func (s *checker) perCall(start ssa.Instruction, caller *ssa.Function) (analysis
 			}
 		}
 	}
-	if s.UsedAsValue(top) || takesRequest(caller) {
+	if at := s.methodValue(top); at.IsValid() {
+		return lifecycle.Related(at, s.FuncName(top)+" is handed on here as a function value (a handler, a callback): it runs once per call"), true
+	}
+	if takesRequest(caller) {
 		return lifecycle.Related(top.Pos(), s.FuncName(top)+" runs once per request it handles"), true
 	}
 	return analysis.RelatedInformation{}, false
+}
+
+// methodValue returns where a method value of m (s.handle) is made and
+// handed on, not started with a go statement; NoPos if none is.
+func (s *checker) methodValue(m *ssa.Function) token.Pos {
+	if m.Signature.Recv() == nil || m.Object() == nil {
+		return token.NoPos
+	}
+	for _, fn := range s.Funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				mc, ok := in.(*ssa.MakeClosure)
+				if !ok || mc.Fn.(*ssa.Function).Object() != m.Object() {
+					continue
+				}
+				for _, ref := range *mc.Referrers() {
+					if g, ok := ref.(*ssa.Go); !ok || g.Call.Value != mc {
+						return mc.Pos()
+					}
+				}
+			}
+		}
+	}
+	return token.NoPos
 }
 
 // servingLoop returns the innermost loop of the function around pos if it

@@ -135,11 +135,8 @@ func (s *checker) fieldClosedAt(f *types.Var) (token.Pos, bool) {
 // releaseCalled returns where the package calls a stop method (stopNames)
 // of t's named type, and its name.
 func (s *checker) releaseCalled(t types.Type) (token.Pos, string, bool) {
-	if ptr, ok := t.Underlying().(*types.Pointer); ok {
-		t = ptr.Elem()
-	}
-	named, ok := types.Unalias(t).(*types.Named)
-	if !ok {
+	named := recvNamed(t)
+	if named == nil {
 		return token.NoPos, "", false
 	}
 	for _, fn := range s.Funcs {

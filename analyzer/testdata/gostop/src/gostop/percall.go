@@ -190,3 +190,35 @@ func handleFunc(quit chan struct{}, conn net.Conn) {
 		conn.Close()
 	}()
 }
+
+// A method value handed on as a callback runs once per call.
+type pubsub struct {
+	quit     chan struct{}
+	handlers []func(string)
+}
+
+func newPubsub() *pubsub { return &pubsub{quit: make(chan struct{})} }
+
+func (p *pubsub) Close() { close(p.quit) }
+
+func (p *pubsub) register(h func(string)) { p.handlers = append(p.handlers, h) }
+
+func (p *pubsub) init() { p.register(p.onMessage) }
+
+func (p *pubsub) onMessage(msg string) {
+	go func() { // want `goroutine piles up, one per call of \(\*pubsub\).onMessage`
+		<-p.quit
+		println(msg)
+	}()
+}
+
+// A method started once by its owner is not per call, whatever it is
+// handed.
+func (p *pubsub) Start(name string) { go p.run(name) }
+
+func (p *pubsub) run(name string) {
+	go func() {
+		<-p.quit
+		println(name)
+	}()
+}
