@@ -85,8 +85,8 @@
 // Done of a context field such as s.ctx) piles up, one per call, until
 // the value stops. The start is per call when the go statement is in a
 // loop that serves (a for with no condition, a range over a channel), or
-// the method is called in a loop, is used as a value (a handler), or
-// takes a *http.Request or a net.Conn. The finding names the owner's
+// the method is called in a loop, is handed on as a method value (a
+// handler, a callback), or takes a *http.Request or a net.Conn. The finding names the owner's
 // signal and the remedy: also wait for the call's context, or a channel
 // closed when the call's work ends (or use context.AfterFunc).
 //
