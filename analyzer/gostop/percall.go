@@ -30,7 +30,7 @@ func (s *checker) checkPerCall(start ssa.Instruction, pos token.Pos, target ssa.
 	if len(inG) == 0 || !perCallData {
 		return false
 	}
-	isOwned := func(ch ssa.Value) bool { return ownerSignal(ch, inG) }
+	isOwned := func(ch ssa.Value) bool { return ownerSignal(ch, inG) && s.stopSignal(ch) }
 	if desc, _ := s.Sums.RunsForever(fn, func(ssa.Value) bool { return false }); desc != "" {
 		return false // no way out at all: the other rules' finding
 	}
@@ -136,6 +136,49 @@ func ownerSignal(ch ssa.Value, owner []ssa.Value) bool {
 	for _, o := range owner {
 		if x == o {
 			return true
+		}
+	}
+	return false
+}
+
+// stopSignal reports whether ch, an owner's signal, fires when the owner
+// stops: a context's Done, or a channel field that a method ending the
+// owner's life (Close, Stop, Shutdown, Cancel... by obligation.EndsLife)
+// closes or sends on. A channel closed when the owner starts (a Run that
+// opens a gate every call waits at) is no stop signal: the goroutines
+// waiting there go on once it fires.
+func (s *checker) stopSignal(ch ssa.Value) bool {
+	ch = lifecycle.Unconverted(ch)
+	if _, isCall := ch.(*ssa.Call); isCall {
+		return true // ctx.Done()
+	}
+	fa := obligation.FieldLoad(ch)
+	if fa == nil {
+		return false
+	}
+	f := obligation.FieldOf(fa)
+	for _, fn := range s.Funcs {
+		if !obligation.EndsLife(topFunc(fn).Name()) {
+			continue
+		}
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				var target ssa.Value
+				switch in := in.(type) {
+				case *ssa.Send:
+					target = in.Chan
+				case *ssa.Call:
+					if isClose(in) {
+						target = in.Call.Args[0]
+					}
+				}
+				if target == nil {
+					continue
+				}
+				if l := obligation.FieldLoad(lifecycle.Unconverted(target)); l != nil && obligation.FieldOf(l) == f {
+					return true
+				}
+			}
 		}
 	}
 	return false

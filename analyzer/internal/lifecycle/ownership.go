@@ -86,12 +86,58 @@ func (s *State) returnedCloser(fn *ssa.Function, i int) (MustClose, bool) {
 			continue
 		}
 		mc, ok := s.closerResult(ret.Results[i])
-		if !ok || found && mc.Field != out.Field {
+		if !ok || found && mc.Field != out.Field || releasedBefore(ret, ret.Results[i], mc.Field) {
 			return MustClose{}, false
 		}
 		out, found = MustClose{Result: i, Field: mc.Field}, true
 	}
 	return out, found
+}
+
+// releasedBefore reports whether, on every path to ret, the field of v
+// named field is closed or replaced first: an OpenAPI client's Execute
+// reads the Body, closes it and puts a reader of the bytes in its place,
+// so the response it returns owes nothing.
+func releasedBefore(ret *ssa.Return, v ssa.Value, field string) bool {
+	for _, ref := range *v.Referrers() {
+		fa, ok := ref.(*ssa.FieldAddr)
+		if !ok || obligation.FieldOf(fa) == nil || obligation.FieldOf(fa).Name() != field {
+			continue
+		}
+		for _, use := range *fa.Referrers() {
+			switch use := use.(type) {
+			case *ssa.Store:
+				if use.Addr == fa && runsBefore(use, ret) {
+					return true
+				}
+			case *ssa.UnOp:
+				for _, c := range *use.Referrers() {
+					if call, ok := c.(ssa.CallInstruction); ok && closes(call, use) && runsBefore(call, ret) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// closes reports whether call calls Close on v.
+func closes(call ssa.CallInstruction, v ssa.Value) bool {
+	com := call.Common()
+	if com.IsInvoke() {
+		return com.Value == v && com.Method.Name() == "Close"
+	}
+	callee := com.StaticCallee()
+	return callee != nil && callee.Name() == "Close" && len(com.Args) > 0 && com.Args[0] == v
+}
+
+// runsBefore reports whether in runs before ret on every path to it.
+func runsBefore(in ssa.Instruction, ret *ssa.Return) bool {
+	if in.Block() != ret.Block() {
+		return in.Block().Dominates(ret.Block())
+	}
+	return true // a block's instructions run in order, and ret ends it
 }
 
 // closerResult returns the obligation on v if v is the result of a call

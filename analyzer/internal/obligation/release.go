@@ -3,6 +3,7 @@ package obligation
 import (
 	"go/types"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -16,6 +17,17 @@ var ReleaseNames = []string{"Close", "Stop", "Shutdown", "Wait"}
 // it (Cancel, Release...): a cancel that one of them calls is left to its
 // owner's judgement.
 var endNames = []string{"Cancel", "Release", "Abort", "Kill", "Terminate", "Quit", "Halt", "Finish", "Cleanup", "Dispose", "Destroy", "Free", "Reset", "Unsubscribe", "Disconnect", "Drain", "Flush", "Done", "End", "Exit"}
+
+// EndsLife reports whether a method named name ends its receiver's life,
+// or part of it, by its name: one of ReleaseNames or endNames, exported or
+// not (Close, close, Shutdown, cancel).
+func EndsLife(name string) bool {
+	if name == "" {
+		return false
+	}
+	upper := strings.ToUpper(name[:1]) + name[1:]
+	return slices.Contains(ReleaseNames, upper) || slices.Contains(endNames, upper)
+}
 
 // A Skipped is a field whose value only methods outside its type's
 // release methods call: Caller calls it (on an error, say), and Method,

@@ -3,8 +3,10 @@
 package cancelhelper
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"time"
 )
@@ -73,4 +75,18 @@ func Fetch(url string) (*http.Response, error) { // want Fetch:`mustClose\[0.Bod
 // Head returns http.Head's response: no body to close.
 func Head(url string) (*http.Response, error) {
 	return http.Head(url)
+}
+
+// Execute reads the body, closes it and puts a reader of its bytes in
+// its place (as OpenAPI-generated clients do): the response it returns
+// owes nothing.
+func Execute(url string) (*http.Response, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, err
 }

@@ -116,3 +116,11 @@ func headStatus(url string) (int, error) {
 	}
 	return resp.StatusCode, nil
 }
+
+func executeStatus(url string) (int, error) {
+	resp, err := cancelhelper.Execute(url)
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil
+}

@@ -222,3 +222,43 @@ func (p *pubsub) run(name string) {
 		println(name)
 	}()
 }
+
+// A gate the owner opens when it starts, not a stop signal: every
+// goroutine started per call goes on once Run has closed it (prometheus's
+// rules.Manager.Update waits for its block channel before running a group).
+type ruleManager struct {
+	block  chan struct{}
+	groups map[string]*ruleGroup
+}
+
+type ruleGroup struct{ done chan struct{} }
+
+func (g *ruleGroup) run() { <-g.done }
+
+func (g *ruleGroup) stop() { close(g.done) }
+
+func newRuleManager() *ruleManager {
+	return &ruleManager{block: make(chan struct{}), groups: map[string]*ruleGroup{}}
+}
+
+func (m *ruleManager) Run() { close(m.block) }
+
+func (m *ruleManager) Update(names []string) {
+	for _, n := range names {
+		if old, ok := m.groups[n]; ok {
+			old.stop()
+		}
+		g := &ruleGroup{done: make(chan struct{})}
+		m.groups[n] = g
+		go func() {
+			<-m.block
+			g.run()
+		}()
+	}
+}
+
+func reload(m *ruleManager, batches [][]string) {
+	for _, b := range batches {
+		m.Update(b)
+	}
+}
