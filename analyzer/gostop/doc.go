@@ -105,7 +105,8 @@
 // tries to stop the goroutine: when the cancel of a context it is given is
 // called, a channel it is given is closed, or a Close, Stop, Shutdown or
 // Cancel method of its receiver's type is called, it must stop like any
-// other, and the finding names that call. A stop channel that nothing
+// other, and the finding names that call (a call deferred in main.main,
+// which runs as the process exits, does not count). A stop channel that nothing
 // closes is reported even there: the goroutine was meant to be stopped.
 //
 // A type can make stopping its goroutine a contract: a method (Start)

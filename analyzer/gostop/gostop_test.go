@@ -14,7 +14,7 @@ import (
 var testdata = wants.TestData("gostop")
 
 func TestGostop(t *testing.T) {
-	analysistest.Run(wants.Diagnostics(t), testdata, gostop.Analyzer, "gostop", "gostopmain", "suppress")
+	analysistest.Run(wants.Diagnostics(t), testdata, gostop.Analyzer, "gostop", "gostopmain", "gostopexit", "suppress")
 }
 
 // TestFactsAcrossPackages checks findings that rest on another package's

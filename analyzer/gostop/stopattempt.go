@@ -23,8 +23,9 @@ const maxAliases = 64
 // runs fn, the function of target, with args: the cancel of a context it is
 // given (or a closure captures) is called, a channel it is given is
 // closed, or a Close, Stop, Shutdown or Cancel method of its receiver's
-// type is called. A goroutine started once per process is exempt from
-// gostop only while the program does not try to stop it
+// type is called (a call deferred in main.main, which runs as the process
+// exits, does not count; see atExit). A goroutine started once per process
+// is exempt from gostop only while the program does not try to stop it
 // (../shared/guide/checks.md): then it must stop like any other.
 func (s *checker) stopAttempt(fn *ssa.Function, target ssa.Value, args []ssa.Value) (analysis.RelatedInformation, bool) {
 	given := slices.Clone(args)
@@ -116,7 +117,7 @@ func (s *checker) fieldClosedAt(f *types.Var) (token.Pos, bool) {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
 				call, ok := in.(ssa.CallInstruction)
-				if !ok || !isClose(call) {
+				if !ok || !isClose(call) || atExit(call) {
 					continue
 				}
 				load, ok := lifecycle.Unconverted(call.Common().Args[0]).(*ssa.UnOp)
@@ -143,7 +144,7 @@ func (s *checker) releaseCalled(t types.Type) (token.Pos, string, bool) {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
 				call, ok := in.(ssa.CallInstruction)
-				if !ok {
+				if !ok || atExit(call) {
 					continue
 				}
 				callee := call.Common().StaticCallee()
@@ -157,6 +158,15 @@ func (s *checker) releaseCalled(t types.Type) (token.Pos, string, bool) {
 		}
 	}
 	return token.NoPos, "", false
+}
+
+// atExit reports whether call runs only as the process exits: deferred
+// in main.main, it runs when main returns, which ends every goroutine
+// anyway (lostcancel exempts main.main for the same reason). It is no
+// attempt to stop a goroutine during the process's life.
+func atExit(call ssa.CallInstruction) bool {
+	_, deferred := call.(*ssa.Defer)
+	return deferred && lifecycle.IsMainMain(call.Parent())
 }
 
 // recvNamed returns the named type of a receiver type T or *T, or nil.
@@ -198,7 +208,7 @@ func firstUse(v ssa.Value, use func(ssa.CallInstruction, []ssa.Value) bool) toke
 		for _, ref := range *refs {
 			switch ref := ref.(type) {
 			case ssa.CallInstruction:
-				if use(ref, vals) {
+				if use(ref, vals) && !atExit(ref) {
 					return ref.Pos()
 				}
 			case *ssa.Store:

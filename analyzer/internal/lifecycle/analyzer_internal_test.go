@@ -82,7 +82,7 @@ func TestFacts(t *testing.T) {
 	for check, pkgs := range map[string][]string{
 		"ctxcancel": {"ctxcancel", "ctxcancelmain", "cancelhelper", "cancelhelperuse", "noreturn", "noreturnuse"},
 		"chanblock": {"chanblock", "chanhelper", "chanhelperuse", "locksonly", "userpool", "userpooluse"},
-		"gostop":    {"gostop", "gostopmain", "spawner", "spawneruse"},
+		"gostop":    {"gostop", "gostopmain", "gostopexit", "spawner", "spawneruse"},
 	} {
 		analysistest.Run(wants.Facts(t), testData(t, check), Analyzer, pkgs...)
 	}
