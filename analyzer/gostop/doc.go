@@ -89,6 +89,11 @@
 // handler, a callback), or takes a *http.Request or a net.Conn. The finding names the owner's
 // signal and the remedy: also wait for the call's context, or a channel
 // closed when the call's work ends (or use context.AfterFunc).
+// So does a goroutine started in an unexported function called once per
+// iteration of a loop whose only way out is the Done of a context
+// parameter that every call is given the same (the server's context, made
+// before its accept loop): derive a context for the call and cancel it
+// when the call ends.
 //
 // A goroutine that starts at most once per process may run until the
 // process exits, as main.main does: a start in main.main or an init

@@ -79,7 +79,7 @@ func (s *checker) checkStart(start ssa.Instruction, pos token.Pos, target ssa.Va
 		s.reportStart(pos, "goroutine never stops: "+sum.Forever+remedy, s.Sums.LoopAt[sum.Forever], tried...)
 		return
 	}
-	if s.checkServe(start, pos, target, fn, args) || s.checkPerCall(start, pos, target, fn, args) {
+	if s.checkServe(start, pos, target, fn, args) || s.checkPerCall(start, pos, target, fn, args) || s.checkSharedContext(start, pos, target, fn, args) {
 		return
 	}
 	// A context that is never cancelled: passed as an argument, or captured.

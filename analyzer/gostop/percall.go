@@ -56,13 +56,21 @@ func (s *checker) checkPerCall(start ssa.Instruction, pos token.Pos, target ssa.
 // as a value of fn (a parameter, or the free variable that captures it);
 // nil if fn is not in a method.
 func ownerIn(fn *ssa.Function) ssa.Value {
-	if fn.Parent() == nil {
-		if fn.Signature.Recv() == nil || len(fn.Params) == 0 {
-			return nil
-		}
-		return fn.Params[0]
+	top := topFunc(fn)
+	if top.Signature.Recv() == nil || len(top.Params) == 0 {
+		return nil
 	}
-	outer := ownerIn(fn.Parent())
+	return liftInto(fn, top.Params[0])
+}
+
+// liftInto returns x, a value of the declared function fn is (or is a
+// closure in), as a value of fn: x itself, or the free variable of each
+// closure down to fn that captures it; nil if one does not.
+func liftInto(fn *ssa.Function, x ssa.Value) ssa.Value {
+	if fn.Parent() == nil {
+		return x
+	}
+	outer := liftInto(fn.Parent(), x)
 	if outer == nil {
 		return nil
 	}
