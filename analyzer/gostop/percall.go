@@ -31,11 +31,8 @@ func (s *checker) checkPerCall(start ssa.Instruction, pos token.Pos, target ssa.
 		return false
 	}
 	isOwned := func(ch ssa.Value) bool { return ownerSignal(ch, inG) && s.stopSignal(ch) }
-	if desc, _ := s.Sums.RunsForever(fn, func(ssa.Value) bool { return false }); desc != "" {
-		return false // no way out at all: the other rules' finding
-	}
-	if desc, _ := s.Sums.RunsForever(fn, isOwned); desc == "" {
-		return false // a way out of its own
+	if !s.waitsOnlyFor(fn, isOwned) {
+		return false
 	}
 	why, ok := s.perCall(start, caller)
 	if !ok {
@@ -50,6 +47,17 @@ func (s *checker) checkPerCall(start ssa.Instruction, pos token.Pos, target ssa.
 	}}
 	s.Report("gostop", d)
 	return true
+}
+
+// waitsOnlyFor reports whether fn can return, but not once the signals
+// that only says of never fire: they are its only ways out. A function
+// with no way out at all is the other rules' finding.
+func (s *checker) waitsOnlyFor(fn *ssa.Function, only func(ssa.Value) bool) bool {
+	if desc, _ := s.Sums.RunsForever(fn, func(ssa.Value) bool { return false }); desc != "" {
+		return false
+	}
+	desc, _ := s.Sums.RunsForever(fn, only)
+	return desc != ""
 }
 
 // ownerIn returns the receiver of the method fn is, or is a closure in,

@@ -41,11 +41,8 @@ func (s *checker) checkSharedContext(start ssa.Instruction, pos token.Pos, targe
 			continue
 		}
 		shared := func(ch ssa.Value) bool { return doneOf(ch, inG) }
-		if desc, _ := s.Sums.RunsForever(fn, func(ssa.Value) bool { return false }); desc != "" {
-			return false // no way out at all: the other rules' finding
-		}
-		if desc, _ := s.Sums.RunsForever(fn, shared); desc == "" {
-			continue // a way out of its own
+		if !s.waitsOnlyFor(fn, shared) {
+			continue
 		}
 		wait := firstOwnedWait(fn, shared)
 		msg := fmt.Sprintf("goroutine piles up, one per call of %s: its only way out is %s.Done(), and every call is given the same %s, which outlives the call; derive a context for the call (context.WithCancel(%s)) and cancel it when the call ends, or use context.AfterFunc",
