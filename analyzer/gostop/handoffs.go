@@ -181,7 +181,7 @@ func (h *handOffs) closure(mc *ssa.MakeClosure) {
 		h.deferred = true
 		return
 	}
-	if g, ok := (*mc.Referrers())[0].(*ssa.Go); ok && len(*mc.Referrers()) == 1 && g.Call.Value == mc {
+	if refs := *mc.Referrers(); len(refs) == 1 && isGoOf(refs[0], mc) {
 		fn := mc.Fn.(*ssa.Function)
 		var held []ssa.Value
 		for i, b := range mc.Bindings {
@@ -197,6 +197,12 @@ func (h *handOffs) closure(mc *ssa.MakeClosure) {
 		}
 	}
 	h.at[mc] = true
+}
+
+// isGoOf reports whether in is a go statement that runs the closure mc.
+func isGoOf(in ssa.Instruction, mc *ssa.MakeClosure) bool {
+	g, ok := in.(*ssa.Go)
+	return ok && g.Call.Value == mc
 }
 
 // paramsGiven returns the parameters of fn that a go statement gives v.
