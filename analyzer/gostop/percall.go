@@ -135,12 +135,8 @@ func ownerSignal(ch ssa.Value, owner []ssa.Value) bool {
 	if call, ok := ch.(*ssa.Call); ok && call.Call.IsInvoke() && call.Call.Method.Name() == "Done" {
 		ch = call.Call.Value
 	}
-	load, ok := ch.(*ssa.UnOp)
-	if !ok || load.Op != token.MUL {
-		return false
-	}
-	fa, ok := load.X.(*ssa.FieldAddr)
-	if !ok {
+	fa := obligation.FieldLoad(ch)
+	if fa == nil {
 		return false
 	}
 	x := fa.X
@@ -172,28 +168,11 @@ func (s *checker) stopSignal(ch ssa.Value) bool {
 	if fa == nil {
 		return false
 	}
-	f := obligation.FieldOf(fa)
-	for _, fn := range s.Funcs {
-		if !obligation.EndsLife(topFunc(fn).Name()) {
-			continue
-		}
-		for _, b := range fn.Blocks {
-			for _, in := range b.Instrs {
-				var target ssa.Value
-				switch in := in.(type) {
-				case *ssa.Send:
-					target = in.Chan
-				case *ssa.Call:
-					if isClose(in) {
-						target = in.Call.Args[0]
-					}
-				}
-				if target == nil {
-					continue
-				}
-				if l := obligation.FieldLoad(lifecycle.Unconverted(target)); l != nil && obligation.FieldOf(l) == f {
-					return true
-				}
+	for _, in := range s.fieldSignals(obligation.FieldOf(fa)) {
+		switch in.(type) {
+		case *ssa.Call, *ssa.Send: // a close or a send (a deferred close is not counted)
+			if obligation.EndsLife(topFunc(in.Parent()).Name()) {
+				return true
 			}
 		}
 	}

@@ -21,15 +21,14 @@ import (
 func (s *checker) checkSharedContext(start ssa.Instruction, pos token.Pos, target ssa.Value, fn *ssa.Function, args []ssa.Value) bool {
 	caller := start.Parent()
 	top := topFunc(caller)
-	if fn.Blocks == nil || fn.Pkg != s.Pkg || top.Object() == nil || top.Object().Exported() || !s.onlyCalled(top) {
+	if fn.Blocks == nil || fn.Pkg != s.Pkg || top.Object() == nil || top.Object().Exported() {
 		return false // callers elsewhere may give each call its own context
 	}
+	// The tests on fn and its start come first; those that walk the
+	// package (its calls, its uses of top as a value) last, for the few
+	// goroutines that pass the others.
 	for i, p := range top.Params {
 		if !lifecycle.IsContext(p.Type()) {
-			continue
-		}
-		loop, ok := s.sharedAtEveryCall(top, i)
-		if !ok {
 			continue
 		}
 		v := liftInto(caller, p)
@@ -42,6 +41,10 @@ func (s *checker) checkSharedContext(start ssa.Instruction, pos token.Pos, targe
 		}
 		shared := func(ch ssa.Value) bool { return doneOf(ch, inG) }
 		if !s.waitsOnlyFor(fn, shared) {
+			continue
+		}
+		loop, ok := s.sharedAtEveryCall(top, i)
+		if !ok || !s.onlyCalled(top) {
 			continue
 		}
 		wait := firstOwnedWait(fn, shared)

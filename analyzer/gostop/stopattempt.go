@@ -96,10 +96,8 @@ func (s *checker) cancelCalled(ctx ssa.Value) (token.Pos, bool) {
 // or, for a field's channel, where that field's channel is.
 func (s *checker) closedAt(ch ssa.Value) (token.Pos, bool) {
 	ch = lifecycle.Unconverted(ch)
-	if load, ok := ch.(*ssa.UnOp); ok && load.Op == token.MUL {
-		if fa, ok := load.X.(*ssa.FieldAddr); ok {
-			return s.fieldClosedAt(obligation.FieldOf(fa))
-		}
+	if fa := obligation.FieldLoad(ch); fa != nil {
+		return s.fieldClosedAt(obligation.FieldOf(fa))
 	}
 	if _, ok := ch.(*ssa.MakeChan); !ok {
 		return token.NoPos, false
@@ -110,27 +108,48 @@ func (s *checker) closedAt(ch ssa.Value) (token.Pos, bool) {
 
 // fieldClosedAt returns where a channel loaded from field f is closed.
 func (s *checker) fieldClosedAt(f *types.Var) (token.Pos, bool) {
-	if f == nil {
-		return token.NoPos, false
+	for _, in := range s.fieldSignals(f) {
+		if call, ok := in.(ssa.CallInstruction); ok && !atExit(call) {
+			return call.Pos(), true
+		}
 	}
-	for _, fn := range s.Funcs {
-		for _, b := range fn.Blocks {
-			for _, in := range b.Instrs {
-				call, ok := in.(ssa.CallInstruction)
-				if !ok || !isClose(call) || atExit(call) {
-					continue
+	return token.NoPos, false
+}
+
+// fieldSignals returns the closes of, and sends on, a channel loaded from
+// field f (seen through conversions), found through the package's index
+// of f's addresses (lifecycle.State.FieldAddrs) rather than a walk of
+// every instruction.
+func (s *checker) fieldSignals(f *types.Var) []ssa.Instruction {
+	if f == nil {
+		return nil
+	}
+	var out []ssa.Instruction
+	var uses func(ch ssa.Value)
+	uses = func(ch ssa.Value) {
+		for _, ref := range *ch.Referrers() {
+			switch ref := ref.(type) {
+			case *ssa.ChangeType:
+				uses(ref)
+			case *ssa.Send:
+				if ref.Chan == ch {
+					out = append(out, ref)
 				}
-				load, ok := lifecycle.Unconverted(call.Common().Args[0]).(*ssa.UnOp)
-				if !ok {
-					continue
-				}
-				if fa, ok := load.X.(*ssa.FieldAddr); ok && obligation.FieldOf(fa) == f {
-					return call.Pos(), true
+			case ssa.CallInstruction:
+				if isClose(ref) && ref.Common().Args[0] == ch {
+					out = append(out, ref)
 				}
 			}
 		}
 	}
-	return token.NoPos, false
+	for _, fa := range s.FieldAddrs(f) {
+		for _, ref := range *fa.Referrers() {
+			if load, ok := ref.(*ssa.UnOp); ok && load.Op == token.MUL {
+				uses(load)
+			}
+		}
+	}
+	return out
 }
 
 // releaseCalled returns where the package calls a stop method (stopNames)
