@@ -41,12 +41,15 @@ func (s *checker) checkReplaced(fn *ssa.Function, fl *obligation.Flow) {
 // field that drops the entry's cancel uncalled (see
 // obligation.Model.DeleteLoses).
 func (s *checker) checkDeleted(fn *ssa.Function, call *ssa.Call) {
-	label, ok := s.Own.DeleteLoses(call)
-	if !ok {
+	if !isBuiltin(call, "delete") {
 		return
 	}
-	m, ok := call.Call.Args[0].Type().Underlying().(*types.Map)
-	if !ok || !lifecycle.IsCancelType(m.Elem()) || !s.storesCancels(obligation.FieldOf(obligation.FieldLoad(call.Call.Args[0]))) {
+	f := cancelsIn(call.Call.Args[0])
+	if f == nil {
+		return // the cheap tests first: the model's walk the whole package
+	}
+	label, ok := s.Own.DeleteLoses(call)
+	if !ok || !s.storesCancels(f) {
 		return
 	}
 	s.Report("ctxcancel", analysis.Diagnostic{Pos: call.Pos(), Message: fmt.Sprintf("%s deletes an entry of %s without calling its cancel function, so that context is never cancelled; call it before deleting", lifecycle.FuncNoun(fn), label)})
@@ -57,15 +60,12 @@ func (s *checker) checkDeleted(fn *ssa.Function, call *ssa.Call) {
 // a method that stores none and calls none of the entries first (see
 // obligation.Model.OverwriteLoses): the entry's cancel is lost.
 func (s *checker) checkOverwritten(fn *ssa.Function, mu *ssa.MapUpdate) {
-	if !obligation.IsNil(mu.Value) && s.isCancel(mu.Value) {
-		return // a method that stores cancels, not another one
+	f := cancelsIn(mu.Map)
+	if f == nil || !obligation.IsNil(mu.Value) && s.isCancel(mu.Value) {
+		return // no map of cancels, or a method that stores cancels, not another one
 	}
 	label, ok := s.Own.OverwriteLoses(mu)
-	if !ok {
-		return
-	}
-	f := obligation.FieldOf(obligation.FieldLoad(mu.Map))
-	if !lifecycle.IsCancelType(elemOf(f.Type())) || !s.storesCancels(f) {
+	if !ok || !s.storesCancels(f) {
 		return
 	}
 	s.Report("ctxcancel", analysis.Diagnostic{Pos: mu.Pos(), Message: fmt.Sprintf("%s overwrites an entry of %s without calling its cancel function, so that context is never cancelled; call it before overwriting", lifecycle.FuncNoun(fn), label)})
@@ -76,33 +76,60 @@ func (s *checker) checkOverwritten(fn *ssa.Function, mu *ssa.MapUpdate) {
 // constructor made it) by a method that calls none of its cancels first
 // (see obligation.Model.EmptyLoses).
 func (s *checker) checkEmptied(fn *ssa.Function, in ssa.Instruction) {
-	label, ok := s.Own.EmptyLoses(in)
-	if !ok {
-		return
-	}
-	var fa *ssa.FieldAddr
+	var f *types.Var
 	switch in := in.(type) {
 	case *ssa.Call:
-		fa = obligation.FieldLoad(in.Call.Args[0])
+		if isBuiltin(in, "clear") {
+			f = cancelsIn(in.Call.Args[0])
+		}
 	case *ssa.Store:
-		fa = in.Addr.(*ssa.FieldAddr)
+		if fa, ok := in.Addr.(*ssa.FieldAddr); ok {
+			f = cancelsField(obligation.FieldOf(fa))
+		}
 	}
-	f := obligation.FieldOf(fa)
-	if !lifecycle.IsCancelType(elemOf(f.Type())) || !s.storesCancels(f) {
+	if f == nil {
+		return // the cheap tests first: the model's walk the whole package
+	}
+	label, ok := s.Own.EmptyLoses(in)
+	if !ok || !s.storesCancels(f) {
 		return
 	}
 	s.Report("ctxcancel", analysis.Diagnostic{Pos: in.Pos(), Message: fmt.Sprintf("%s empties %s without calling the cancel functions it holds, so those contexts are never cancelled; call each before emptying it", lifecycle.FuncNoun(fn), label)})
 }
 
-// elemOf returns the element type of a map or slice type, or t.
-func elemOf(t types.Type) types.Type {
-	switch u := t.Underlying().(type) {
-	case *types.Map:
-		return u.Elem()
-	case *types.Slice:
-		return u.Elem()
+// cancelsIn returns the field x.f that v loads, if it holds a map or slice
+// of cancel-shaped functions; nil otherwise.
+func cancelsIn(v ssa.Value) *types.Var {
+	if fa := obligation.FieldLoad(v); fa != nil {
+		return cancelsField(obligation.FieldOf(fa))
 	}
-	return t
+	return nil
+}
+
+// cancelsField returns f if it holds a map or slice of cancel-shaped
+// functions; nil otherwise.
+func cancelsField(f *types.Var) *types.Var {
+	if f == nil {
+		return nil
+	}
+	switch u := f.Type().Underlying().(type) {
+	case *types.Map:
+		if lifecycle.IsCancelType(u.Elem()) {
+			return f
+		}
+	case *types.Slice:
+		if lifecycle.IsCancelType(u.Elem()) {
+			return f
+		}
+	}
+	return nil
+}
+
+// isBuiltin reports whether call calls the builtin name with one or more
+// arguments.
+func isBuiltin(call *ssa.Call, name string) bool {
+	b, ok := call.Call.Value.(*ssa.Builtin)
+	return ok && b.Name() == name && len(call.Call.Args) > 0
 }
 
 // storesCancels reports whether the package stores a cancel function into
@@ -149,7 +176,7 @@ func appendedTo(addr ssa.Value, f *types.Var) bool {
 			if !ok {
 				continue
 			}
-			if b, isBuiltin := call.Call.Value.(*ssa.Builtin); isBuiltin && b.Name() == "append" {
+			if isBuiltin(call, "append") {
 				if fa := obligation.FieldLoad(call.Call.Args[0]); fa != nil && obligation.FieldOf(fa) == f {
 					return true
 				}
