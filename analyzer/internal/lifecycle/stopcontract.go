@@ -134,23 +134,31 @@ func isFieldLoad(ch ssa.Value, f *types.Var) bool {
 // field f of their receiver, or nil if anything else in the package may
 // (or the field's channel goes where the analysis does not follow).
 func (s *State) stoppersOf(f *types.Var, recv types.Type) []*ssa.Function {
-	var stoppers []*ssa.Function
+	return s.methodsUsing(f, recv, MayBeSignalled, signalsOnly)
+}
+
+// methodsUsing returns the methods of recv's type that load field f from
+// their receiver where counts says the load matters, with the methods
+// that call them (withCallers); nil if such a load is used otherwise than
+// only allows, or is made elsewhere than on a receiver of recv's type.
+func (s *State) methodsUsing(f *types.Var, recv types.Type, counts, only func(ssa.Value) bool) []*ssa.Function {
+	var found []*ssa.Function
 	for _, fa := range s.FieldAddrs(f) {
 		fn := fa.Parent()
 		for _, ref := range *fa.Referrers() {
 			load, ok := ref.(*ssa.UnOp)
-			if !ok || load.Op != token.MUL || !MayBeSignalled(load) {
-				continue
+			if !ok || load.Op != token.MUL || !counts(load) {
+				continue // the field assigned, or a load that does not matter
 			}
-			if !signalsOnly(load) || !onReceiver(fn, fa.X) || !types.Identical(fn.Signature.Recv().Type(), recv) {
+			if !only(load) || !onReceiver(fn, fa.X) || !types.Identical(fn.Signature.Recv().Type(), recv) {
 				return nil
 			}
-			if !slices.Contains(stoppers, fn) {
-				stoppers = append(stoppers, fn)
+			if !slices.Contains(found, fn) {
+				found = append(found, fn)
 			}
 		}
 	}
-	return s.withCallers(stoppers, recv)
+	return s.withCallers(found, recv)
 }
 
 // withCallers returns stoppers, methods of recv's type, with the methods
@@ -198,23 +206,7 @@ func (s *State) cancelersOf(f *types.Var, recv types.Type) []*ssa.Function {
 	if g == nil {
 		return nil
 	}
-	var stoppers []*ssa.Function
-	for _, fa := range s.FieldAddrs(g) {
-		fn := fa.Parent()
-		for _, ref := range *fa.Referrers() {
-			load, ok := ref.(*ssa.UnOp)
-			if !ok || load.Op != token.MUL {
-				continue // the field assigned
-			}
-			if !callsOnly(load) || !onReceiver(fn, fa.X) || !types.Identical(fn.Signature.Recv().Type(), recv) {
-				return nil
-			}
-			if !slices.Contains(stoppers, fn) {
-				stoppers = append(stoppers, fn)
-			}
-		}
-	}
-	return s.withCallers(stoppers, recv)
+	return s.methodsUsing(g, recv, func(ssa.Value) bool { return true }, callsOnly)
 }
 
 // pairedCancel returns the field that keeps the cancel of the contexts

@@ -230,8 +230,10 @@ func (m *summaries) compute(fn *ssa.Function, f *FuncFact) {
 	}
 	// The standard library's are the knowledge table's to name (a HEAD
 	// response has no body to close: Client.Head is no wrapper of Do).
-	if mc, ok := m.s.returnsMustClose(fn); ok && !inStdTable(fn.Pkg.Pkg.Path()) {
-		f.MustClose = []MustClose{mc}
+	if fn.Pkg == nil || !inStdTable(fn.Pkg.Pkg.Path()) {
+		if mc, ok := m.s.returnsMustClose(fn); ok {
+			f.MustClose = []MustClose{mc}
+		}
 	}
 }
 
