@@ -84,6 +84,9 @@ func main() {
 	}
 	flag.CommandLine.Usage = usage
 	registerVersionFlag()
+	if underVet(os.Args[1:]) {
+		collectLate(firstCollection, softLimit) // a process per package: see gc.go
+	}
 	if args := os.Args[1:]; underVet(args) && vetxOnly(lastArg(args)) {
 		// go vet discards the package's diagnostics: only its facts count.
 		analyzer.SetFactsOnly(func(*types.Package) bool { return true })
