@@ -52,12 +52,18 @@ func TestCollectLateLeavesGOGCToTheEnvironment(t *testing.T) {
 	}
 }
 
-func TestCollectLateStages(t *testing.T) {
+// startCollectLate sets the policy as a vet-tool process does, with GOGC
+// and GOMEMLIMIT unset, for the test's duration.
+func startCollectLate(t *testing.T, first, soft int64) {
 	restoreGC(t)
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
-	const first, soft = 16 << 20, 256 << 20
 	collectLate(first, soft)
+}
+
+func TestCollectLateStages(t *testing.T) {
+	const first, soft = 16 << 20, 256 << 20
+	startCollectLate(t, first, soft)
 	if p, l := gcPolicy(); p != -1 || l != first {
 		t.Fatalf("before any collection: GOGC = %d, limit %d; want -1 (off) and %d", p, l, first)
 	}
@@ -68,11 +74,8 @@ func TestCollectLateStages(t *testing.T) {
 }
 
 func TestCollectLateLiftsTheLimitForLargeLiveHeaps(t *testing.T) {
-	restoreGC(t)
-	t.Setenv("GOGC", "")
-	t.Setenv("GOMEMLIMIT", "")
 	const first, soft = 8 << 20, 32 << 20
-	collectLate(first, soft)
+	startCollectLate(t, first, soft)
 	live := make([]byte, soft) // more than nine tenths of the soft limit, live below
 	for i := range live {
 		live[i] = byte(i)
