@@ -22,7 +22,7 @@ func TestCtxcancel(t *testing.T) {
 // facts (standalone mode; cmd/golifecheck's tests run go vet on the same
 // packages).
 func TestFactsAcrossPackages(t *testing.T) {
-	analysistest.Run(wants.Diagnostics(t), testdata, ctxcancel.Analyzer, "cancelhelperuse", "noreturn", "noreturnuse", "responseonly", "fetchonly")
+	analysistest.Run(wants.Diagnostics(t), testdata, ctxcancel.Analyzer, "cancelhelperuse", "noreturn", "noreturnuse", "responseonly", "fetchonly", "readhelperuse")
 }
 
 func TestFixes(t *testing.T) {

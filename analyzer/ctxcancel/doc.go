@@ -62,9 +62,12 @@
 //     mustclose entries); so is that of a function that returns such a
 //     response, or nil with its error (a wrapper of http.Get, in any
 //     package: its fact is mustClose[0.Body]). Reading the body (io.ReadAll, io.Copy: the
-//     table's reads entries) is not closing it; returning or storing the
-//     response, capturing it, or handing it or its body to any other
-//     function moves the obligation, and is left alone. Test files are
+//     table's reads entries) is not closing it, nor is handing the
+//     response to a function that only reads from it, neither closing the
+//     body nor handing either on (a status check, in any package: its
+//     fact is reads[0]); returning or storing the response, capturing it,
+//     or handing it or its body to any other function moves the
+//     obligation, and is left alone. Test files are
 //     left alone too: their httptest servers' Close ends the connections,
 //     and their fake transports return nothing to close;
 //   - a premature cancel: the cancel is deferred, so the context ends when

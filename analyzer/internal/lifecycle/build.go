@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -60,7 +61,8 @@ func buildSSA(pass *analysis.Pass, noReturn func(*types.Func) bool) (*ssa.Packag
 // function that returns a cancel, keeps a context (its keeps, for the
 // package's own facts) or returns a response to close (the knowledge
 // table's mustclose entries, a mustClose fact), or a function whose summary other
-// packages may need (one taking or returning a cancel-like function); for
+// packages may need (one taking or returning a cancel-like function, or
+// taking a response to close); for
 // gostop, a go statement, a loop with no condition (outside generated
 // files) or over a channel, a select, or a call of a function whose summary
 // says it launches or runs forever; for chanblock, a channel made or
@@ -80,6 +82,12 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 			}
 			if chanblock && anyChanType(sig.Params()) {
 				return true // other packages need its chan[N] facts
+			}
+			if ctxcancel && slices.ContainsFunc(slices.Collect(sig.Params().Variables()), func(v *types.Var) bool {
+				_, ok := know.closerField(v.Type())
+				return ok
+			}) {
+				return true // other packages need its reads facts
 			}
 		}
 	}

@@ -58,6 +58,8 @@ type knowledge struct {
 	// mustClose maps a function's full name to the result and field that
 	// must be closed (net/http.Get: result 0's Body).
 	mustClose map[string]MustClose
+	// closeFields holds the fields mustClose names (Body).
+	closeFields map[string]bool
 	// reads maps a function's full name to the arguments it only reads
 	// from, neither closing nor keeping them (io.ReadAll: 0).
 	reads map[string][]int
@@ -221,6 +223,7 @@ func (k *knowledge) parse(name, text string) error {
 				return fmt.Errorf("%s:%d: want \"mustclose FUNCTION RESULT FIELD\", got %q", name, i+1, line)
 			}
 			k.mustClose[f[1]] = MustClose{Result: r, Field: f[3]}
+			k.closeFields[f[3]] = true
 		case "release":
 			if len(f) != 2 {
 				return fmt.Errorf("%s:%d: want \"release METHOD\", got %q", name, i+1, line)
@@ -263,6 +266,7 @@ func newKnowledge() *knowledge {
 		closedBy:    make(map[string][]string),
 		Once:        make(map[string]bool),
 		mustClose:   make(map[string]MustClose),
+		closeFields: make(map[string]bool),
 		reads:       make(map[string][]int),
 		release:     make(map[string]bool),
 		paths:       make(map[string]bool),
@@ -283,6 +287,54 @@ type MustCall struct {
 type MustClose struct {
 	Result int
 	Field  string
+}
+
+// closerField returns the field to close of a value of type t: t is the
+// result type, a pointer to a struct, of a mustclose entry's function
+// (*http.Response, whose Body), and the field has a Close method.
+func (k *knowledge) closerField(t types.Type) (string, bool) {
+	ptr, ok := types.Unalias(t).(*types.Pointer)
+	if !ok {
+		return "", false
+	}
+	named, ok := types.Unalias(ptr.Elem()).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return "", false
+	}
+	st, ok := named.Underlying().(*types.Struct)
+	if !ok {
+		return "", false
+	}
+	for f := range st.Fields() {
+		if k.closeFields[f.Name()] && hasClose(f.Type()) && k.mustCloseResult(t, f.Name()) {
+			return f.Name(), true
+		}
+	}
+	return "", false
+}
+
+// mustCloseResult reports whether a mustclose entry's function, declared
+// in the package of t's element type, returns t with field to close.
+func (k *knowledge) mustCloseResult(t types.Type, field string) bool {
+	pkg := types.Unalias(t.(*types.Pointer).Elem()).(*types.Named).Obj().Pkg()
+	pkgs := map[string]*types.Package{pkg.Path(): pkg}
+	for name, mc := range k.mustClose {
+		if mc.Field != field || packageOf(name, pkgs) == nil {
+			continue
+		}
+		fn, ok := lookupFullName(pkg, name).(*types.Func)
+		if ok && mc.Result < fn.Signature().Results().Len() && types.Identical(fn.Signature().Results().At(mc.Result).Type(), t) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasClose reports whether t's method set has Close.
+func hasClose(t types.Type) bool {
+	obj, _, _ := types.LookupFieldOrMethod(t, false, nil, "Close")
+	_, ok := obj.(*types.Func)
+	return ok
 }
 
 // MustCloseOf returns what of fn's results must be closed, if anything.

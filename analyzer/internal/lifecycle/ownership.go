@@ -32,11 +32,28 @@ func (m *summaries) Releases(method *ssa.Function) bool {
 	return ok && m.s.Know.Releases(obj)
 }
 
-// Reads tells the ownership model that callee, by the knowledge table,
-// only reads from its argument i: it neither closes nor keeps it.
+// Reads tells the ownership model that callee only reads from its
+// argument i, neither closing nor keeping it: by the knowledge table's
+// reads entries, or by callee's summary (its reads fact).
 func (s *State) Reads(callee *ssa.Function, i int) bool {
-	obj, ok := callee.Object().(*types.Func)
-	return ok && s.Know.Reads(obj, i)
+	if obj, ok := callee.Object().(*types.Func); ok && s.Know.Reads(obj, i) {
+		return true
+	}
+	return contains(s.Sums.Of(callee).Reads, i)
+}
+
+// readParams returns fn's parameters that hold something to close (see
+// closerField) and that fn only reads from: the ownership model finds no
+// Close of the field and no hand-off of the value or the field in fn.
+func (s *State) readParams(fn *ssa.Function) []int {
+	var reads []int
+	for i, p := range fn.Params {
+		field, ok := s.Know.closerField(p.Type())
+		if ok && !s.Own.FollowCloser(p, obligation.Closer{Field: field, Reads: s.Reads}).Releases() {
+			reads = append(reads, i)
+		}
+	}
+	return reads
 }
 
 // MustClose returns the obligation the knowledge table puts on call's

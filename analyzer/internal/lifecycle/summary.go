@@ -66,6 +66,12 @@ type FuncFact struct {
 	// function returns (a wrapper of http.Get), the result and field its
 	// callers must close; at most one.
 	MustClose []MustClose
+	// Reads lists the parameters (SSA numbering) holding something to
+	// close (a pointer to a struct with a field a mustclose entry names,
+	// such as an *http.Response) that the function only reads from: it
+	// neither closes that field nor hands the value or the field on, so
+	// a caller that owes the Close still owes it after the call.
+	Reads []int
 }
 
 func (*FuncFact) AFact() {}
@@ -108,11 +114,14 @@ func (f *FuncFact) String() string {
 	for _, mc := range f.MustClose {
 		parts = append(parts, fmt.Sprintf("mustClose[%d.%s]", mc.Result, mc.Field))
 	}
+	if len(f.Reads) > 0 {
+		parts = append(parts, fmt.Sprintf("reads%v", f.Reads))
+	}
 	return strings.Join(parts, " ")
 }
 
 func (f *FuncFact) empty() bool {
-	return len(f.Cancels) == 0 && len(f.Keeps) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0 && len(f.Streams) == 0 && len(f.MustStop) == 0 && len(f.StartStops) == 0 && len(f.MustClose) == 0
+	return len(f.Cancels) == 0 && len(f.Keeps) == 0 && len(f.Drops) == 0 && f.Forever == "" && len(f.StopsOnlyVia) == 0 && len(f.Launches) == 0 && len(f.Chans) == 0 && len(f.Streams) == 0 && len(f.MustStop) == 0 && len(f.StartStops) == 0 && len(f.MustClose) == 0 && len(f.Reads) == 0
 }
 
 // summaries computes funcFacts for the functions of the package being
@@ -234,6 +243,7 @@ func (m *summaries) compute(fn *ssa.Function, f *FuncFact) {
 		if mc, ok := m.s.returnsMustClose(fn); ok {
 			f.MustClose = []MustClose{mc}
 		}
+		f.Reads = m.s.readParams(fn) // the standard library's: the reads entries
 	}
 }
 

@@ -90,3 +90,18 @@ func Execute(url string) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, err
 }
+
+// CheckStatus only reads the response's status: its callers still owe
+// the Body's Close.
+func CheckStatus(resp *http.Response) error { // want CheckStatus:`reads\[0\]`
+	if resp.StatusCode != http.StatusOK {
+		return errors.New(resp.Status)
+	}
+	return nil
+}
+
+// Consume reads the response's Body and closes it.
+func Consume(resp *http.Response) error {
+	defer resp.Body.Close()
+	return CheckStatus(resp)
+}
