@@ -43,8 +43,12 @@
 //     knowledge table's release entries name) calls, while those
 //     never reach it (a pool whose fail cancels, and whose Wait does not):
 //     when nothing fails, the context lives as long as its parent. A
-//     caller named as an end of life (Cancel, Release, Abort...), a
-//     closure or goroutine that calls it, or a type without release
+//     closure that runs within a method (started as its goroutine,
+//     called, deferred, run by a sync.Once) and waits for nothing calls
+//     it as that method does (a pool whose Go's goroutine cancels on an
+//     error). A caller named as an end of life (Cancel, Release,
+//     Abort...), a closure kept, handed on, or that receives or selects
+//     before (a watcher woken by Close), or a type without release
 //     methods is left alone;
 //   - a cancel stored in a field whose release method calls it only on some
 //     paths (guards excuse a path: the field is nil, an idempotence flag the

@@ -3,6 +3,7 @@ package obligation
 import (
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -66,8 +67,8 @@ func (m *Model) fieldOwnership(f *types.Var) Ownership {
 			if partial == nil {
 				partial = p
 			}
-		case fl.onlyCalled() && readFromReceiver(v):
-			callers = append(callers, v.Parent())
+		case fl.onlyCalled() && readFromReceiver(v) != nil:
+			callers = append(callers, readFromReceiver(v))
 		default:
 			released = true // handed on: whoever gets it may call it
 		}
@@ -83,16 +84,160 @@ func (m *Model) fieldOwnership(f *types.Var) Ownership {
 	return Ownership{Released: true, Partial: partial}
 }
 
-// readFromReceiver reports whether v is loaded from a field of its
-// method's own receiver (c.cancel in a method of c's type).
-func readFromReceiver(v ssa.Value) bool {
+// readFromReceiver returns the method from whose receiver's field v is
+// loaded (c.cancel in a method of c's type, or in a closure that runs
+// within it: see receiverMethod); nil if v is loaded otherwise.
+func readFromReceiver(v ssa.Value) *ssa.Function {
 	load, ok := v.(*ssa.UnOp)
 	if !ok {
-		return false
+		return nil
 	}
 	fa, ok := load.X.(*ssa.FieldAddr)
-	recv := receiver(v.Parent())
-	return ok && recv != nil && fa.X == recv
+	if !ok {
+		return nil
+	}
+	return receiverMethod(fa.X)
+}
+
+// receiverMethod returns the method whose receiver x is: the method's
+// receiver parameter, or a closure's load of the variable it captured
+// that holds it (see capturedCell), where the
+// closure runs within the method or a goroutine it starts (see
+// runsWithin) and, with the method, waits for nothing, so that a call the
+// closure makes is the method's (a pool's Go whose goroutine cancels on an
+// error). nil otherwise: a closure kept or handed on runs when its holder
+// decides, and one that receives or selects, or is deferred or started
+// in a method that does, may be woken by a release method (a watcher
+// that cancels once Close closes its channel; a server's run loop whose
+// deferred cleanup cancels once Stop has told it to return).
+func receiverMethod(x ssa.Value) *ssa.Function {
+	switch x := x.(type) {
+	case *ssa.Parameter:
+		if fn := x.Parent(); receiver(fn) == x {
+			return fn
+		}
+	case *ssa.UnOp:
+		// A captured variable: the closures share its cell (an Alloc of the
+		// method) through their free variables.
+		fv, ok := x.X.(*ssa.FreeVar)
+		if !ok || x.Op != token.MUL {
+			return nil
+		}
+		if cell := capturedCell(fv); cell != nil {
+			if v := onlyStore(cell); v != nil {
+				if m := receiverMethod(v); m != nil && !waits(m) {
+					return m
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// capturedCell returns the Alloc that fv, a free variable, is bound to
+// through the closures that enclose it, each of which must run within its
+// parent and wait for nothing; nil otherwise.
+func capturedCell(fv *ssa.FreeVar) *ssa.Alloc {
+	for {
+		fn := fv.Parent()
+		mc := makeClosureOf(fn)
+		if mc == nil || !runsWithin(mc) || waits(fn) {
+			return nil
+		}
+		switch b := mc.Bindings[slices.Index(fn.FreeVars, fv)].(type) {
+		case *ssa.FreeVar:
+			fv = b
+		case *ssa.Alloc:
+			return b
+		default:
+			return nil
+		}
+	}
+}
+
+// onlyStore returns the value stored in cell if it is stored once and
+// never otherwise handed out but to closures; nil otherwise.
+func onlyStore(cell *ssa.Alloc) ssa.Value {
+	var v ssa.Value
+	for _, in := range *cell.Referrers() {
+		switch in := in.(type) {
+		case *ssa.Store:
+			if v != nil || in.Addr != cell {
+				return nil
+			}
+			v = in.Val
+		case *ssa.MakeClosure, *ssa.UnOp, *ssa.DebugRef:
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+// waits reports whether fn receives from a channel or selects.
+func waits(fn *ssa.Function) bool {
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			switch in := in.(type) {
+			case *ssa.Select:
+				return true
+			case *ssa.UnOp:
+				if in.Op == token.ARROW {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// makeClosureOf returns the one MakeClosure of the anonymous function fn
+// in its parent, or nil.
+func makeClosureOf(fn *ssa.Function) *ssa.MakeClosure {
+	if fn.Parent() == nil {
+		return nil
+	}
+	var found *ssa.MakeClosure
+	for _, b := range fn.Parent().Blocks {
+		for _, in := range b.Instrs {
+			if mc, ok := in.(*ssa.MakeClosure); ok && mc.Fn == fn {
+				if found != nil {
+					return nil
+				}
+				found = mc
+			}
+		}
+	}
+	return found
+}
+
+// runsWithin reports whether every use of the closure mc runs it within
+// the function that makes it: called, deferred, started as a goroutine,
+// or passed to (*sync.Once).Do.
+func runsWithin(mc *ssa.MakeClosure) bool {
+	for _, in := range *mc.Referrers() {
+		switch in := in.(type) {
+		case *ssa.DebugRef:
+		case ssa.CallInstruction:
+			com := in.Common()
+			if com.Value != mc && !(isOnceDo(com) && len(com.Args) == 2 && com.Args[1] == mc && com.Args[0] != mc) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isOnceDo reports whether com calls (*sync.Once).Do.
+func isOnceDo(com *ssa.CallCommon) bool {
+	callee := com.StaticCallee()
+	if callee == nil || callee.Name() != "Do" {
+		return false
+	}
+	named := recvNamed(callee)
+	return named != nil && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "sync" && named.Obj().Name() == "Once"
 }
 
 // onlyCalled reports whether the value is called, never handed on.

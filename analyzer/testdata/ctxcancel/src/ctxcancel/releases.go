@@ -3,6 +3,7 @@ package ctxcancel
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // The kind: a cancel kept in a field must be called by the type's release
@@ -150,4 +151,157 @@ func subscribe(parent context.Context) *subscription {
 	ctx, cancel := context.WithCancel(parent)
 	use(ctx)
 	return &subscription{info: &subInfo{cancel: cancel}}
+}
+
+// A cancel called by a closure that runs within a method (started as its
+// goroutine, called, deferred, or run by a sync.Once there) is that
+// method's call: a pool whose Go cancels on the first error and whose
+// Wait never cancels leaks its context once every task succeeds.
+type oncePool struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	errOnce sync.Once
+	err     error
+}
+
+func newOncePool(parent context.Context) *oncePool {
+	ctx, cancel := context.WithCancel(parent) // want `stored in field oncePool.cancel, which Wait never calls \(only Go does\); call it in Wait`
+	return &oncePool{ctx: ctx, cancel: cancel}
+}
+
+func (p *oncePool) Go(task func(context.Context) error) { // want Go:`launches\[1\]`
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		if err := task(p.ctx); err != nil {
+			p.errOnce.Do(func() {
+				p.err = err
+				p.cancel()
+			})
+		}
+	}()
+}
+
+func (p *oncePool) Wait() error {
+	p.wg.Wait()
+	return p.err
+}
+
+type goPool struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func newGoPool(parent context.Context) *goPool {
+	ctx, cancel := context.WithCancel(parent) // want `stored in field goPool.cancel, which Wait never calls \(only Go does\)`
+	return &goPool{ctx: ctx, cancel: cancel}
+}
+
+func (p *goPool) Go(task func(context.Context) error) { // want Go:`launches\[1\]`
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		if task(p.ctx) != nil {
+			p.cancel()
+		}
+	}()
+}
+
+func (p *goPool) Wait() { p.wg.Wait() }
+
+// Clean: Wait cancels through a sync.Once of its own; a closure kept in a
+// field, or handed to time.AfterFunc, runs when its holder decides.
+type closingPool struct {
+	cancel context.CancelFunc
+	once   sync.Once
+	wg     sync.WaitGroup
+}
+
+func newClosingPool(parent context.Context) (*closingPool, context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	return &closingPool{cancel: cancel}, ctx
+}
+
+func (p *closingPool) fail() { p.once.Do(func() { p.cancel() }) }
+
+func (p *closingPool) Wait() {
+	p.wg.Wait()
+	p.once.Do(func() { p.cancel() })
+}
+
+type hookPool struct {
+	cancel  context.CancelFunc
+	onClose func()
+}
+
+func newHookPool(parent context.Context) (*hookPool, context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	return &hookPool{cancel: cancel}, ctx
+}
+
+func (p *hookPool) arm() { p.onClose = func() { p.cancel() } }
+
+func (p *hookPool) Close() {
+	if p.onClose != nil {
+		p.onClose()
+	}
+}
+
+type timedPool struct{ cancel context.CancelFunc }
+
+func newTimedPool(parent context.Context) (*timedPool, context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	return &timedPool{cancel: cancel}, ctx
+}
+
+func (p *timedPool) start(d time.Duration) { time.AfterFunc(d, func() { p.cancel() }) }
+
+func (p *timedPool) Wait() {}
+
+// Clean: a goroutine of a method waits for Close's signal, then cancels.
+type startedWatch struct {
+	cancel context.CancelFunc
+	stop   chan struct{}
+}
+
+func newStartedWatch(parent context.Context) (*startedWatch, context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	return &startedWatch{cancel: cancel, stop: make(chan struct{})}, ctx
+}
+
+func (w *startedWatch) Start() {
+	go func() {
+		<-w.stop
+		w.cancel()
+	}()
+}
+
+func (w *startedWatch) Close() { close(w.stop) }
+
+// Clean: a run loop whose deferred cleanup cancels once Stop tells it to
+// return.
+type runLoop struct {
+	cancel context.CancelFunc
+	stop   chan struct{}
+	done   chan struct{}
+}
+
+func newRunLoop(parent context.Context) (*runLoop, context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	return &runLoop{cancel: cancel, stop: make(chan struct{}), done: make(chan struct{})}, ctx
+}
+
+func (r *runLoop) run() {
+	defer func() {
+		r.cancel()
+		close(r.done)
+	}()
+	<-r.stop
+}
+
+func (r *runLoop) Stop() {
+	close(r.stop)
+	<-r.done
 }
