@@ -306,7 +306,7 @@ func (k *knowledge) closerField(t types.Type) (string, bool) {
 		return "", false
 	}
 	for f := range st.Fields() {
-		if k.closeFields[f.Name()] && hasClose(f.Type()) && k.mustCloseResult(t, f.Name()) {
+		if k.closeFields[f.Name()] && hasClose(f.Type()) && k.mustCloseResult(ptr, named.Obj().Pkg(), f.Name()) {
 			return f.Name(), true
 		}
 	}
@@ -314,9 +314,8 @@ func (k *knowledge) closerField(t types.Type) (string, bool) {
 }
 
 // mustCloseResult reports whether a mustclose entry's function, declared
-// in the package of t's element type, returns t with field to close.
-func (k *knowledge) mustCloseResult(t types.Type, field string) bool {
-	pkg := types.Unalias(t.(*types.Pointer).Elem()).(*types.Named).Obj().Pkg()
+// in pkg (that of t's element type), returns t with field to close.
+func (k *knowledge) mustCloseResult(t *types.Pointer, pkg *types.Package, field string) bool {
 	pkgs := map[string]*types.Package{pkg.Path(): pkg}
 	for name, mc := range k.mustClose {
 		if mc.Field != field || packageOf(name, pkgs) == nil {

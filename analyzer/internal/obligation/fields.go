@@ -62,13 +62,14 @@ func (m *Model) fieldOwnership(f *types.Var) Ownership {
 			continue
 		}
 		p := fl.releaseMethod(v)
+		method := readFromReceiver(v)
 		switch {
 		case p != nil:
 			if partial == nil {
 				partial = p
 			}
-		case fl.onlyCalled() && readFromReceiver(v) != nil:
-			callers = append(callers, readFromReceiver(v))
+		case fl.onlyCalled() && method != nil:
+			callers = append(callers, method)
 		default:
 			released = true // handed on: whoever gets it may call it
 		}
@@ -101,11 +102,10 @@ func readFromReceiver(v ssa.Value) *ssa.Function {
 
 // receiverMethod returns the method whose receiver x is: the method's
 // receiver parameter, or a closure's load of the variable it captured
-// that holds it (see capturedCell), where the
-// closure runs within the method or a goroutine it starts (see
-// runsWithin) and, with the method, waits for nothing, so that a call the
-// closure makes is the method's (a pool's Go whose goroutine cancels on an
-// error). nil otherwise: a closure kept or handed on runs when its holder
+// that holds it (see capturedCell), where the closure runs within the
+// method or a goroutine it starts (see runsWithin) and, with the method,
+// waits for nothing, so that a call the closure makes is the method's (a
+// pool's Go whose goroutine cancels on an error). nil otherwise: a closure kept or handed on runs when its holder
 // decides, and one that receives or selects, or is deferred or started
 // in a method that does, may be woken by a release method (a watcher
 // that cancels once Close closes its channel; a server's run loop whose

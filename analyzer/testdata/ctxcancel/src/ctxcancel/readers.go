@@ -112,3 +112,16 @@ func handedToValue(u string, handle func(*http.Response) error) error {
 	}
 	return handle(resp)
 }
+
+// An alias of the response's pointer type is the same type.
+type respPtr = *http.Response
+
+func aliasStatus(resp respPtr) int { return resp.StatusCode } // want aliasStatus:`reads\[0\]`
+
+func aliasStatusChecked(u string) int {
+	resp, err := http.Get(u) // want `resp.Body from http.Get is never closed`
+	if err != nil {
+		return 0
+	}
+	return aliasStatus(resp)
+}
