@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"slices"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -83,10 +82,7 @@ func needsSSA(pass *analysis.Pass, know *knowledge) bool {
 			if chanblock && anyChanType(sig.Params()) {
 				return true // other packages need its chan[N] facts
 			}
-			if ctxcancel && slices.ContainsFunc(slices.Collect(sig.Params().Variables()), func(v *types.Var) bool {
-				_, ok := know.closerField(v.Type())
-				return ok
-			}) {
+			if ctxcancel && anyCloserType(know, sig.Params()) {
 				return true // other packages need its reads facts
 			}
 		}
@@ -199,6 +195,17 @@ func makesChan(pass *analysis.Pass, call *ast.CallExpr) bool {
 func anyChanType(vars *types.Tuple) bool {
 	for v := range vars.Variables() {
 		if _, ok := v.Type().Underlying().(*types.Chan); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// anyCloserType reports whether a parameter list holds something to
+// close (see knowledge.closerField).
+func anyCloserType(know *knowledge, vars *types.Tuple) bool {
+	for v := range vars.Variables() {
+		if _, ok := know.closerField(v.Type()); ok {
 			return true
 		}
 	}
