@@ -47,8 +47,10 @@
 // silent on paths that branch on data goroutines share outside the model
 // (an atomic counter read elsewhere), that assume a count the function is
 // given is zero, or that leave the function blocked after its caller's
-// objects moved. A search has a budget (states per function and per
-// package); past it, what it found stands and the rest is not reported.
+// objects moved. A search has a budget (work per function and per
+// package, counted in instructions and states, not time, so that findings
+// do not depend on the machine); past it, what it found stands and the
+// rest is not reported.
 // It is off by default: on real modules its findings are not yet as
 // precise as the rules' (docs/realcode.md).
 //

@@ -16,7 +16,7 @@ import (
 // checkEngine reports the operations the engine finds blocked forever
 // that no rule reported on the same line.
 func (s *checker) checkEngine() {
-	e := engine.New(s.Pkg.Prog, engine.DefaultLimits)
+	e := engine.New(s.Pkg.Prog, s.Funcs, engine.DefaultLimits)
 	e.Unevaluated = func(in ssa.Instruction) bool { return !s.Evaluated(in.Pos()) }
 	for _, fn := range s.Funcs {
 		if !isRoot(fn) {

@@ -43,12 +43,19 @@ func (e *Explorer) callee(s *state, f *frame, c *ssa.CallCommon) (value, []value
 }
 
 // name returns the library name of a function without a body in the
-// model: "(*sync.Mutex).Lock", "context.WithCancel".
-func name(fn *ssa.Function) string {
+// model: "(*sync.Mutex).Lock", "context.WithCancel". The search asks it at
+// every call it steps over, so the names are kept: ssa's String builds
+// the name anew each time.
+func (e *Explorer) name(fn *ssa.Function) string {
 	if o := fn.Origin(); o != nil {
 		fn = o
 	}
-	return fn.String()
+	n, ok := e.names[fn]
+	if !ok {
+		n = fn.String()
+		e.names[fn] = n
+	}
+	return n
 }
 
 // body reports whether the engine follows calls of fn into its body.
@@ -84,7 +91,7 @@ func (e *Explorer) call(s *state, pi int, c *ssa.CallCommon, fn value, args []va
 			return nil, true
 		}
 		if !e.modelled(fv.fn) {
-			if done, alive := e.library(s, pi, name(fv.fn), c, args); done {
+			if done, alive := e.library(s, pi, e.name(fv.fn), c, args); done {
 				return nil, alive
 			}
 		}
@@ -109,7 +116,7 @@ func (e *Explorer) opaque(s *state, pi int, c *ssa.CallCommon, fn value, args []
 	}
 	r := e.result(s, pi, c, args)
 	if cv, ok := fn.(closV); ok {
-		assumeResult(s, name(cv.fn), r)
+		assumeResult(s, e.name(cv.fn), r)
 	}
 	e.finishCall(s, pi, r)
 }

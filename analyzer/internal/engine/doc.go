@@ -50,10 +50,14 @@
 // goroutines started together are not run in all k! orders of their first
 // steps. The search is breadth-first, with states
 // hashed (loop visit counts aside; a 64-bit hash of a canonical encoding),
-// loops unrolled Limits.Visits times, and a budget of states and time per
-// root and per package (Limits); a root past its budget is counted
-// (Stats.PastBudget) and keeps what it found, a root the package's budget
-// leaves no room for is skipped (Stats.Skipped). A successor state shares
+// loops unrolled Limits.Visits times, and a budget per root and per
+// package (Limits) counted in work units, instructions interpreted and
+// bytes of states hashed (stateWork), not in time, so that the same code
+// gives the same findings on any machine; a root past its budget is
+// counted (Stats.PastBudget) and keeps what it found, a root the package's
+// budget leaves no room for is skipped (Stats.Skipped). The package's
+// budget grows with its instructions, so that the search costs at most a
+// fixed multiple of what building the package's SSA form does. A successor state shares
 // its frames, a frame's registers in chunks, and its objects with the
 // state it came from until it changes them (copy on write: state.clone,
 // topFrame, regFile, mobj).

@@ -28,11 +28,15 @@ func encBool(b *strings.Builder, v bool) {
 
 // encPtr appends the identity of the pointer p (an *ssa.Function, an
 // instruction, a type): its address, which is stable for the life of the
-// process, as fmt's %p is.
+// process, as fmt's %p is, in base 36 padded to ten digits (any address
+// below 2^51), so that an encoding's length, which the search's budget
+// counts, does not depend on where the allocator put things.
 func encPtr(b *strings.Builder, p any) {
 	if v := reflect.ValueOf(p); v.Kind() == reflect.Pointer {
 		var buf [16]byte
-		b.Write(strconv.AppendUint(buf[:0], uint64(v.Pointer()), 36))
+		d := strconv.AppendUint(buf[:0], uint64(v.Pointer()), 36)
+		b.WriteString("0000000000"[min(len(d), 10):])
+		b.Write(d)
 		return
 	}
 	fmt.Fprintf(b, "%p", p)

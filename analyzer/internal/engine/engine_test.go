@@ -19,7 +19,7 @@ var explore = &analysis.Analyzer{
 	Requires: []*analysis.Analyzer{buildssa.Analyzer},
 	Run: func(pass *analysis.Pass) (any, error) {
 		ssainfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
-		e := engine.New(ssainfo.Pkg.Prog, engine.DefaultLimits)
+		e := engine.New(ssainfo.Pkg.Prog, ssainfo.SrcFuncs, engine.DefaultLimits)
 		seen := make(map[ssa.Instruction]bool)
 		for _, fn := range ssainfo.SrcFuncs {
 			for _, f := range e.Explore(fn) {

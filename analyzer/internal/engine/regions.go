@@ -109,8 +109,8 @@ func (e *Explorer) quietLoop(fn *ssa.Function, h *ssa.BasicBlock) bool {
 					return false
 				}
 			case *ssa.Call:
-				if callee := in.Call.StaticCallee(); callee == nil || isLibrary(callee) && name(callee) != "time.Sleep" || callee.Pkg == fn.Pkg && !e.syncFree(callee, 3) {
-					if callee == nil || name(callee) != "runtime.Gosched" {
+				if callee := in.Call.StaticCallee(); callee == nil || isLibrary(callee) && e.name(callee) != "time.Sleep" || callee.Pkg == fn.Pkg && !e.syncFree(callee, 3) {
+					if callee == nil || e.name(callee) != "runtime.Gosched" {
 						return false
 					}
 				}

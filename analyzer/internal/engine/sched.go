@@ -37,9 +37,9 @@ func (e *Explorer) pendingCall(s *state, pi int) (*ssa.CallCommon, value, []valu
 
 // blockingKind returns what a blocking library call does, "" for any
 // other call.
-func blockingKind(fn value) string {
+func (e *Explorer) blockingKind(fn value) string {
 	if cv, ok := fn.(closV); ok && (len(cv.fn.Blocks) == 0 || isLibrary(cv.fn)) {
-		n := name(cv.fn)
+		n := e.name(cv.fn)
 		if isAtomic(n) {
 			return "atomic" // never blocks, but observes what others do
 		}
@@ -61,7 +61,7 @@ func (e *Explorer) atOp(s *state, pi int) bool {
 		return in.Op == token.ARROW
 	case *ssa.Call, *ssa.RunDefers:
 		_, fn, _ := e.pendingCall(s, pi)
-		return blockingKind(fn) != ""
+		return e.blockingKind(fn) != ""
 	}
 	return false
 }

@@ -19,12 +19,15 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 	if len(root.Blocks) == 0 {
 		return nil
 	}
-	if e.limits.Package > 0 && e.Stats.States >= e.limits.Package || e.limits.PackageTime > 0 && e.spent >= e.limits.PackageTime {
+	if e.packageWork > 0 && e.Stats.Work >= e.packageWork || e.limits.PackageTime > 0 && e.spent >= e.limits.PackageTime {
 		e.Stats.Skipped++
 		e.cut = true
 		return nil
 	}
-	e.root, e.cut = root, false
+	e.root, e.cut, e.work, e.budget = root, false, 0, e.limits.Work
+	if left := e.packageWork - e.Stats.Work; e.packageWork > 0 && left < e.budget {
+		e.budget = left // the package's work runs out first
+	}
 	start := time.Now()
 	defer func() { e.spent += time.Since(start) }()
 	e.deadline = start.Add(e.limits.Time)
@@ -40,10 +43,11 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 	// budget's few thousand states a collision, which would drop a state,
 	// has odds of about one in 10^12.
 	seed := maphash.MakeSeed()
-	seen := map[uint64]bool{maphash.String(seed, init.hash()): true}
+	enc := init.hash(0)
+	seen := map[uint64]bool{maphash.String(seed, enc): true}
 	found := make(map[ssa.Instruction]Finding)
-	for queue := []*state{init}; len(queue) > 0; queue = queue[1:] {
-		if len(seen) > e.limits.States || time.Now().After(e.deadline) {
+	for queue := []*state{init}; len(queue) > 0; queue[0], queue = nil, queue[1:] {
+		if len(seen) > e.limits.States || e.work > e.budget || time.Now().After(e.deadline) {
 			e.cut = true
 			break
 		}
@@ -52,13 +56,16 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 			e.verdict(queue[0], found)
 		}
 		for _, n := range next {
-			if h := maphash.String(seed, n.hash()); !seen[h] {
+			enc = n.hash(len(enc))
+			e.work += stateWork(enc)
+			if h := maphash.String(seed, enc); !seen[h] {
 				seen[h] = true
 				queue = append(queue, n)
 			}
 		}
 	}
 	e.Stats.States += len(seen)
+	e.Stats.Work += e.work
 	if e.cut {
 		e.Stats.PastBudget++
 	}
@@ -188,7 +195,7 @@ func (e *Explorer) blockedOn(s *state, pi int) (string, ssa.Value, bool) {
 	if c.IsInvoke() {
 		operand = c.Value
 	}
-	what := blockingKind(fn)
+	what := e.blockingKind(fn)
 	switch what {
 	case "lock", "rlock":
 		o := s.sync(key)

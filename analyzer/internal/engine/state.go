@@ -215,9 +215,12 @@ func (s *state) note(proc int, pos token.Pos, what string) {
 }
 
 // hash returns the state's canonical encoding: equal for states that
-// behave the same from here on (the visit counts of loops aside).
-func (s *state) hash() string {
+// behave the same from here on (the visit counts of loops aside). size is
+// the length of an encoding like it (the last one made), to which the
+// builders grow at once instead of in steps.
+func (s *state) hash(size int) string {
 	var b strings.Builder
+	b.Grow(size)
 	for _, p := range s.procs {
 		b.WriteByte('P')
 		for _, f := range [...]bool{p.ready, p.done, p.waiting, p.woken} {
@@ -251,15 +254,15 @@ func (s *state) hash() string {
 	// but for which iteration made a value are one; what the path assumed
 	// of a symbol no longer held anywhere is dropped.
 	names := make(map[string]string)
-	live := renameFresh(b.String(), func(k string) string {
+	var a strings.Builder
+	a.Grow(size)
+	renameInto(&a, b.String(), func(k string) string {
 		if n, ok := names[k]; ok {
 			return n
 		}
 		names[k] = joinKey("#", len(names))
 		return names[k]
 	})
-	var a strings.Builder
-	a.WriteString(live)
 	rename := func(k string) (string, bool) {
 		ok := true
 		r := renameFresh(k, func(x string) string {
@@ -366,16 +369,22 @@ func renameFresh(x string, name func(string) string) string {
 		return x
 	}
 	var b strings.Builder
+	renameInto(&b, x, name)
+	return b.String()
+}
+
+// renameInto writes renameFresh(x, name) to b.
+func renameInto(b *strings.Builder, x string, name func(string) string) {
 	for {
 		i := strings.IndexByte(x, 1)
 		if i < 0 {
 			b.WriteString(x)
-			return b.String()
+			return
 		}
 		j := strings.IndexByte(x[i:], 2)
 		if j < 0 {
 			b.WriteString(x)
-			return b.String()
+			return
 		}
 		b.WriteString(x[:i])
 		b.WriteString(name(x[i : i+j+1]))

@@ -84,7 +84,7 @@ func (e *Explorer) freeCall(c *ssa.CallCommon, depth int) bool {
 		if len(v.Blocks) > 0 {
 			return e.syncFree(v, depth-1)
 		}
-		n := name(v)
+		n := e.name(v)
 		for _, p := range []string{"sync.", "(*sync.", "sync/", "(*sync/", "context.", "time.", "(*time.", "golang.org/x/sync", "(*golang.org/x/sync", "runtime.", "os.Exit", "log.Fatal", "log.Panic", "(*log.Logger).Fatal", "(*log.Logger).Panic"} {
 			if strings.HasPrefix(n, p) {
 				return n == "time.Now" || n == "time.Since" || n == "time.Sleep" || strings.HasPrefix(n, "(time.")

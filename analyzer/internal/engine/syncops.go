@@ -16,7 +16,7 @@ func (e *Explorer) callMoves(s *state, pi int) ([]*state, bool) {
 		o = &syncObj{holder: -1, ctx: -1}
 	}
 	finish := func(r value) func(*state) { return func(c *state) { e.finishCall(c, pi, r) } }
-	switch blockingKind(fn) {
+	switch e.blockingKind(fn) {
 	case "lock":
 		if o.holder >= 0 || o.readers > 0 {
 			return nil, false
@@ -60,7 +60,7 @@ func (e *Explorer) waitsAt(s *state, except int, key, kind string) bool {
 		if qi == except || !q.atOperation() {
 			continue
 		}
-		if _, fn, args := e.pendingCall(s, qi); blockingKind(fn) == kind && len(args) > 0 {
+		if _, fn, args := e.pendingCall(s, qi); e.blockingKind(fn) == kind && len(args) > 0 {
 			if k, _ := addrKey(s, args[0]); k == key {
 				return true
 			}
