@@ -53,11 +53,12 @@ var DefaultLimits = Limits{States: 400, Work: 30000, Time: time.Second, Visits: 
 
 // An Explorer runs the search for the roots of one package.
 type Explorer struct {
-	prog   *ssa.Program
-	limits Limits
-	infos  map[*ssa.Function]*fnInfo
-	free   map[freeKey]bool         // see syncFree
-	names  map[*ssa.Function]string // see name
+	prog       *ssa.Program
+	limits     Limits
+	infos      map[*ssa.Function]*fnInfo
+	free       map[freeKey]bool         // see syncFree
+	names      map[*ssa.Function]string // see name
+	quietLoops map[*ssa.BasicBlock]bool // see quietLoop
 	// root state of the search in progress
 	root     *ssa.Function
 	deadline time.Time
@@ -125,7 +126,7 @@ type Event struct {
 // New returns an Explorer for the roots of one package of prog, whose
 // functions (closures included) are funcs, with the given limits.
 func New(prog *ssa.Program, funcs []*ssa.Function, limits Limits) *Explorer {
-	e := &Explorer{prog: prog, limits: limits, infos: make(map[*ssa.Function]*fnInfo), free: make(map[freeKey]bool), names: make(map[*ssa.Function]string)}
+	e := &Explorer{prog: prog, limits: limits, infos: make(map[*ssa.Function]*fnInfo), free: make(map[freeKey]bool), names: make(map[*ssa.Function]string), quietLoops: make(map[*ssa.BasicBlock]bool)}
 	if limits.Package > 0 {
 		n := 0
 		for _, fn := range funcs {

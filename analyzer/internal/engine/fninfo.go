@@ -10,6 +10,9 @@ type fnInfo struct {
 	liveOut  []map[int]bool          // see computeLive
 	liveMemo map[[2]int]map[int]bool // see liveAt
 	skip     []int                   // per block: see skippable
+	// unevaluated are the instructions the search steps over (see
+	// Explorer.unevaluated): asked at every step, so kept.
+	unevaluated map[ssa.Instruction]bool
 }
 
 func (e *Explorer) info(fn *ssa.Function) *fnInfo {
@@ -32,6 +35,7 @@ func (e *Explorer) info(fn *ssa.Function) *fnInfo {
 		}
 	}
 	in.computeLive(fn)
+	in.unevaluated = e.unevaluated(fn)
 	in.liveMemo = make(map[[2]int]map[int]bool)
 	e.infos[fn] = in
 	return in

@@ -93,13 +93,34 @@ func (e *Explorer) runSegment(st *state, pi int) []*state {
 	return out
 }
 
-// skipped reports whether the search steps over in, never evaluated.
-func (e *Explorer) skipped(in ssa.Instruction) bool {
-	switch in.(type) {
-	case *ssa.If, *ssa.Jump, *ssa.Return, *ssa.Phi, *ssa.RunDefers, *ssa.Panic:
-		return false // control flow: always taken
+// skipped reports whether the search steps over in, an instruction of
+// f's function never evaluated (see fnInfo.unevaluated).
+func skipped(f *frame, in ssa.Instruction) bool {
+	return len(f.info.unevaluated) > 0 && f.info.unevaluated[in]
+}
+
+// unevaluated returns the instructions of fn the search steps over:
+// those Explorer.Unevaluated reports, but for control flow, always taken.
+func (e *Explorer) unevaluated(fn *ssa.Function) map[ssa.Instruction]bool {
+	if e.Unevaluated == nil {
+		return nil
 	}
-	return e.Unevaluated != nil && e.Unevaluated(in)
+	var un map[ssa.Instruction]bool
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			switch in.(type) {
+			case *ssa.If, *ssa.Jump, *ssa.Return, *ssa.Phi, *ssa.RunDefers, *ssa.Panic:
+				continue
+			}
+			if e.Unevaluated(in) {
+				if un == nil {
+					un = make(map[ssa.Instruction]bool)
+				}
+				un[in] = true
+			}
+		}
+	}
+	return un
 }
 
 // eval returns the value of v in frame f.
@@ -154,7 +175,7 @@ func (e *Explorer) jump(f *frame, to int) bool {
 func (e *Explorer) step(s *state, pi int) (forks []*state, alive bool) {
 	f := s.topFrame(pi)
 	in := f.fn.Blocks[f.block].Instrs[f.pc]
-	if e.skipped(in) {
+	if skipped(f, in) {
 		if v, ok := in.(ssa.Value); ok {
 			f.set(v, top)
 		}
@@ -486,7 +507,7 @@ func (e *Explorer) compute(s *state, pi int, f *frame, in ssa.Value) bool {
 			} else if exact && k > maxSlice {
 				// Too long to keep element by element, but its length is
 				// known (see sliceOfLength).
-				s.bounds["len:"+r.(symV).key] = [2]int64{k, k}
+				s.bounds.set("len:"+r.(symV).key, [2]int64{k, k})
 			}
 		}
 	case *ssa.Index:

@@ -96,6 +96,15 @@ func (e *Explorer) quietInstr(fn *ssa.Function, instr ssa.Instruction) bool {
 // no goroutine started, no channel or library operation, no call of the
 // package's code that might (time.Sleep and runtime.Gosched are quiet).
 func (e *Explorer) quietLoop(fn *ssa.Function, h *ssa.BasicBlock) bool {
+	q, ok := e.quietLoops[h]
+	if !ok {
+		q = e.computeQuietLoop(fn, h)
+		e.quietLoops[h] = q
+	}
+	return q
+}
+
+func (e *Explorer) computeQuietLoop(fn *ssa.Function, h *ssa.BasicBlock) bool {
 	for _, b := range fn.Blocks {
 		if !reaches(h, b) || !reaches(b, h) {
 			continue // not in the loop

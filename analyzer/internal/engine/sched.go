@@ -51,7 +51,7 @@ func (e *Explorer) blockingKind(fn value) string {
 // atOp reports whether process pi is at an operation the search
 // interleaves: a channel operation, a select, or a blocking library call.
 func (e *Explorer) atOp(s *state, pi int) bool {
-	if e.skipped(s.cur(pi)) {
+	if f := s.peek(pi); f != nil && skipped(f, s.cur(pi)) {
 		return false
 	}
 	switch in := s.cur(pi).(type) {

@@ -99,7 +99,7 @@ func (e *Explorer) sliceOfLength(s *state, pi int, f *frame, in *ssa.Slice) valu
 		return r
 	}
 	if lo, hi, ok := e.sliceBounds(f, in, arr.Len()); ok {
-		s.bounds["len:"+r.(symV).key] = [2]int64{hi - lo, hi - lo}
+		s.bounds.set("len:"+r.(symV).key, [2]int64{hi - lo, hi - lo})
 	}
 	return r
 }

@@ -140,8 +140,8 @@ type state struct {
 	syncs map[string]*syncObj
 	// facts: the truth assumed of boolean symbols; bounds: the range
 	// assumed of integer symbols, inclusive.
-	facts  map[string]bool
-	bounds map[string][2]int64
+	facts  layered[bool]
+	bounds layered[[2]int64]
 	trace  []event // the witness: what happened on the path, not hashed
 	// imprecise: the path took a branch on data that others may change
 	// behind the model's back (see volatile); its end states are not
@@ -167,8 +167,8 @@ func (s *state) clone() *state {
 		procs:  make([]*process, len(s.procs)),
 		objs:   make([]*object, len(s.objs)),
 		syncs:  make(map[string]*syncObj, len(s.syncs)),
-		facts:  maps.Clone(s.facts),
-		bounds: maps.Clone(s.bounds),
+		facts:  s.facts.clone(),
+		bounds: s.bounds.clone(),
 		trace:  s.trace[:len(s.trace):len(s.trace)],
 
 		imprecise: s.imprecise,
@@ -200,12 +200,6 @@ func (s *state) clone() *state {
 		p := *o
 		p.waiters = slices.Clone(o.waiters)
 		c.syncs[k] = &p
-	}
-	if c.facts == nil {
-		c.facts = make(map[string]bool)
-	}
-	if c.bounds == nil {
-		c.bounds = make(map[string][2]int64)
 	}
 	return c
 }
@@ -273,7 +267,7 @@ func (s *state) hash(size int) string {
 		return r, ok
 	}
 	var assumed []string
-	for k, v := range s.facts {
+	for k, v := range s.facts.all() {
 		if r, ok := rename(k); ok {
 			t := "=f"
 			if v {
@@ -282,7 +276,7 @@ func (s *state) hash(size int) string {
 			assumed = append(assumed, "A"+r+t)
 		}
 	}
-	for k, v := range s.bounds {
+	for k, v := range s.bounds.all() {
 		if r, ok := rename(k); ok {
 			assumed = append(assumed, joinKey("B", r, "=", v[0], ",", v[1]))
 		}
