@@ -17,6 +17,7 @@ import (
 type Limits struct {
 	States   int           // distinct states explored per root
 	Work     int           // work units per root
+	Steps    int           // instructions interpreted per root, of its work
 	Time     time.Duration // wall time per root: the backstop
 	Visits   int           // times a path may enter one block of one frame: the loop unrolling
 	Depth    int           // frames of one process: calls deeper are not followed
@@ -43,13 +44,16 @@ type Limits struct {
 // 0.023 µs a byte of encoding (2,500 bytes a state on average).
 func stateWork(enc string) int { return 4 + len(enc)/32 }
 
-// DefaultLimits are the limits the checks use. Work and Package were
-// chosen on scripts/leakbench's kernels and the real modules of
+// DefaultLimits are the limits the checks use. Work, Steps and Package
+// were chosen on scripts/leakbench's kernels and the real modules of
 // scripts/realcode.sh: the costliest root with a finding took 24,383
-// units (grpc's TestBlockingDialer_HoldWaitFail) and the costliest
-// kernel 23,980 (etcd7902's); the GoKer package, 68 kernels in one, takes
-// 243 units an instruction in all, and real packages 25-330 (docs/cost.md).
-var DefaultLimits = Limits{States: 400, Work: 30000, Time: time.Second, Visits: 4, Depth: 8, Segment: 20000, Recurse: 2, MaxProcs: 16, Paths: 16, Package: 300, PackageTime: 10 * time.Second}
+// units (grpc's TestBlockingDialer_HoldWaitFail) and the costliest kernel
+// 23,980 (etcd7902's); none interpreted more than 7,600 instructions,
+// while the roots that ran out of the budget without a finding spent most
+// of it interpreting (runtime's allocation paths: one state, 30,000
+// instructions); the GoKer package, 68 kernels in one, takes 243 units an
+// instruction in all, and real packages 25-330 (docs/cost.md).
+var DefaultLimits = Limits{States: 400, Work: 30000, Steps: 10000, Time: time.Second, Visits: 4, Depth: 8, Segment: 20000, Recurse: 2, MaxProcs: 16, Paths: 16, Package: 300, PackageTime: 10 * time.Second}
 
 // An Explorer runs the search for the roots of one package.
 type Explorer struct {
@@ -64,6 +68,7 @@ type Explorer struct {
 	deadline time.Time
 	cut      bool // the root's search was cut by a limit
 	work     int  // the root's work units so far
+	steps    int  // the root's instructions interpreted so far
 	budget   int  // the root's work units: Limits.Work, or what the package has left
 	// packageWork is the work units of all roots: Limits.Package times
 	// the package's instructions; 0, no bound.

@@ -1,15 +1,19 @@
 package engine
 
-import "golang.org/x/tools/go/ssa"
+import (
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+)
 
 // fnInfo numbers a function's values: each parameter, free variable and
 // value-producing instruction has a register.
 type fnInfo struct {
 	slot     map[ssa.Value]int
 	n        int
-	liveOut  []map[int]bool          // see computeLive
-	liveMemo map[[2]int]map[int]bool // see liveAt
-	skip     []int                   // per block: see skippable
+	liveOut  []regSet          // see computeLive
+	liveMemo map[[2]int]regSet // see liveAt
+	skip     []int             // per block: see skippable
 	// unevaluated are the instructions the search steps over (see
 	// Explorer.unevaluated): asked at every step, so kept.
 	unevaluated map[ssa.Instruction]bool
@@ -36,7 +40,7 @@ func (e *Explorer) info(fn *ssa.Function) *fnInfo {
 	}
 	in.computeLive(fn)
 	in.unevaluated = e.unevaluated(fn)
-	in.liveMemo = make(map[[2]int]map[int]bool)
+	in.liveMemo = make(map[[2]int]regSet)
 	e.infos[fn] = in
 	return in
 }
@@ -71,10 +75,10 @@ func (e *Explorer) newFrame(fn *ssa.Function, args, binds []value) *frame {
 // registers a state keeps: a dead one cannot tell two states apart).
 func (in *fnInfo) computeLive(fn *ssa.Function) {
 	n := len(fn.Blocks)
-	in.liveOut = make([]map[int]bool, n)
-	liveIn := make([]map[int]bool, n)
+	in.liveOut = make([]regSet, n)
+	liveIn := make([]regSet, n)
 	for i := range n {
-		in.liveOut[i], liveIn[i] = make(map[int]bool), make(map[int]bool)
+		in.liveOut[i], liveIn[i] = newRegSet(in.n), newRegSet(in.n)
 	}
 	var rands []*ssa.Value
 	for changed := true; changed; {
@@ -83,40 +87,32 @@ func (in *fnInfo) computeLive(fn *ssa.Function) {
 			b := fn.Blocks[i]
 			out := in.liveOut[i]
 			for _, s := range b.Succs {
-				for k := range liveIn[s.Index] {
-					if !out[k] {
-						out[k], changed = true, true
-					}
-				}
+				changed = out.union(liveIn[s.Index]) || changed
 				for _, instr := range s.Instrs {
 					phi, ok := instr.(*ssa.Phi)
 					if !ok {
 						break
 					}
 					for j, p := range s.Preds {
-						if p == b {
-							if k, ok := in.slot[phi.Edges[j]]; ok && !out[k] {
-								out[k], changed = true, true
-							}
+						if k, ok := in.slot[phi.Edges[j]]; ok && p == b && !out.has(k) {
+							out.add(k)
+							changed = true
 						}
 					}
 				}
 			}
-			live := make(map[int]bool, len(out))
-			for k := range out {
-				live[k] = true
-			}
+			live := out.clone()
 			for j := len(b.Instrs) - 1; j >= 0; j-- {
 				instr := b.Instrs[j]
 				if v, ok := instr.(ssa.Value); ok {
-					delete(live, in.slot[v])
+					live.del(in.slot[v])
 				}
 				if _, ok := instr.(*ssa.Phi); ok {
 					continue
 				}
 				rands = in.markUses(instr, live, rands)
 			}
-			if len(live) != len(liveIn[i]) {
+			if !live.equal(liveIn[i]) {
 				liveIn[i], changed = live, true
 			}
 		}
@@ -125,14 +121,11 @@ func (in *fnInfo) computeLive(fn *ssa.Function) {
 
 // liveAt returns the registers live at instruction pc of block b,
 // computed once per place.
-func (in *fnInfo) liveAt(fn *ssa.Function, b, pc int) map[int]bool {
+func (in *fnInfo) liveAt(fn *ssa.Function, b, pc int) regSet {
 	if live, ok := in.liveMemo[[2]int{b, pc}]; ok {
 		return live
 	}
-	live := make(map[int]bool, len(in.liveOut[b]))
-	for k := range in.liveOut[b] {
-		live[k] = true
-	}
+	live := in.liveOut[b].clone()
 	var rands []*ssa.Value
 	for _, instr := range fn.Blocks[b].Instrs[pc:] {
 		rands = in.markUses(instr, live, rands)
@@ -143,14 +136,38 @@ func (in *fnInfo) liveAt(fn *ssa.Function, b, pc int) map[int]bool {
 
 // markUses marks live the registers instr uses; rands is scratch space for
 // its operands, returned for reuse.
-func (in *fnInfo) markUses(instr ssa.Instruction, live map[int]bool, rands []*ssa.Value) []*ssa.Value {
+func (in *fnInfo) markUses(instr ssa.Instruction, live regSet, rands []*ssa.Value) []*ssa.Value {
 	rands = instr.Operands(rands[:0])
 	for _, r := range rands {
 		if r != nil {
 			if k, ok := in.slot[*r]; ok {
-				live[k] = true
+				live.add(k)
 			}
 		}
 	}
 	return rands
+}
+
+// A regSet is a set of a function's registers, one bit each: a function's
+// liveness keeps one per block and per place the search stopped at, and
+// maps of them held much of the search's memory on large test functions.
+type regSet []uint64
+
+func newRegSet(n int) regSet         { return make(regSet, (n+63)/64) }
+func (r regSet) has(k int) bool      { return r[k/64]&(1<<(k%64)) != 0 }
+func (r regSet) add(k int)           { r[k/64] |= 1 << (k % 64) }
+func (r regSet) del(k int)           { r[k/64] &^= 1 << (k % 64) }
+func (r regSet) clone() regSet       { return slices.Clone(r) }
+func (r regSet) equal(o regSet) bool { return slices.Equal(r, o) }
+
+// union adds o's registers to r and reports whether r changed.
+func (r regSet) union(o regSet) bool {
+	changed := false
+	for i, w := range o {
+		if r[i]|w != r[i] {
+			r[i] |= w
+			changed = true
+		}
+	}
+	return changed
 }

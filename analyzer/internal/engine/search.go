@@ -24,7 +24,7 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 		e.cut = true
 		return nil
 	}
-	e.root, e.cut, e.work, e.budget = root, false, 0, e.limits.Work
+	e.root, e.cut, e.work, e.steps, e.budget = root, false, 0, 0, e.limits.Work
 	if left := e.packageWork - e.Stats.Work; e.packageWork > 0 && left < e.budget {
 		e.budget = left // the package's work runs out first
 	}
@@ -47,7 +47,7 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 	seen := map[uint64]bool{maphash.String(seed, enc): true}
 	found := make(map[ssa.Instruction]Finding)
 	for queue := []*state{init}; len(queue) > 0; queue[0], queue = nil, queue[1:] {
-		if len(seen) > e.limits.States || e.work > e.budget || time.Now().After(e.deadline) {
+		if len(seen) > e.limits.States || e.work > e.budget || e.limits.Steps > 0 && e.steps > e.limits.Steps || time.Now().After(e.deadline) {
 			e.cut = true
 			break
 		}

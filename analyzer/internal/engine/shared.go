@@ -83,7 +83,7 @@ func heldElsewhere(s *state, pi int, args []value) bool {
 		for _, f := range q.frames {
 			live := f.info.liveAt(f.fn, f.block, f.pc)
 			f.regs.all(func(i int, r value) {
-				if r != nil && live[i] && !found {
+				if r != nil && live.has(i) && !found {
 					symbolsIn(s, r, func(key string) { found = found || origins[origin(key)] })
 				}
 			})

@@ -300,7 +300,7 @@ func encFrame(b *strings.Builder, f *frame) {
 	b.WriteByte('[')
 	live := f.info.liveAt(f.fn, f.block, f.pc)
 	f.regs.all(func(i int, r value) {
-		if live[i] {
+		if live.has(i) {
 			encInt(b, int64(i))
 			b.WriteByte('=')
 			encValue(b, r)
