@@ -52,7 +52,8 @@ func stateWork(enc string) int { return 4 + len(enc)/32 }
 // while the roots that ran out of the budget without a finding spent most
 // of it interpreting (runtime's allocation paths: one state, 30,000
 // instructions); the GoKer package, 68 kernels in one, takes 243 units an
-// instruction in all, and real packages 25-330 (docs/cost.md).
+// instruction in all, and the real packages of etcd, grpc and client-go
+// 25-330 (etcd's lease: 327; docs/cost.md has the measurements).
 var DefaultLimits = Limits{States: 400, Work: 30000, Steps: 10000, Time: time.Second, Visits: 4, Depth: 8, Segment: 20000, Recurse: 2, MaxProcs: 16, Paths: 16, Package: 300, PackageTime: 10 * time.Second}
 
 // An Explorer runs the search for the roots of one package.

@@ -65,14 +65,14 @@ func (e *Explorer) runSegment(st *state, pi int) []*state {
 	for len(work) > 0 {
 		s := work[len(work)-1]
 		work = work[:len(work)-1]
-		if e.work > e.budget || e.limits.Steps > 0 && e.steps > e.limits.Steps || time.Now().After(e.deadline) || len(s.objs) > maxObjects {
+		if e.outOfWork() || time.Now().After(e.deadline) || len(s.objs) > maxObjects {
 			e.cut = true
 			continue
 		}
 		for steps := 0; ; steps++ {
 			e.work++
 			e.steps++
-			if steps > e.limits.Segment || e.work > e.budget || e.limits.Steps > 0 && e.steps > e.limits.Steps || steps%256 == 255 && time.Now().After(e.deadline) {
+			if steps > e.limits.Segment || e.outOfWork() || steps%256 == 255 && time.Now().After(e.deadline) {
 				e.cut = true
 				break
 			}

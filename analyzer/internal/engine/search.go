@@ -47,7 +47,7 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 	seen := map[uint64]bool{maphash.String(seed, enc): true}
 	found := make(map[ssa.Instruction]Finding)
 	for queue := []*state{init}; len(queue) > 0; queue[0], queue = nil, queue[1:] {
-		if len(seen) > e.limits.States || e.work > e.budget || e.limits.Steps > 0 && e.steps > e.limits.Steps || time.Now().After(e.deadline) {
+		if len(seen) > e.limits.States || e.outOfWork() || time.Now().After(e.deadline) {
 			e.cut = true
 			break
 		}
@@ -75,6 +75,12 @@ func (e *Explorer) Explore(root *ssa.Function) []Finding {
 	}
 	slices.SortFunc(out, func(a, b Finding) int { return int(a.Op.Pos() - b.Op.Pos()) })
 	return out
+}
+
+// outOfWork reports whether the root's search has spent its work or its
+// instructions.
+func (e *Explorer) outOfWork() bool {
+	return e.work > e.budget || e.limits.Steps > 0 && e.steps > e.limits.Steps
 }
 
 // Cut reports whether a limit cut the last Explore short.
