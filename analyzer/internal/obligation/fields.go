@@ -105,11 +105,12 @@ func readFromReceiver(v ssa.Value) *ssa.Function {
 // that holds it (see capturedCell), where the closure runs within the
 // method or a goroutine it starts (see runsWithin) and, with the method,
 // waits for nothing, so that a call the closure makes is the method's (a
-// pool's Go whose goroutine cancels on an error). nil otherwise: a closure kept or handed on runs when its holder
-// decides, and one that receives or selects, or is deferred or started
-// in a method that does, may be woken by a release method (a watcher
-// that cancels once Close closes its channel; a server's run loop whose
-// deferred cleanup cancels once Stop has told it to return).
+// pool's Go whose goroutine cancels on an error). nil otherwise: a
+// closure kept or handed on runs when its holder decides, and one that
+// receives or selects, or is deferred or started in a method that does,
+// may be woken by a release method (a watcher that cancels once Close
+// closes its channel; a server's run loop whose deferred cleanup cancels
+// once Stop has told it to return).
 func receiverMethod(x ssa.Value) *ssa.Function {
 	switch x := x.(type) {
 	case *ssa.Parameter:
@@ -192,20 +193,19 @@ func waits(fn *ssa.Function) bool {
 }
 
 // makeClosureOf returns the one MakeClosure of the anonymous function fn
-// in its parent, or nil.
+// (among its referrers, which ssa keeps for anonymous functions), or nil.
 func makeClosureOf(fn *ssa.Function) *ssa.MakeClosure {
-	if fn.Parent() == nil {
-		return nil
+	refs := fn.Referrers()
+	if refs == nil {
+		return nil // not an anonymous function
 	}
 	var found *ssa.MakeClosure
-	for _, b := range fn.Parent().Blocks {
-		for _, in := range b.Instrs {
-			if mc, ok := in.(*ssa.MakeClosure); ok && mc.Fn == fn {
-				if found != nil {
-					return nil
-				}
-				found = mc
+	for _, in := range *refs {
+		if mc, ok := in.(*ssa.MakeClosure); ok && mc.Fn == fn {
+			if found != nil {
+				return nil
 			}
+			found = mc
 		}
 	}
 	return found
